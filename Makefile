@@ -1,0 +1,84 @@
+# bookbuild: build, test and install. `make` builds tools/bookbuild/bookbuild; `make check` runs
+# every test. Missing Debian packages are installed by tools/install-deps (as root) or named.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo glib-2.0 gio-2.0 fontconfig yaml-0.1
+
+BIN     := tools/bookbuild/bookbuild
+OBJDIR  := build/obj
+SRCS    := $(sort $(wildcard tools/bookbuild/*.c))
+OBJS    := $(SRCS:tools/bookbuild/%.c=$(OBJDIR)/%.o)
+LIBOBJS := $(filter-out $(OBJDIR)/main.o,$(OBJS))
+TESTSRC := $(sort $(wildcard tests/unit/test_*.c))
+TESTS   := $(TESTSRC:tests/unit/%.c=build/tests/%)
+
+DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && test -f /usr/include/hyphen.h \
+             && test -f /usr/include/cmark-gfm-core-extensions.h && echo yes)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
+CPPFLAGS += -MMD -MP -Itools/bookbuild
+LDLIBS   += -lcmark-gfm-extensions -lhyphen
+
+.PHONY: all check unit deps install clean format lint
+.DEFAULT_GOAL := all
+
+ifeq ($(DEPS_OK),yes)
+
+CPPFLAGS += $(shell pkg-config --cflags $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS))
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(OBJDIR)/%.o: tools/bookbuild/%.c | $(OBJDIR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/tests/%: tests/unit/%.c $(LIBOBJS) | build/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+$(OBJDIR) build/tests:
+	mkdir -p $@
+
+unit: $(TESTS)
+
+check: $(BIN) $(TESTS)
+	@tools/install-deps check
+	@BOOKBUILD=$(CURDIR)/$(BIN) bash tests/run $(TESTS)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bookbuild/styles $(DESTDIR)$(PREFIX)/share/bookbuild/fonts
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/bookbuild
+	install -m 644 tools/bookbuild/bookbuild.1 $(DESTDIR)$(PREFIX)/share/man/man1/bookbuild.1
+	cp -R styles/. $(DESTDIR)$(PREFIX)/share/bookbuild/styles/
+	cp -R fonts/. $(DESTDIR)$(PREFIX)/share/bookbuild/fonts/
+
+-include $(OBJS:.o=.d) $(TESTS:%=%.d)
+
+else
+
+# A library is missing: install it (or say how), then run the same goal again.
+all check unit install:
+	@tools/install-deps build
+	@$(MAKE) --no-print-directory $@
+
+endif
+
+deps:
+	@tools/install-deps check
+
+clean:
+	rm -rf build $(BIN)
+
+format:
+	clang-format -i tools/bookbuild/*.[ch] tests/unit/*.c
+
+lint:
+	clang-tidy $(SRCS) -- -std=c11 -Itools/bookbuild $(shell pkg-config --cflags $(PKGS))
+	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
+	  --suppress=missingIncludeSystem -Itools/bookbuild tools/bookbuild

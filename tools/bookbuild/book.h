@@ -1,0 +1,198 @@
+/* book.h: the in-memory model of a book, built once by book_load() and read by every command.
+ * Holds metadata, the expected table of contents, the parsed chapters and the anchor index.
+ * Does not hold output concerns (pages, XHTML): writers derive those from this model.
+ *
+ * Ownership: a Book owns everything reachable from it; book_free() releases it all. Pointers into
+ * the model (a Heading*, a CodeBlock*) stay valid for the Book's lifetime. Lines and columns are
+ * 1-based; columns count bytes, as gcc and editors' error parsers do. */
+#ifndef BOOKBUILD_BOOK_H
+#define BOOKBUILD_BOOK_H
+
+#include <cmark-gfm.h>
+#include <glib.h>
+
+#include "diag.h"
+
+/* Resource limits (see README "Limits"); each is enforced with a diagnostic, never a crash. */
+#define BOOK_MAX_FILE_BYTES (64u * 1024u * 1024u) /* one Markdown or YAML file */
+#define BOOK_MAX_CHAPTERS 1000                    /* chapter files in manuscript/chapters */
+#define BOOK_MAX_NESTING 100                      /* block quotes and lists inside each other */
+#define BOOK_MAX_HEADING_BYTES 1000               /* a heading's plain text */
+
+/* GFM extension node types are assigned when the extensions register (see STYLE.md), so they are
+ * variables, not enum constants; book_init() registers the extensions. */
+extern cmark_node_type CMARK_NODE_TABLE;
+extern cmark_node_type CMARK_NODE_TABLE_ROW;
+extern cmark_node_type CMARK_NODE_TABLE_CELL;
+extern cmark_node_type CMARK_NODE_STRIKETHROUGH;
+
+typedef enum {
+  RULE_OFF = 0,
+  RULE_WARNING,
+  RULE_ERROR,
+} RuleLevel;
+
+/* The manuscript rules of book.yaml `rules:`; defaults are those of DESIGN.md section 2. */
+typedef struct {
+  gboolean section_paragraphs;  /* FALSE when `section-paragraphs: off` */
+  int paragraphs_min;           /* fewer is an error */
+  int paragraphs_max;           /* more is a warning */
+  gboolean key_takeaways;       /* `key-takeaways: required` */
+  gboolean code_language;       /* `code-language: required` */
+  RuleLevel missing_chapters;   /* `missing-chapters: error|warning` */
+} BookRules;
+
+/* book.yaml. Every string is UTF-8, owned, NULL when absent. */
+typedef struct {
+  char *title;
+  char *subtitle;
+  GPtrArray *authors; /* of char*; never NULL, may be empty */
+  char *lang;         /* BCP 47 tag */
+  char *identifier;   /* urn:uuid:..., urn:isbn:..., or an ISBN */
+  char *publisher;
+  char *date;         /* YYYY, YYYY-MM or YYYY-MM-DD */
+  char *rights;
+  char *description;
+  GPtrArray *subjects; /* of char*; never NULL */
+  char *cover_image;   /* path relative to manuscript/ */
+  char *version;
+  GPtrArray *credits;  /* of char*: lines for the copyright page; never NULL */
+  gboolean epub_embed_fonts; /* default TRUE */
+  BookRules rules;
+} BookMeta;
+
+typedef enum {
+  TOC_SECTION, /* a bullet: a section the chapter must hold */
+  TOC_GROUP,   /* a `###` sub-group holding sections */
+} TocItemKind;
+
+typedef struct TocItem {
+  TocItemKind kind;
+  char *text;         /* plain text, as the heading must read */
+  int line, col;      /* in toc.md */
+  GPtrArray *items;   /* TOC_GROUP: its sections (TocItem*); NULL for a section */
+} TocItem;
+
+typedef struct {
+  char *title;        /* plain text of the `##` entry */
+  char *link;         /* the linked file relative to manuscript/, or NULL */
+  int line, col;      /* in toc.md */
+  int number;         /* 1-based position in the TOC */
+  GPtrArray *items;   /* TocItem*, in order */
+} TocChapter;
+
+typedef struct {
+  char *title;           /* the `#` heading */
+  GPtrArray *chapters;   /* TocChapter* */
+} Toc;
+
+typedef enum {
+  CALLOUT_NOTE,
+  CALLOUT_TIP,
+  CALLOUT_IMPORTANT,
+  CALLOUT_WARNING,
+  CALLOUT_CAUTION,
+  CALLOUT_DIAGRAM,
+  CALLOUT_OUTLINE, /* the author's plan: validated, shown only in --draft builds */
+  CALLOUT_KIND_COUNT,
+} CalloutKind;
+
+/* A `> [!KIND] title` block quote. The marker paragraph's first line is not content: writers skip
+ * `marker` (a paragraph node) when it holds nothing else, and otherwise start after its first
+ * line break (first_content is the first inline node after it). */
+typedef struct {
+  CalloutKind kind;
+  char *title;              /* text after the marker, or NULL */
+  cmark_node *node;         /* the block quote */
+  cmark_node *marker;       /* the paragraph that holds the marker */
+  cmark_node *first_content;/* first inline after the marker line inside `marker`, or NULL */
+  int line, col;
+} Callout;
+
+/* A fenced or indented code block with its info string recognised. */
+typedef struct {
+  char *lang;            /* lower-case language, "" when none */
+  gboolean ignore;       /* `ignore`: not run */
+  char *raises;          /* `raises=Name`, or NULL */
+  int min_major, min_minor; /* `min=3.12`; 0.0 when absent */
+  int timeout_s;         /* `timeout=N`; 0 = the runner's default */
+  cmark_node *node;
+  int line;              /* line of the opening fence */
+  int first_code_line;   /* line of the first line of code */
+} CodeBlock;
+
+typedef struct {
+  int level;       /* 1..6 */
+  char *text;      /* plain text (inline markup removed) */
+  char *id;        /* GitHub slug, unique within its chapter file */
+  cmark_node *node;
+  int line, col;
+  const TocItem *toc_item; /* the TOC entry it stands for, or NULL */
+} Heading;
+
+typedef struct Chapter {
+  char *path;          /* relative to manuscript/, e.g. "chapters/01-landscape.md" */
+  char *display_path;  /* as diagnostics show it (relative to the current directory) */
+  char *source;        /* the file's text, UTF-8 (invalid bytes replaced by U+FFFD) */
+  gsize source_len;
+  GPtrArray *line_starts; /* byte offset of each line, as GSIZE_TO_POINTER, index 0 = line 1 */
+  cmark_node *doc;
+  char *title;         /* plain text of the first heading, or NULL */
+  Heading *title_heading;
+  GPtrArray *headings; /* Heading*, in document order (the title included) */
+  GPtrArray *callouts; /* Callout* */
+  GPtrArray *code_blocks; /* CodeBlock* */
+  GHashTable *callout_by_node; /* cmark_node* -> Callout* (not owning) */
+  GHashTable *code_by_node;    /* cmark_node* -> CodeBlock* (not owning) */
+  GHashTable *heading_by_node; /* cmark_node* -> Heading* (not owning) */
+  GHashTable *ids;             /* id -> Heading* (not owning) */
+  const TocChapter *toc;       /* the TOC chapter it is, or NULL */
+  int file_id;                 /* index for diagnostics ordering */
+} Chapter;
+
+typedef struct {
+  char *root;            /* the book's root (the -C directory) */
+  char *manuscript_dir;  /* root/manuscript */
+  char *meta_display;    /* book.yaml's path as diagnostics show it */
+  char *toc_display;     /* toc.md's path as diagnostics show it */
+  BookMeta meta;
+  Toc toc;
+  GPtrArray *chapters;   /* Chapter*: matched ones in TOC order, then unlisted files by name */
+  GPtrArray *missing;    /* const TocChapter*: TOC chapters without a file */
+  GHashTable *chapter_by_path; /* path relative to manuscript/ -> Chapter* (not owning) */
+  Diags *diags;          /* owned */
+} Book;
+
+/* Registers cmark-gfm's extensions; call once before any other function here. */
+void book_init(void);
+
+/* Loads root/manuscript into a new Book. Manuscript problems become diagnostics in book->diags
+ * (the Book is still returned, as complete as it could be made). Returns NULL and sets error only
+ * for environment problems (root or manuscript/ unreadable). Free with book_free(). */
+Book *book_load(const char *root, GError **error);
+void book_free(Book *book);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Book, book_free)
+
+/* Runs every rule of DESIGN.md section 2 over a loaded book, adding diagnostics. */
+void book_validate(Book *book);
+
+/* The chapter at `path` (relative to manuscript/), or NULL. */
+Chapter *book_chapter(const Book *book, const char *path);
+
+/* Resolves a link written in `from` (a chapter) to a heading: `x.md#id`, `x.md`, or `#id`.
+ * Returns TRUE when it resolves; *chapter and *heading (heading NULL for a whole file) are set. */
+gboolean book_resolve_link(const Book *book, const Chapter *from, const char *url,
+                           Chapter **chapter, Heading **heading);
+
+/* TRUE when `path`, symbolic links resolved, lies inside `dir` (or does not exist yet). */
+gboolean path_inside(const char *dir, const char *path);
+
+/* Normalises `rel` against `base_dir` (both relative, '/'-separated); NULL when the result
+ * would leave the base. Caller frees. */
+char *book_normalize_path(const char *base_dir, const char *rel);
+
+/* Position of a node's source text; for inline nodes, searched in their block's source. */
+void chapter_locate(const Chapter *chapter, cmark_node *node, const char *needle, int *line,
+                    int *col);
+
+#endif

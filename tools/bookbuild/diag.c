@@ -1,0 +1,99 @@
+/* diag.c: collecting, ordering and printing diagnostics (see diag.h). */
+#include "diag.h"
+
+#include <stdarg.h>
+
+struct Diags {
+  GPtrArray *items; /* Diag*, owned */
+  guint errors, warnings;
+};
+
+static void diag_free(gpointer p) {
+  Diag *d = p;
+  g_free(d->path);
+  g_free(d->message);
+  g_free(d->rule);
+  g_free(d);
+}
+
+Diags *diags_new(void) {
+  Diags *diags = g_new0(Diags, 1);
+  diags->items = g_ptr_array_new_with_free_func(diag_free);
+  return diags;
+}
+
+void diags_free(Diags *diags) {
+  if (!diags)
+    return;
+  g_ptr_array_unref(diags->items);
+  g_free(diags);
+}
+
+void diags_add(Diags *diags, DiagSeverity severity, const char *path, int file_id, int line,
+               int col, const char *rule, const char *fmt, ...) {
+  Diag *d = g_new0(Diag, 1);
+  va_list ap;
+  va_start(ap, fmt);
+  d->message = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  d->severity = severity;
+  d->path = g_strdup(path);
+  d->file_id = file_id;
+  d->line = line;
+  d->col = col;
+  d->rule = g_strdup(rule);
+  d->seq = diags->items->len;
+  g_ptr_array_add(diags->items, d);
+  if (severity == DIAG_ERROR)
+    diags->errors++;
+  else
+    diags->warnings++;
+}
+
+guint diags_errors(const Diags *diags) { return diags->errors; }
+guint diags_warnings(const Diags *diags) { return diags->warnings; }
+
+static int cmp_int(int a, int b) { return (a > b) - (a < b); }
+
+static gint diag_cmp(gconstpointer pa, gconstpointer pb) {
+  const Diag *a = *(const Diag *const *)pa;
+  const Diag *b = *(const Diag *const *)pb;
+  int c = cmp_int(a->file_id, b->file_id);
+  if (!c)
+    c = cmp_int(a->line, b->line);
+  if (!c)
+    c = cmp_int(a->col, b->col);
+  if (!c)
+    c = cmp_int((int)a->seq, (int)b->seq);
+  return c;
+}
+
+GPtrArray *diags_sorted(const Diags *diags) {
+  GPtrArray *sorted = g_ptr_array_sized_new(diags->items->len);
+  for (guint i = 0; i < diags->items->len; i++)
+    g_ptr_array_add(sorted, diags->items->pdata[i]);
+  g_ptr_array_sort(sorted, diag_cmp);
+  return sorted;
+}
+
+char *diags_summary(const Diags *diags) {
+  return g_strdup_printf("%u error%s, %u warning%s", diags->errors, diags->errors == 1 ? "" : "s",
+                         diags->warnings, diags->warnings == 1 ? "" : "s");
+}
+
+static void diag_print(const Diag *d, FILE *out) {
+  const char *sev = d->severity == DIAG_ERROR ? "error" : "warning";
+  if (d->line > 0)
+    fprintf(out, "%s:%d:%d: %s: %s [%s]\n", d->path, d->line, d->col > 0 ? d->col : 1, sev,
+            d->message, d->rule);
+  else
+    fprintf(out, "%s: %s: %s [%s]\n", d->path, sev, d->message, d->rule);
+}
+
+void diags_print(const Diags *diags, FILE *out) {
+  g_autoptr(GPtrArray) sorted = diags_sorted(diags);
+  for (guint i = 0; i < sorted->len; i++)
+    diag_print(sorted->pdata[i], out);
+  g_autofree char *summary = diags_summary(diags);
+  fprintf(out, "%s\n", summary);
+}

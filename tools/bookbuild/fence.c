@@ -1,0 +1,99 @@
+/* fence.c: info-string parsing (see fence.h). Flags are separated by commas or spaces, as in
+ * rustdoc and mdBook. */
+#include "fence.h"
+
+#include <string.h>
+
+static const char *const known_languages[] = {
+    "python", "pycon",  "console", "bash", "sh",   "shell", "toml",  "ini",      "yaml",
+    "json",   "dockerfile", "c",   "text", "cpp",  "diff",  "html",  "xml",      "css",
+    "javascript", "js", "sql",     "make", "makefile", "markdown", "md", "rust", "go",
+    "pytb",   "cfg",    "csv",     "powershell", "bat", "nginx", "jinja", "ebnf", "peg",
+};
+
+gboolean fence_is_known_language(const char *lang) {
+  for (gsize i = 0; i < G_N_ELEMENTS(known_languages); i++)
+    if (strcmp(lang, known_languages[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean fence_is_runnable(const char *lang) {
+  return strcmp(lang, "python") == 0 || strcmp(lang, "pycon") == 0;
+}
+
+static gboolean valid_exception_name(const char *s) {
+  if (!*s)
+    return FALSE;
+  for (const char *p = s; *p; p++)
+    if (!(g_ascii_isalnum(*p) || *p == '_' || *p == '.') || (p == s && g_ascii_isdigit(*p)))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean parse_version(const char *s, int *major, int *minor) {
+  guint64 a, b;
+  g_auto(GStrv) parts = g_strsplit(s, ".", 3);
+  if (!parts[0] || !parts[1] || parts[2] ||
+      !g_ascii_string_to_unsigned(parts[0], 10, 2, 9, &a, NULL) ||
+      !g_ascii_string_to_unsigned(parts[1], 10, 0, 99, &b, NULL))
+    return FALSE;
+  *major = (int)a;
+  *minor = (int)b;
+  return TRUE;
+}
+
+static void parse_flag(const char *flag, CodeBlock *block, GPtrArray *problems) {
+  const char *eq = strchr(flag, '=');
+  g_autofree char *name = eq ? g_strndup(flag, eq - flag) : g_strdup(flag);
+  const char *value = eq ? eq + 1 : NULL;
+  guint64 n;
+  if (strcmp(name, "ignore") == 0 && !value) {
+    block->ignore = TRUE;
+  } else if (strcmp(name, "raises") == 0 && value) {
+    if (valid_exception_name(value))
+      block->raises = g_strdup(value);
+    else
+      g_ptr_array_add(problems, g_strdup_printf("'raises=%s' does not name an exception", value));
+  } else if (strcmp(name, "min") == 0 && value) {
+    if (!parse_version(value, &block->min_major, &block->min_minor))
+      g_ptr_array_add(problems,
+                      g_strdup_printf("'min=%s' must be a Python version such as 3.12", value));
+  } else if (strcmp(name, "timeout") == 0 && value) {
+    if (g_ascii_string_to_unsigned(value, 10, 1, 600, &n, NULL))
+      block->timeout_s = (int)n;
+    else
+      g_ptr_array_add(problems,
+                      g_strdup_printf("'timeout=%s' must be whole seconds from 1 to 600", value));
+  } else {
+    g_ptr_array_add(problems,
+                    g_strdup_printf("unknown code flag '%s' (known: ignore, raises=Exception, "
+                                    "min=3.N, timeout=SECONDS)",
+                                    flag));
+  }
+}
+
+void fence_parse(const char *info, CodeBlock *block, GPtrArray *problems) {
+  g_auto(GStrv) tokens = g_strsplit_set(info ? info : "", ", \t", -1);
+  gboolean first = TRUE;
+  for (int i = 0; tokens[i]; i++) {
+    if (!*tokens[i])
+      continue;
+    if (first) {
+      block->lang = g_ascii_strdown(tokens[i], -1);
+      first = FALSE;
+      continue;
+    }
+    parse_flag(tokens[i], block, problems);
+  }
+  if (!block->lang)
+    block->lang = g_strdup("");
+  gboolean has_flags = block->ignore || block->raises || block->min_major || block->timeout_s;
+  if (has_flags && !fence_is_runnable(block->lang))
+    g_ptr_array_add(problems,
+                    g_strdup_printf("code flags apply only to python and pycon blocks, not '%s'",
+                                    *block->lang ? block->lang : "(no language)"));
+  if (block->raises && strcmp(block->lang, "pycon") == 0)
+    g_ptr_array_add(problems, g_strdup("'raises=' applies to python blocks; a pycon block shows "
+                                       "its traceback in the output"));
+}

@@ -1,0 +1,526 @@
+/* load.c: building the Book from a book's root: book.yaml, toc.md and manuscript/chapters/NN-slug.md,
+ * each read once, checked for encoding, parsed with cmark-gfm, and indexed (headings and their
+ * ids, callouts, code blocks); chapters matched to the TOC. Rules that judge the result live in
+ * validate.c. */
+#include "book.h"
+
+#include "callout.h"
+#include "fence.h"
+#include "markdown.h"
+#include "meta.h"
+#include "text.h"
+#include "toc.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+enum { FILE_ID_META = 0, FILE_ID_TOC = 1, FILE_ID_FIRST_CHAPTER = 2 };
+
+void book_init(void) { markdown_init(); }
+
+static void heading_free(gpointer p) {
+  Heading *h = p;
+  g_free(h->text);
+  g_free(h->id);
+  g_free(h);
+}
+
+static void callout_free(gpointer p) {
+  Callout *c = p;
+  g_free(c->title);
+  g_free(c);
+}
+
+static void code_block_free(gpointer p) {
+  CodeBlock *b = p;
+  g_free(b->lang);
+  g_free(b->raises);
+  g_free(b);
+}
+
+static void chapter_free(gpointer p) {
+  Chapter *c = p;
+  g_free(c->path);
+  g_free(c->display_path);
+  g_free(c->source);
+  g_free(c->title);
+  if (c->line_starts)
+    g_ptr_array_unref(c->line_starts);
+  if (c->doc)
+    cmark_node_free(c->doc);
+  g_ptr_array_unref(c->headings);
+  g_ptr_array_unref(c->callouts);
+  g_ptr_array_unref(c->code_blocks);
+  g_hash_table_unref(c->callout_by_node);
+  g_hash_table_unref(c->code_by_node);
+  g_hash_table_unref(c->heading_by_node);
+  g_hash_table_unref(c->ids);
+  g_free(c);
+}
+
+void book_free(Book *book) {
+  if (!book)
+    return;
+  g_free(book->root);
+  g_free(book->manuscript_dir);
+  g_free(book->meta_display);
+  g_free(book->toc_display);
+  meta_clear(&book->meta);
+  toc_clear(&book->toc);
+  if (book->chapters)
+    g_ptr_array_unref(book->chapters);
+  if (book->missing)
+    g_ptr_array_unref(book->missing);
+  if (book->chapter_by_path)
+    g_hash_table_unref(book->chapter_by_path);
+  diags_free(book->diags);
+  g_free(book);
+}
+
+Chapter *book_chapter(const Book *book, const char *path) {
+  return g_hash_table_lookup(book->chapter_by_path, path);
+}
+
+/* How a path under the root is shown in diagnostics: relative to the current directory when the
+ * root is, as given otherwise. */
+static char *display_path(const Book *book, const char *rel_to_manuscript) {
+  if (strcmp(book->root, ".") == 0)
+    return g_build_filename("manuscript", rel_to_manuscript, NULL);
+  return g_build_filename(book->root, "manuscript", rel_to_manuscript, NULL);
+}
+
+gboolean path_inside(const char *dir, const char *path) {
+  g_autofree char *real_dir = realpath(dir, NULL);
+  g_autofree char *real = realpath(path, NULL);
+  if (!real_dir || !real)
+    return TRUE; /* a missing file is reported by whoever opens it */
+  gsize n = strlen(real_dir);
+  return strncmp(real, real_dir, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+/* Reads a file of the manuscript, refusing oversized files and files whose real path leaves
+ * manuscript/ (a symlink pointing outside). Problems are diagnostics; returns NULL on failure. */
+static char *read_manuscript_file(Book *book, const char *rel, const char *display, int file_id,
+                                  gsize *len) {
+  g_autofree char *path = g_build_filename(book->manuscript_dir, rel, NULL);
+  if (!path_inside(book->manuscript_dir, path)) {
+    diags_add(book->diags, DIAG_ERROR, display, file_id, 0, 0, "path-outside",
+              "file resolves outside manuscript/ (a symbolic link?); refused");
+    return NULL;
+  }
+  GStatBuf st;
+  if (g_stat(path, &st) != 0) {
+    diags_add(book->diags, DIAG_ERROR, display, file_id, 0, 0, "file-missing", "cannot read: %s",
+              g_strerror(errno));
+    return NULL;
+  }
+  if ((guint64)st.st_size > BOOK_MAX_FILE_BYTES) {
+    diags_add(book->diags, DIAG_ERROR, display, file_id, 0, 0, "limit-file-size",
+              "file is %" G_GUINT64_FORMAT " bytes, more than the limit of %u",
+              (guint64)st.st_size, BOOK_MAX_FILE_BYTES);
+    return NULL;
+  }
+  g_autoptr(GError) err = NULL;
+  char *text = NULL;
+  if (!g_file_get_contents(path, &text, len, &err)) {
+    diags_add(book->diags, DIAG_ERROR, display, file_id, 0, 0, "file-missing", "cannot read: %s",
+              err->message);
+    return NULL;
+  }
+  return text;
+}
+
+typedef struct {
+  Diags *diags;
+  const char *display;
+  int file_id;
+} BadByteCtx;
+
+static void report_bad_byte(int line, int col, guint8 byte, gboolean is_nul, gpointer data) {
+  BadByteCtx *ctx = data;
+  if (is_nul)
+    diags_add(ctx->diags, DIAG_ERROR, ctx->display, ctx->file_id, line, col, "encoding",
+              "NUL byte in text");
+  else
+    diags_add(ctx->diags, DIAG_ERROR, ctx->display, ctx->file_id, line, col, "encoding",
+              "invalid UTF-8 byte 0x%02X", byte);
+}
+
+/* Reads, repairs and returns a file's text (valid UTF-8) or NULL. */
+static char *load_text(Book *book, const char *rel, const char *display, int file_id,
+                       gsize *len) {
+  gsize raw_len = 0;
+  g_autofree char *raw = read_manuscript_file(book, rel, display, file_id, &raw_len);
+  if (!raw)
+    return NULL;
+  BadByteCtx ctx = {book->diags, display, file_id};
+  return text_repair_utf8(raw, raw_len, len, report_bad_byte, &ctx);
+}
+
+/* GitHub's repeat rule: "x", "x-1", "x-2", ... */
+static char *unique_id(GHashTable *counts, const char *base) {
+  char *id = g_strdup(base);
+  while (g_hash_table_contains(counts, id)) {
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(counts, base)) + 1;
+    g_hash_table_replace(counts, g_strdup(base), GUINT_TO_POINTER(n));
+    g_free(id);
+    id = g_strdup_printf("%s-%u", base, n);
+  }
+  g_hash_table_insert(counts, g_strdup(id), GUINT_TO_POINTER(0));
+  return id;
+}
+
+static void index_heading(Book *book, Chapter *ch, cmark_node *node, GHashTable *counts) {
+  Heading *h = g_new0(Heading, 1);
+  h->level = cmark_node_get_heading_level(node);
+  h->text = text_plain(node);
+  h->node = node;
+  h->line = cmark_node_get_start_line(node);
+  h->col = cmark_node_get_start_column(node);
+  if (strlen(h->text) > BOOK_MAX_HEADING_BYTES) {
+    diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id, h->line, h->col,
+              "limit-heading", "heading is %zu bytes long, more than the limit of %d",
+              strlen(h->text), BOOK_MAX_HEADING_BYTES);
+    h->text[BOOK_MAX_HEADING_BYTES] = '\0';
+    while (!g_utf8_validate(h->text, -1, NULL))
+      h->text[strlen(h->text) - 1] = '\0';
+  }
+  g_autofree char *slug = text_slug(h->text);
+  h->id = unique_id(counts, slug);
+  g_ptr_array_add(ch->headings, h);
+  g_hash_table_insert(ch->heading_by_node, node, h);
+  g_hash_table_insert(ch->ids, h->id, h);
+  if (!ch->title_heading) {
+    ch->title_heading = h;
+    ch->title = g_strdup(h->text);
+  }
+}
+
+static void index_callout(Book *book, Chapter *ch, cmark_node *node) {
+  Callout found;
+  g_autofree char *unknown = NULL;
+  switch (callout_match(node, &found, &unknown)) {
+  case CALLOUT_FOUND: {
+    Callout *c = g_memdup2(&found, sizeof found);
+    g_ptr_array_add(ch->callouts, c);
+    g_hash_table_insert(ch->callout_by_node, node, c);
+    gboolean empty = !c->first_content && !cmark_node_next(c->marker);
+    if (empty)
+      diags_add(book->diags, DIAG_WARNING, ch->display_path, ch->file_id, c->line, c->col,
+                "callout-empty", "%s callout has no content", callout_kind_name(c->kind));
+    break;
+  }
+  case CALLOUT_UNKNOWN_KIND:
+    diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id,
+              cmark_node_get_start_line(node), cmark_node_get_start_column(node),
+              "callout-kind",
+              "unknown callout kind '%s' (known: NOTE, TIP, IMPORTANT, WARNING, CAUTION, DIAGRAM, "
+              "OUTLINE)",
+              unknown);
+    break;
+  case CALLOUT_NOT_A_CALLOUT:
+    break;
+  }
+}
+
+static void index_code_block(Book *book, Chapter *ch, cmark_node *node) {
+  CodeBlock *b = g_new0(CodeBlock, 1);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+  b->node = node;
+  b->line = cmark_node_get_start_line(node);
+  int fence_len = 0, fence_offset = 0;
+  char fence_char = 0;
+  gboolean fenced = cmark_node_get_fenced(node, &fence_len, &fence_offset, &fence_char);
+  b->first_code_line = b->line + (fenced ? 1 : 0);
+  fence_parse(cmark_node_get_fence_info(node), b, problems);
+  for (guint i = 0; i < problems->len; i++)
+    diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id, b->line,
+              cmark_node_get_start_column(node), "code-flag", "%s",
+              (char *)problems->pdata[i]);
+  g_ptr_array_add(ch->code_blocks, b);
+  g_hash_table_insert(ch->code_by_node, node, b);
+}
+
+static gboolean is_nesting_block(cmark_node *node) {
+  cmark_node_type t = cmark_node_get_type(node);
+  return t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST;
+}
+
+/* One walk over the tree indexes headings, callouts and code blocks, and enforces nesting. */
+static void index_chapter(Book *book, Chapter *ch) {
+  g_autoptr(GHashTable) counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  cmark_iter *iter = cmark_iter_new(ch->doc);
+  cmark_event_type ev;
+  int depth = 0;
+  gboolean too_deep = FALSE;
+  while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+    cmark_node *node = cmark_iter_get_node(iter);
+    if (is_nesting_block(node))
+      depth += ev == CMARK_EVENT_ENTER ? 1 : -1;
+    if (ev != CMARK_EVENT_ENTER)
+      continue;
+    if (depth > BOOK_MAX_NESTING && !too_deep) {
+      too_deep = TRUE;
+      diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id,
+                cmark_node_get_start_line(node), cmark_node_get_start_column(node),
+                "limit-nesting", "lists and block quotes nest more than %d deep",
+                BOOK_MAX_NESTING);
+    }
+    switch (cmark_node_get_type(node)) {
+    case CMARK_NODE_HEADING:
+      index_heading(book, ch, node, counts);
+      break;
+    case CMARK_NODE_BLOCK_QUOTE:
+      index_callout(book, ch, node);
+      break;
+    case CMARK_NODE_CODE_BLOCK:
+      index_code_block(book, ch, node);
+      break;
+    default:
+      break;
+    }
+  }
+  cmark_iter_free(iter);
+}
+
+static GPtrArray *line_starts(const char *text, gsize len) {
+  GPtrArray *starts = g_ptr_array_new();
+  g_ptr_array_add(starts, GSIZE_TO_POINTER(0));
+  for (gsize i = 0; i < len; i++)
+    if (text[i] == '\n')
+      g_ptr_array_add(starts, GSIZE_TO_POINTER(i + 1));
+  return starts;
+}
+
+static Chapter *load_chapter(Book *book, const char *rel, int file_id) {
+  Chapter *ch = g_new0(Chapter, 1);
+  ch->path = g_strdup(rel);
+  ch->display_path = display_path(book, rel);
+  ch->file_id = file_id;
+  ch->headings = g_ptr_array_new_with_free_func(heading_free);
+  ch->callouts = g_ptr_array_new_with_free_func(callout_free);
+  ch->code_blocks = g_ptr_array_new_with_free_func(code_block_free);
+  ch->callout_by_node = g_hash_table_new(g_direct_hash, g_direct_equal);
+  ch->code_by_node = g_hash_table_new(g_direct_hash, g_direct_equal);
+  ch->heading_by_node = g_hash_table_new(g_direct_hash, g_direct_equal);
+  ch->ids = g_hash_table_new(g_str_hash, g_str_equal);
+  ch->source = load_text(book, rel, ch->display_path, file_id, &ch->source_len);
+  if (!ch->source)
+    ch->source = g_strdup("");
+  ch->line_starts = line_starts(ch->source, ch->source_len);
+  ch->doc = markdown_parse(ch->source, ch->source_len);
+  index_chapter(book, ch);
+  return ch;
+}
+
+static gint str_cmp(gconstpointer a, gconstpointer b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The .md files of manuscript/chapters, sorted by name. */
+static GPtrArray *list_chapter_files(Book *book) {
+  GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+  g_autofree char *dir_path = g_build_filename(book->manuscript_dir, "chapters", NULL);
+  g_autoptr(GDir) dir = g_dir_open(dir_path, 0, NULL);
+  if (!dir)
+    return files;
+  const char *name;
+  while ((name = g_dir_read_name(dir)))
+    if (g_str_has_suffix(name, ".md") && name[0] != '.')
+      g_ptr_array_add(files, g_build_filename("chapters", name, NULL));
+  g_ptr_array_sort(files, str_cmp);
+  return files;
+}
+
+/* Normalises a relative path ("chapters/../chapters/x.md" -> "chapters/x.md"); NULL when it
+ * climbs out of the base. Caller frees. */
+char *book_normalize_path(const char *base_dir, const char *rel) {
+  g_autofree char *joined = g_build_filename("/", base_dir, rel, NULL);
+  g_autofree char *canon = g_canonicalize_filename(joined, "/");
+  /* g_canonicalize_filename clamps ".." at the root, so compare segment counts instead. */
+  int depth = 0;
+  g_autofree char *whole = g_strconcat(base_dir, "/", rel, NULL);
+  g_auto(GStrv) parts = g_strsplit(whole, "/", -1);
+  for (int i = 0; parts[i]; i++) {
+    if (strcmp(parts[i], "..") == 0)
+      depth--;
+    else if (*parts[i] && strcmp(parts[i], ".") != 0)
+      depth++;
+    if (depth < 0)
+      return NULL;
+  }
+  return g_strdup(canon + 1);
+}
+
+static Chapter *take_unmatched(GPtrArray *pool, const char *title, gboolean near) {
+  for (guint i = 0; i < pool->len; i++) {
+    Chapter *ch = pool->pdata[i];
+    if (!ch->title)
+      continue;
+    if (near ? text_near_miss(title, ch->title) : strcmp(title, ch->title) == 0)
+      return g_ptr_array_steal_index(pool, i);
+  }
+  return NULL;
+}
+
+static Chapter *take_by_path(GPtrArray *pool, const char *path) {
+  for (guint i = 0; i < pool->len; i++)
+    if (strcmp(((Chapter *)pool->pdata[i])->path, path) == 0)
+      return g_ptr_array_steal_index(pool, i);
+  return NULL;
+}
+
+/* Orders chapters as the TOC does: linked files first, then exact titles, then near misses. */
+static void match_chapters(Book *book, GPtrArray *pool) {
+  guint n = book->toc.chapters->len;
+  g_autofree Chapter **slot = g_new0(Chapter *, n);
+  for (guint pass = 0; pass < 3; pass++) {
+    for (guint i = 0; i < n; i++) {
+      TocChapter *tc = book->toc.chapters->pdata[i];
+      if (slot[i] || (pass == 0) != (tc->link != NULL))
+        continue;
+      if (pass == 0) {
+        g_autofree char *norm = book_normalize_path("", tc->link);
+        slot[i] = norm ? take_by_path(pool, norm) : NULL;
+      } else {
+        slot[i] = take_unmatched(pool, tc->title, pass == 2);
+      }
+      if (slot[i])
+        slot[i]->toc = tc;
+    }
+  }
+  for (guint i = 0; i < n; i++) {
+    if (slot[i])
+      g_ptr_array_add(book->chapters, slot[i]);
+    else
+      g_ptr_array_add(book->missing, book->toc.chapters->pdata[i]);
+  }
+  while (pool->len)
+    g_ptr_array_add(book->chapters, g_ptr_array_steal_index(pool, 0));
+}
+
+static void load_meta(Book *book) {
+  gsize len = 0;
+  g_autofree char *text = load_text(book, "book.yaml", book->meta_display, FILE_ID_META, &len);
+  if (text)
+    meta_parse(&book->meta, text, len, book->meta_display, FILE_ID_META, book->diags);
+}
+
+static void load_toc(Book *book) {
+  gsize len = 0;
+  g_autofree char *text = load_text(book, "toc.md", book->toc_display, FILE_ID_TOC, &len);
+  if (text)
+    toc_parse(&book->toc, text, len, book->toc_display, FILE_ID_TOC, book->diags);
+  else
+    book->toc.chapters = g_ptr_array_new();
+}
+
+/* Files linked from toc.md outside chapters/ are loaded too. */
+static void add_linked_files(Book *book, GPtrArray *files) {
+  for (guint i = 0; i < book->toc.chapters->len; i++) {
+    TocChapter *tc = book->toc.chapters->pdata[i];
+    if (!tc->link)
+      continue;
+    g_autofree char *norm = book_normalize_path("", tc->link);
+    if (!norm) {
+      diags_add(book->diags, DIAG_ERROR, book->toc_display, FILE_ID_TOC, tc->line, tc->col,
+                "path-outside", "chapter link '%s' leaves manuscript/", tc->link);
+      continue;
+    }
+    gboolean listed = FALSE;
+    for (guint j = 0; j < files->len && !listed; j++)
+      listed = strcmp(files->pdata[j], norm) == 0;
+    g_autofree char *full = g_build_filename(book->manuscript_dir, norm, NULL);
+    if (!listed && g_file_test(full, G_FILE_TEST_IS_REGULAR))
+      g_ptr_array_add(files, g_steal_pointer(&norm));
+  }
+}
+
+Book *book_load(const char *root, GError **error) {
+  g_autoptr(Book) book = g_new0(Book, 1);
+  book->root = g_strdup(root && *root ? root : ".");
+  book->manuscript_dir = g_build_filename(book->root, "manuscript", NULL);
+  book->diags = diags_new();
+  book->meta_display = display_path(book, "book.yaml");
+  book->toc_display = display_path(book, "toc.md");
+  meta_init(&book->meta);
+  book->chapters = g_ptr_array_new_with_free_func(chapter_free);
+  book->missing = g_ptr_array_new();
+  book->chapter_by_path = g_hash_table_new(g_str_hash, g_str_equal);
+  if (!g_file_test(book->manuscript_dir, G_FILE_TEST_IS_DIR)) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                "no manuscript/ directory in '%s' (use -C to name the book's root)", book->root);
+    return NULL;
+  }
+  load_meta(book);
+  load_toc(book);
+  g_autoptr(GPtrArray) files = list_chapter_files(book);
+  add_linked_files(book, files);
+  if (files->len > BOOK_MAX_CHAPTERS) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                "%u chapter files, more than the limit of %d", files->len, BOOK_MAX_CHAPTERS);
+    return NULL;
+  }
+  g_autoptr(GPtrArray) pool = g_ptr_array_new();
+  for (guint i = 0; i < files->len; i++)
+    g_ptr_array_add(pool, load_chapter(book, files->pdata[i], FILE_ID_FIRST_CHAPTER + (int)i));
+  match_chapters(book, pool);
+  for (guint i = 0; i < book->chapters->len; i++) {
+    Chapter *ch = book->chapters->pdata[i];
+    g_hash_table_insert(book->chapter_by_path, ch->path, ch);
+  }
+  return g_steal_pointer(&book);
+}
+
+gboolean book_resolve_link(const Book *book, const Chapter *from, const char *url,
+                           Chapter **chapter, Heading **heading) {
+  const char *hash = strchr(url, '#');
+  g_autofree char *file = hash ? g_strndup(url, hash - url) : g_strdup(url);
+  Chapter *target = (Chapter *)from;
+  if (*file) {
+    g_autofree char *dir = g_path_get_dirname(from->path);
+    g_autofree char *unescaped = g_uri_unescape_string(file, NULL);
+    g_autofree char *norm = unescaped ? book_normalize_path(dir, unescaped) : NULL;
+    target = norm ? book_chapter(book, norm) : NULL;
+  }
+  *chapter = target;
+  *heading = NULL;
+  if (!target)
+    return FALSE;
+  if (!hash || !hash[1])
+    return TRUE;
+  g_autofree char *id = g_uri_unescape_string(hash + 1, NULL);
+  *heading = id ? g_hash_table_lookup(target->ids, id) : NULL;
+  return *heading != NULL;
+}
+
+static cmark_node *enclosing_block(cmark_node *node) {
+  while (node && (cmark_node_get_type(node) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE)
+    node = cmark_node_parent(node);
+  return node;
+}
+
+void chapter_locate(const Chapter *ch, cmark_node *node, const char *needle, int *line,
+                    int *col) {
+  cmark_node *block = enclosing_block(node);
+  int start = block ? cmark_node_get_start_line(block) : 1;
+  int end = block ? cmark_node_get_end_line(block) : start;
+  *line = start;
+  *col = block ? cmark_node_get_start_column(block) : 1;
+  if (!needle || !*needle || start < 1)
+    return;
+  guint nlines = ch->line_starts->len;
+  for (int l = start; l <= end && (guint)l <= nlines; l++) {
+    gsize from = GPOINTER_TO_SIZE(ch->line_starts->pdata[l - 1]);
+    gsize to = (guint)l < nlines ? GPOINTER_TO_SIZE(ch->line_starts->pdata[l]) : ch->source_len;
+    const char *hit = g_strstr_len(ch->source + from, (gssize)(to - from), needle);
+    if (hit) {
+      *line = l;
+      *col = (int)(hit - (ch->source + from)) + 1;
+      return;
+    }
+  }
+}

@@ -1,0 +1,160 @@
+/* main.c: the command line. Parses options, loads and validates the book, runs the command, and
+ * turns diagnostics and GErrors into messages and exit codes (DESIGN.md section 3). The only file
+ * that prints or exits. */
+#include "book.h"
+#include "import.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#define BOOKBUILD_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_MANUSCRIPT = 1, EXIT_USAGE = 2 };
+
+typedef struct {
+  const char *name;
+  const char *synopsis;
+  const char *summary;
+  int (*run)(int argc, char **argv);
+} Command;
+
+static int usage_error(GOptionContext *ctx, const char *msg) {
+  fprintf(stderr, "bookbuild: %s\n", msg);
+  if (ctx) {
+    g_autofree char *help = g_option_context_get_help(ctx, TRUE, NULL);
+    fprintf(stderr, "%s", help);
+  }
+  return EXIT_USAGE;
+}
+
+/* Parses options; returns FALSE (after printing) on a usage error. */
+static gboolean parse_options(GOptionContext *ctx, int *argc, char ***argv) {
+  g_autoptr(GError) err = NULL;
+  if (g_option_context_parse(ctx, argc, argv, &err))
+    return TRUE;
+  fprintf(stderr, "bookbuild: %s (see 'bookbuild %s --help')\n", err->message,
+          g_get_prgname() ? g_get_prgname() : "");
+  return FALSE;
+}
+
+/* Loads and validates; prints diagnostics. Returns the exit code, and the book in *out when the
+ * build may go on. */
+static int load_and_validate(const char *root, gboolean werror, Book **out) {
+  g_autoptr(GError) err = NULL;
+  g_autoptr(Book) book = book_load(root, &err);
+  if (!book) {
+    fprintf(stderr, "bookbuild: error: %s\n", err->message);
+    return EXIT_USAGE;
+  }
+  book_validate(book);
+  diags_print(book->diags, stderr);
+  gboolean failed = diags_errors(book->diags) > 0 || (werror && diags_warnings(book->diags) > 0);
+  if (out)
+    *out = g_steal_pointer(&book);
+  return failed ? EXIT_MANUSCRIPT : EXIT_OK;
+}
+
+static int cmd_check(int argc, char **argv) {
+  g_autofree char *root = NULL;
+  gboolean werror = FALSE;
+  GOptionEntry entries[] = {
+      {"directory", 'C', 0, G_OPTION_ARG_FILENAME, &root, "The book's root (holds manuscript/)",
+       "DIR"},
+      {"werror", 0, 0, G_OPTION_ARG_NONE, &werror, "Treat warnings as errors", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(GOptionContext) ctx = g_option_context_new("- validate the manuscript");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  if (!parse_options(ctx, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc > 1)
+    return usage_error(ctx, "check takes no arguments");
+  return load_and_validate(root ? root : ".", werror, NULL);
+}
+
+static int cmd_import(int argc, char **argv) {
+  g_autofree char *output = NULL;
+  GOptionEntry entries[] = {
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the chapter to FILE", "FILE"},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(GOptionContext) ctx =
+      g_option_context_new("RAW - turn a raw assistant response into a clean chapter");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  if (!parse_options(ctx, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc != 2)
+    return usage_error(ctx, "import takes one RAW file");
+  g_autofree char *raw = NULL;
+  gsize len = 0;
+  g_autoptr(GError) err = NULL;
+  if (!g_file_get_contents(argv[1], &raw, &len, &err)) {
+    fprintf(stderr, "bookbuild: error: %s\n", err->message);
+    return EXIT_USAGE;
+  }
+  if (!g_utf8_validate(raw, (gssize)len, NULL)) {
+    fprintf(stderr, "%s: error: not valid UTF-8 [encoding]\n", argv[1]);
+    return EXIT_MANUSCRIPT;
+  }
+  g_autoptr(Diags) diags = diags_new();
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func(g_free);
+  g_autofree char *chapter = import_convert(raw, len, argv[1], diags, changes);
+  if (diags_errors(diags) || diags_warnings(diags))
+    diags_print(diags, stderr);
+  if (!chapter)
+    return EXIT_MANUSCRIPT;
+  for (guint i = 0; i < changes->len; i++)
+    fprintf(stderr, "import: %s\n", (char *)changes->pdata[i]);
+  if (!changes->len)
+    fprintf(stderr, "import: no changes: already a clean chapter\n");
+  if (!output) {
+    fputs(chapter, stdout);
+    return EXIT_OK;
+  }
+  if (!g_file_set_contents(output, chapter, -1, &err)) {
+    fprintf(stderr, "bookbuild: error: %s\n", err->message);
+    return EXIT_USAGE;
+  }
+  return EXIT_OK;
+}
+
+static const Command commands[] = {
+    {"check", "check [-C DIR] [--werror]", "validate the manuscript against its table of contents",
+     cmd_check},
+    {"import", "import RAW [-o FILE]", "turn a raw assistant response into a clean chapter",
+     cmd_import},
+};
+
+static void print_usage(FILE *out) {
+  fprintf(out, "usage: bookbuild COMMAND [OPTIONS]\n\ncommands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+    fprintf(out, "  bookbuild %-40s %s\n", commands[i].synopsis, commands[i].summary);
+  fprintf(out, "\n'bookbuild COMMAND --help' describes a command's options.\n"
+               "exit status: 0 ok, 1 manuscript errors, 2 usage or environment errors\n");
+}
+
+int main(int argc, char **argv) {
+  setlocale(LC_ALL, "");
+  if (argc < 2) {
+    print_usage(stderr);
+    return EXIT_USAGE;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    print_usage(stdout);
+    return EXIT_OK;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("bookbuild %s\n", BOOKBUILD_VERSION);
+    return EXIT_OK;
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {
+    if (strcmp(argv[1], commands[i].name) != 0)
+      continue;
+    g_set_prgname(commands[i].name);
+    book_init();
+    return commands[i].run(argc - 1, argv + 1);
+  }
+  fprintf(stderr, "bookbuild: '%s' is not a command\n", argv[1]);
+  print_usage(stderr);
+  return EXIT_USAGE;
+}

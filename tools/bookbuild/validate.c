@@ -1,0 +1,559 @@
+/* validate.c: the manuscript rules of DESIGN.md section 2, run over a loaded Book: chapters
+ * against the TOC, headings, sections and their order, Key Takeaways, paragraph counts, code
+ * languages, links, images and raw HTML. Each rule has an id (README lists them). Reads the model
+ * only; never re-parses Markdown. */
+#include "book.h"
+
+#include "callout.h"
+#include "fence.h"
+#include "text.h"
+#include "toc.h"
+
+#include <libxml/HTMLparser.h>
+#include <string.h>
+
+#define KEY_TAKEAWAYS "Key Takeaways"
+
+typedef struct {
+  Book *book;
+  Chapter *ch;
+} Ctx;
+
+static void err_at(Ctx *v, DiagSeverity sev, int line, int col, const char *rule, const char *fmt,
+                   ...) G_GNUC_PRINTF(6, 7);
+static void err_at(Ctx *v, DiagSeverity sev, int line, int col, const char *rule, const char *fmt,
+                   ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  diags_add(v->book->diags, sev, v->ch->display_path, v->ch->file_id, line, col, rule, "%s", msg);
+}
+
+/* ---- chapters against the TOC ---- */
+
+static void check_missing_chapters(Book *book) {
+  RuleLevel level = book->meta.rules.missing_chapters;
+  for (guint i = 0; i < book->missing->len; i++) {
+    const TocChapter *tc = book->missing->pdata[i];
+    DiagSeverity sev = level == RULE_ERROR ? DIAG_ERROR : DIAG_WARNING;
+    if (tc->link)
+      diags_add(book->diags, DIAG_ERROR, book->toc_display, 1, tc->line, tc->col,
+                "chapter-missing", "chapter '%s' links to '%s', which does not exist", tc->title,
+                tc->link);
+    else
+      diags_add(book->diags, sev, book->toc_display, 1, tc->line, tc->col, "chapter-missing",
+                "chapter '%s' has no file in manuscript/chapters/", tc->title);
+  }
+}
+
+static void check_title(Ctx *v) {
+  Chapter *ch = v->ch;
+  if (!ch->title_heading) {
+    err_at(v, DIAG_ERROR, 1, 1, "chapter-title", "chapter file has no heading for its title");
+    return;
+  }
+  if (!ch->toc) {
+    err_at(v, DIAG_ERROR, ch->title_heading->line, ch->title_heading->col, "chapter-unlisted",
+           "chapter '%s' is not in the table of contents", ch->title);
+    return;
+  }
+  if (strcmp(ch->title, ch->toc->title) != 0) {
+    g_autofree char *why = text_explain_difference(ch->toc->title, ch->title);
+    err_at(v, DIAG_ERROR, ch->title_heading->line, ch->title_heading->col, "heading-text",
+           "chapter title differs from the table of contents: expected '%s' (%s)", ch->toc->title,
+           why);
+  }
+}
+
+static void check_chapter_order(Book *book) {
+  const Chapter *prev = NULL;
+  for (guint i = 0; i < book->chapters->len; i++) {
+    const Chapter *ch = book->chapters->pdata[i];
+    if (!ch->toc)
+      break;
+    if (prev && strcmp(prev->path, ch->path) > 0)
+      diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id, 1, 1, "chapter-order",
+                "chapter '%s' comes after '%s' in the table of contents, but its file sorts "
+                "before '%s'",
+                ch->toc->title, prev->toc->title, prev->path);
+    prev = ch;
+  }
+}
+
+/* ---- sections ---- */
+
+typedef struct {
+  int level;
+  const char *text;
+  const TocItem *item; /* NULL for Key Takeaways */
+  Heading *found;
+} Expected;
+
+static GArray *expected_sections(const Chapter *ch, int base, gboolean takeaways) {
+  GArray *exp = g_array_new(FALSE, TRUE, sizeof(Expected));
+  for (guint i = 0; i < ch->toc->items->len; i++) {
+    const TocItem *it = ch->toc->items->pdata[i];
+    Expected e = {base + 1, it->text, it, NULL};
+    g_array_append_val(exp, e);
+    for (guint j = 0; it->items && j < it->items->len; j++) {
+      const TocItem *sub = it->items->pdata[j];
+      Expected s = {base + 2, sub->text, sub, NULL};
+      g_array_append_val(exp, s);
+    }
+  }
+  if (takeaways) {
+    Expected kt = {base + 1, KEY_TAKEAWAYS, NULL, NULL};
+    g_array_append_val(exp, kt);
+  }
+  return exp;
+}
+
+static gboolean chapter_has_groups(const TocChapter *tc) {
+  for (guint i = 0; i < tc->items->len; i++)
+    if (((TocItem *)tc->items->pdata[i])->kind == TOC_GROUP)
+      return TRUE;
+  return FALSE;
+}
+
+/* Finds the expected entry a heading stands for: exact text first, then a near miss. */
+static int match_heading(Ctx *v, GArray *exp, Heading *h) {
+  for (guint i = 0; i < exp->len; i++) {
+    Expected *e = &g_array_index(exp, Expected, i);
+    if (!e->found && strcmp(e->text, h->text) == 0) {
+      if (e->level != h->level)
+        err_at(v, DIAG_ERROR, h->line, h->col, "heading-level",
+               "'%s' must be a level-%d heading ('%.*s'), not level %d", h->text, e->level,
+               e->level, "######", h->level);
+      return (int)i;
+    }
+  }
+  for (guint i = 0; i < exp->len; i++) {
+    Expected *e = &g_array_index(exp, Expected, i);
+    if (!e->found && text_near_miss(e->text, h->text)) {
+      g_autofree char *why = text_explain_difference(e->text, h->text);
+      err_at(v, DIAG_ERROR, h->line, h->col, "heading-text",
+             "heading differs from the table of contents: expected '%s' (%s)", e->text, why);
+      return (int)i;
+    }
+  }
+  return -1;
+}
+
+/* Indices (into `seq`) of a longest increasing subsequence: the headings in a consistent order. */
+static GHashTable *in_order_set(const int *seq, guint n) {
+  g_autofree int *len = g_new0(int, n);
+  g_autofree int *prev = g_new0(int, n);
+  int best = -1;
+  for (guint i = 0; i < n; i++) {
+    len[i] = 1;
+    prev[i] = -1;
+    for (guint j = 0; j < i; j++)
+      if (seq[j] < seq[i] && len[j] + 1 > len[i]) {
+        len[i] = len[j] + 1;
+        prev[i] = (int)j;
+      }
+    if (best < 0 || len[i] > len[best])
+      best = (int)i;
+  }
+  GHashTable *set = g_hash_table_new(g_direct_hash, g_direct_equal);
+  for (int i = best; i >= 0; i = prev[i])
+    g_hash_table_add(set, GINT_TO_POINTER(i));
+  return set;
+}
+
+/* Where a missing section should have been: before the next section that is present. */
+static void missing_position(const Chapter *ch, GArray *exp, guint idx, int *line, int *col) {
+  for (guint i = idx + 1; i < exp->len; i++) {
+    Expected *e = &g_array_index(exp, Expected, i);
+    if (e->found) {
+      *line = e->found->line;
+      *col = e->found->col;
+      return;
+    }
+  }
+  *line = (int)ch->line_starts->len;
+  *col = 1;
+}
+
+static void report_missing(Ctx *v, GArray *exp) {
+  for (guint i = 0; i < exp->len; i++) {
+    Expected *e = &g_array_index(exp, Expected, i);
+    if (e->found)
+      continue;
+    int line, col;
+    missing_position(v->ch, exp, i, &line, &col);
+    if (!e->item)
+      err_at(v, DIAG_ERROR, line, col, "key-takeaways",
+             "chapter has no '" KEY_TAKEAWAYS "' section");
+    else if (e->item->kind == TOC_GROUP)
+      err_at(v, DIAG_ERROR, line, col, "section-missing", "sub-group '%s' is missing", e->text);
+    else
+      err_at(v, DIAG_ERROR, line, col, "section-missing", "section '%s' is missing", e->text);
+  }
+}
+
+static void report_order(Ctx *v, GArray *exp, GPtrArray *matched, GArray *indices) {
+  g_autoptr(GHashTable) ok = in_order_set((int *)(void *)indices->data, indices->len);
+  for (guint i = 0; i < matched->len; i++) {
+    if (g_hash_table_contains(ok, GINT_TO_POINTER(i)))
+      continue;
+    Heading *h = matched->pdata[i];
+    int idx = g_array_index(indices, int, i);
+    Expected *e = &g_array_index(exp, Expected, idx);
+    if (!e->item)
+      err_at(v, DIAG_ERROR, h->line, h->col, "key-takeaways",
+             "'" KEY_TAKEAWAYS "' must be the chapter's last section");
+    else if (idx == 0)
+      err_at(v, DIAG_ERROR, h->line, h->col, "section-order",
+             "section '%s' is out of order: the table of contents puts it first", e->text);
+    else
+      err_at(v, DIAG_ERROR, h->line, h->col, "section-order",
+             "section '%s' is out of order: the table of contents puts it after '%s'", e->text,
+             g_array_index(exp, Expected, idx - 1).text);
+  }
+}
+
+/* The top-level blocks from a heading up to the next heading of its level or above. */
+static gboolean section_next(cmark_node **node, int level) {
+  *node = cmark_node_next(*node);
+  if (!*node)
+    return FALSE;
+  if (cmark_node_get_type(*node) == CMARK_NODE_HEADING &&
+      cmark_node_get_heading_level(*node) <= level)
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean is_narrative(cmark_node *para) {
+  cmark_node *c = cmark_node_first_child(para);
+  /* A paragraph that is only an image is a figure, not narrative. */
+  if (c && !cmark_node_next(c) && cmark_node_get_type(c) == CMARK_NODE_IMAGE)
+    return FALSE;
+  return c != NULL;
+}
+
+static void check_paragraphs(Ctx *v, Heading *h) {
+  const BookRules *r = &v->book->meta.rules;
+  if (!r->section_paragraphs || cmark_node_parent(h->node) != v->ch->doc)
+    return;
+  int count = 0;
+  for (cmark_node *n = h->node; section_next(&n, h->level);)
+    if (cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH && is_narrative(n))
+      count++;
+  if (count < r->paragraphs_min)
+    err_at(v, DIAG_ERROR, h->line, h->col, "section-paragraphs",
+           "section '%s' has %d narrative paragraph%s, at least %d expected", h->text, count,
+           count == 1 ? "" : "s", r->paragraphs_min);
+  else if (count > r->paragraphs_max)
+    err_at(v, DIAG_WARNING, h->line, h->col, "section-paragraphs",
+           "section '%s' has %d narrative paragraphs, at most %d expected", h->text, count,
+           r->paragraphs_max);
+}
+
+static void check_takeaways_list(Ctx *v, Heading *h) {
+  if (cmark_node_parent(h->node) != v->ch->doc)
+    return;
+  for (cmark_node *n = h->node; section_next(&n, h->level);)
+    if (cmark_node_get_type(n) == CMARK_NODE_LIST)
+      return;
+  err_at(v, DIAG_ERROR, h->line, h->col, "key-takeaways",
+         "'" KEY_TAKEAWAYS "' holds no bullet list");
+}
+
+static void check_sections(Ctx *v) {
+  Chapter *ch = v->ch;
+  if (!ch->toc || !ch->title_heading)
+    return;
+  int base = ch->title_heading->level;
+  gboolean takeaways = v->book->meta.rules.key_takeaways;
+  gboolean groups = chapter_has_groups(ch->toc);
+  g_autoptr(GArray) exp = expected_sections(ch, base, takeaways);
+  g_autoptr(GPtrArray) matched = g_ptr_array_new();
+  g_autoptr(GArray) indices = g_array_new(FALSE, FALSE, sizeof(int));
+  for (guint i = 0; i < ch->headings->len; i++) {
+    Heading *h = ch->headings->pdata[i];
+    if (h == ch->title_heading || h->level <= base || h->level > base + (groups ? 2 : 1))
+      continue;
+    if (!takeaways && strcmp(h->text, KEY_TAKEAWAYS) == 0)
+      continue;
+    int idx = match_heading(v, exp, h);
+    if (idx < 0) {
+      err_at(v, DIAG_ERROR, h->line, h->col, "section-extra",
+             "section '%s' is not in the table of contents", h->text);
+      continue;
+    }
+    Expected *e = &g_array_index(exp, Expected, idx);
+    e->found = h;
+    h->toc_item = e->item;
+    g_ptr_array_add(matched, h);
+    g_array_append_val(indices, idx);
+    if (!e->item)
+      check_takeaways_list(v, h);
+    else if (e->item->kind == TOC_SECTION)
+      check_paragraphs(v, h);
+  }
+  report_missing(v, exp);
+  report_order(v, exp, matched, indices);
+}
+
+/* ---- code blocks ---- */
+
+static void check_code(Ctx *v) {
+  if (!v->book->meta.rules.code_language)
+    return;
+  for (guint i = 0; i < v->ch->code_blocks->len; i++) {
+    CodeBlock *b = v->ch->code_blocks->pdata[i];
+    int col = cmark_node_get_start_column(b->node);
+    if (!*b->lang)
+      err_at(v, DIAG_ERROR, b->line, col, "code-language",
+             "code block names no language (for example ```python or ```text)");
+    else if (!fence_is_known_language(b->lang))
+      err_at(v, DIAG_WARNING, b->line, col, "code-language", "unknown code language '%s'",
+             b->lang);
+  }
+}
+
+/* ---- links and images ---- */
+
+static gboolean has_scheme(const char *url) {
+  const char *p = url;
+  if (!g_ascii_isalpha(*p))
+    return FALSE;
+  while (g_ascii_isalnum(*p) || *p == '+' || *p == '-' || *p == '.')
+    p++;
+  return *p == ':';
+}
+
+/* The closest id in a chapter, for "did you mean". */
+static const char *closest_id(const Chapter *ch, const char *id) {
+  const char *best = NULL;
+  guint best_d = 4;
+  for (guint i = 0; i < ch->headings->len; i++) {
+    const Heading *h = ch->headings->pdata[i];
+    guint d = text_distance(id, h->id, best_d);
+    if (d < best_d) {
+      best_d = d;
+      best = h->id;
+    }
+  }
+  return best;
+}
+
+static void check_link(Ctx *v, cmark_node *node, const char *url) {
+  int line, col;
+  chapter_locate(v->ch, node, url, &line, &col);
+  if (has_scheme(url)) {
+    if (g_ascii_strncasecmp(url, "javascript:", 11) == 0 ||
+        g_ascii_strncasecmp(url, "data:", 5) == 0 || g_ascii_strncasecmp(url, "vbscript:", 9) == 0)
+      err_at(v, DIAG_WARNING, line, col, "link-scheme",
+             "link '%.40s' uses an unsafe scheme; it is dropped from the outputs", url);
+    return;
+  }
+  if (!*url || g_str_has_prefix(url, "//"))
+    return;
+  const char *hash = strchr(url, '#');
+  g_autofree char *file = hash ? g_strndup(url, hash - url) : g_strdup(url);
+  Chapter *target;
+  Heading *heading;
+  if (book_resolve_link(v->book, v->ch, url, &target, &heading))
+    return;
+  if (target) {
+    const char *guess = closest_id(target, hash + 1);
+    if (guess)
+      err_at(v, DIAG_ERROR, line, col, "link-anchor",
+             "anchor '#%s' does not exist in '%s' (did you mean '#%s'?)", hash + 1,
+             target->path, guess);
+    else
+      err_at(v, DIAG_ERROR, line, col, "link-anchor", "anchor '#%s' does not exist in '%s'",
+             hash + 1, target->path);
+    return;
+  }
+  /* A link to a non-chapter file inside manuscript/ (a download) is fine if it exists. */
+  g_autofree char *dir = g_path_get_dirname(v->ch->path);
+  g_autofree char *norm = book_normalize_path(dir, file);
+  g_autofree char *full = norm ? g_build_filename(v->book->manuscript_dir, norm, NULL) : NULL;
+  if (!norm)
+    err_at(v, DIAG_ERROR, line, col, "link-target", "link '%s' leaves manuscript/", url);
+  else if (g_str_has_suffix(file, ".md") || !g_file_test(full, G_FILE_TEST_IS_REGULAR))
+    err_at(v, DIAG_ERROR, line, col, "link-target", "link target '%s' does not exist", url);
+}
+
+static const char *const image_types[] = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"};
+
+static void check_image(Ctx *v, cmark_node *node, const char *url) {
+  int line, col;
+  chapter_locate(v->ch, node, url, &line, &col);
+  if (has_scheme(url) || g_str_has_prefix(url, "//")) {
+    err_at(v, DIAG_ERROR, line, col, "image-remote",
+           "image '%s' is not a file in manuscript/ (remote images are not embedded)", url);
+    return;
+  }
+  g_autofree char *dir = g_path_get_dirname(v->ch->path);
+  g_autofree char *unescaped = g_uri_unescape_string(url, NULL);
+  g_autofree char *norm =
+      unescaped && !g_path_is_absolute(unescaped) ? book_normalize_path(dir, unescaped) : NULL;
+  if (!norm) {
+    err_at(v, DIAG_ERROR, line, col, "image-outside", "image path '%s' leaves manuscript/",
+           url);
+    return;
+  }
+  g_autofree char *full = g_build_filename(v->book->manuscript_dir, norm, NULL);
+  if (!g_file_test(full, G_FILE_TEST_IS_REGULAR)) {
+    err_at(v, DIAG_ERROR, line, col, "image-missing", "image '%s' does not exist", url);
+    return;
+  }
+  if (!path_inside(v->book->manuscript_dir, full)) {
+    err_at(v, DIAG_ERROR, line, col, "image-outside",
+           "image '%s' resolves outside manuscript/ (a symbolic link?)", url);
+    return;
+  }
+  g_autofree char *lower = g_ascii_strdown(norm, -1);
+  for (gsize i = 0; i < G_N_ELEMENTS(image_types); i++)
+    if (g_str_has_suffix(lower, image_types[i]))
+      return;
+  err_at(v, DIAG_ERROR, line, col, "image-type",
+         "image '%s' is not PNG, JPEG, GIF, SVG or WebP", url);
+}
+
+/* ---- raw HTML ---- */
+
+typedef struct {
+  Ctx *v;
+  int base_line;
+  int reported;
+} HtmlErrCtx;
+
+static void html_error(void *data, xmlErrorPtr err) {
+  HtmlErrCtx *h = data;
+  if (err->level < XML_ERR_ERROR || h->reported++)
+    return;
+  g_autofree char *msg = g_strstrip(g_strdup(err->message ? err->message : "malformed HTML"));
+  err_at(h->v, DIAG_ERROR, h->base_line + MAX(err->line, 1) - 1, MAX(err->int2, 1), "raw-html",
+         "raw HTML cannot become well-formed XHTML: %s", msg);
+}
+
+static void check_html_block(Ctx *v, cmark_node *node) {
+  const char *html = cmark_node_get_literal(node);
+  HtmlErrCtx h = {v, cmark_node_get_start_line(node), 0};
+  htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+  if (!ctxt)
+    return;
+  xmlSetStructuredErrorFunc(&h, html_error);
+  htmlDocPtr doc = htmlCtxtReadMemory(ctxt, html, (int)strlen(html), NULL, "UTF-8",
+                                      HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+  xmlSetStructuredErrorFunc(NULL, NULL);
+  if (doc)
+    xmlFreeDoc(doc);
+  htmlFreeParserCtxt(ctxt);
+}
+
+static gboolean is_void_element(const char *name) {
+  static const char *const voids[] = {"area", "base", "br",   "col",   "embed", "hr",    "img",
+                                      "input", "link", "meta", "source", "track", "wbr"};
+  for (gsize i = 0; i < G_N_ELEMENTS(voids); i++)
+    if (g_ascii_strcasecmp(name, voids[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Tag name of an inline HTML node: "b" for "<b ...>", "/b" for "</b>", NULL for comments etc. */
+static char *inline_tag(const char *html, gboolean *self_closing) {
+  if (html[0] != '<' || html[1] == '!' || html[1] == '?')
+    return NULL;
+  const char *p = html + 1;
+  gboolean closing = *p == '/';
+  p += closing;
+  const char *start = p;
+  while (g_ascii_isalnum(*p) || *p == '-')
+    p++;
+  gsize len = strlen(html);
+  *self_closing = len >= 2 && html[len - 2] == '/';
+  g_autofree char *name = g_ascii_strdown(start, p - start);
+  return g_strconcat(closing ? "/" : "", name, NULL);
+}
+
+/* Inline HTML tags must open and close within one paragraph, in nesting order. */
+static void check_inline_html(Ctx *v, cmark_node *block) {
+  g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func(g_free);
+  cmark_node *first_open = NULL;
+  cmark_iter *iter = cmark_iter_new(block);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+    cmark_node *n = cmark_iter_get_node(iter);
+    if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HTML_INLINE)
+      continue;
+    gboolean self_closing = FALSE;
+    g_autofree char *tag = inline_tag(cmark_node_get_literal(n), &self_closing);
+    if (!tag || self_closing || is_void_element(tag))
+      continue;
+    if (tag[0] != '/') {
+      if (!open->len)
+        first_open = n;
+      g_ptr_array_add(open, g_steal_pointer(&tag));
+      continue;
+    }
+    const char *top = open->len ? open->pdata[open->len - 1] : NULL;
+    if (top && strcmp(top, tag + 1) == 0) {
+      g_ptr_array_remove_index(open, open->len - 1);
+      continue;
+    }
+    int line, col;
+    chapter_locate(v->ch, n, cmark_node_get_literal(n), &line, &col);
+    err_at(v, DIAG_ERROR, line, col, "raw-html",
+           "raw HTML cannot become well-formed XHTML: '<%s>' closes %s", tag,
+           top ? "a different element" : "no open element");
+    cmark_iter_free(iter);
+    return;
+  }
+  cmark_iter_free(iter);
+  if (open->len) {
+    int line, col;
+    chapter_locate(v->ch, first_open, cmark_node_get_literal(first_open), &line, &col);
+    err_at(v, DIAG_ERROR, line, col, "raw-html",
+           "raw HTML cannot become well-formed XHTML: '<%s>' is not closed in this paragraph",
+           (char *)open->pdata[0]);
+  }
+}
+
+/* ---- the walk ---- */
+
+static void check_inlines_and_html(Ctx *v) {
+  cmark_iter *iter = cmark_iter_new(v->ch->doc);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+    if (ev != CMARK_EVENT_ENTER)
+      continue;
+    cmark_node *n = cmark_iter_get_node(iter);
+    switch (cmark_node_get_type(n)) {
+    case CMARK_NODE_LINK:
+      check_link(v, n, cmark_node_get_url(n));
+      break;
+    case CMARK_NODE_IMAGE:
+      check_image(v, n, cmark_node_get_url(n));
+      break;
+    case CMARK_NODE_HTML_BLOCK:
+      check_html_block(v, n);
+      break;
+    case CMARK_NODE_PARAGRAPH:
+    case CMARK_NODE_HEADING:
+      check_inline_html(v, n);
+      break;
+    default:
+      break;
+    }
+  }
+  cmark_iter_free(iter);
+}
+
+void book_validate(Book *book) {
+  check_missing_chapters(book);
+  check_chapter_order(book);
+  for (guint i = 0; i < book->chapters->len; i++) {
+    Ctx v = {book, book->chapters->pdata[i]};
+    check_title(&v);
+    check_sections(&v);
+    check_code(&v);
+    check_inlines_and_html(&v);
+  }
+}
