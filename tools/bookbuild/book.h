@@ -55,6 +55,7 @@ typedef struct {
   char *description;
   GPtrArray *subjects; /* of char*; never NULL */
   char *cover_image;   /* path relative to manuscript/ */
+  int cover_line;      /* its line in book.yaml, for diagnostics */
   char *version;
   GPtrArray *credits;  /* of char*: lines for the copyright page; never NULL */
   gboolean epub_embed_fonts; /* default TRUE */
@@ -133,6 +134,7 @@ typedef struct {
 typedef struct Chapter {
   char *path;          /* relative to manuscript/, e.g. "chapters/01-landscape.md" */
   char *display_path;  /* as diagnostics show it (relative to the current directory) */
+  gboolean readable;   /* FALSE when the file could not be read (a diagnostic says why) */
   char *source;        /* the file's text, UTF-8 (invalid bytes replaced by U+FFFD) */
   gsize source_len;
   GPtrArray *line_starts; /* byte offset of each line, as GSIZE_TO_POINTER, index 0 = line 1 */

@@ -308,6 +308,7 @@ static Chapter *load_chapter(Book *book, const char *rel, int file_id) {
   ch->heading_by_node = g_hash_table_new(g_direct_hash, g_direct_equal);
   ch->ids = g_hash_table_new(g_str_hash, g_str_equal);
   ch->source = load_text(book, rel, ch->display_path, file_id, &ch->source_len);
+  ch->readable = ch->source != NULL;
   if (!ch->source)
     ch->source = g_strdup("");
   ch->line_starts = line_starts(ch->source, ch->source_len);

@@ -33,8 +33,7 @@ static gboolean parse_options(GOptionContext *ctx, int *argc, char ***argv) {
   g_autoptr(GError) err = NULL;
   if (g_option_context_parse(ctx, argc, argv, &err))
     return TRUE;
-  fprintf(stderr, "bookbuild: %s (see 'bookbuild %s --help')\n", err->message,
-          g_get_prgname() ? g_get_prgname() : "");
+  fprintf(stderr, "bookbuild: %s (see '%s --help')\n", err->message, g_get_prgname());
   return FALSE;
 }
 
@@ -150,7 +149,8 @@ int main(int argc, char **argv) {
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {
     if (strcmp(argv[1], commands[i].name) != 0)
       continue;
-    g_set_prgname(commands[i].name);
+    g_autofree char *prgname = g_strconcat("bookbuild ", commands[i].name, NULL);
+    g_set_prgname(prgname);
     book_init();
     return commands[i].run(argc - 1, argv + 1);
   }

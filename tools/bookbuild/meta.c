@@ -311,14 +311,24 @@ static yaml_node_t *value_of(MetaCtx *m, yaml_node_t *root, const char *key) {
   return NULL;
 }
 
+static gboolean is_empty(yaml_node_t *node) {
+  if (node->type == YAML_SCALAR_NODE)
+    return node->data.scalar.length == 0;
+  if (node->type == YAML_SEQUENCE_NODE)
+    return node->data.sequence.items.top == node->data.sequence.items.start;
+  return FALSE;
+}
+
 static void check_values(MetaCtx *m, BookMeta *meta, yaml_node_t *root) {
   static const char *required[] = {"title", "author", "lang"};
   for (gsize i = 0; i < G_N_ELEMENTS(required); i++) {
-    gboolean present = i == 1 ? meta->authors->len > 0
-                              : (i == 0 ? meta->title && *meta->title : meta->lang && *meta->lang);
-    if (!present) {
+    yaml_node_t *value = value_of(m, root, required[i]);
+    if (!value) {
       g_autofree char *msg = g_strdup_printf("required key '%s' is missing", required[i]);
       diags_add(m->diags, DIAG_ERROR, m->path, m->file_id, 1, 1, "meta-required", "%s", msg);
+    } else if (is_empty(value)) {
+      g_autofree char *msg = g_strdup_printf("required key '%s' is empty", required[i]);
+      meta_diag(m, DIAG_ERROR, value, "meta-required", msg);
     }
   }
   if (meta->lang && *meta->lang && !valid_lang(meta->lang)) {
@@ -394,6 +404,8 @@ void meta_parse(BookMeta *meta, const char *text, gsize len, const char *path, i
       parse_pair(&m, meta, yaml_document_get_node(&doc, p->key),
                  yaml_document_get_node(&doc, p->value));
     check_values(&m, meta, root);
+    yaml_node_t *cover = value_of(&m, root, "cover-image");
+    meta->cover_line = cover ? (int)cover->start_mark.line + 1 : 1;
   }
   yaml_document_delete(&doc);
   yaml_parser_delete(&parser);

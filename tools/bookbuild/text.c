@@ -205,3 +205,11 @@ char *text_explain_difference(const char *expected, const char *found) {
   g_autofree char *df = describe_char(cf);
   return g_strdup_printf("%s expected, found %s at character %ld", de, df, col);
 }
+
+char *text_abbrev(const char *s, glong max_chars) {
+  if (g_utf8_strlen(s, -1) <= max_chars)
+    return g_strdup(s);
+  const char *cut = g_utf8_offset_to_pointer(s, max_chars);
+  g_autofree char *head = g_strndup(s, cut - s);
+  return g_strconcat(head, "…", NULL);
+}

@@ -29,6 +29,9 @@ gboolean text_near_miss(const char *expected, const char *found);
  * expected, found '-'". Caller frees. */
 char *text_explain_difference(const char *expected, const char *found);
 
+/* At most `max_chars` characters of `s`, with "…" when cut. Caller frees. */
+char *text_abbrev(const char *s, glong max_chars);
+
 /* Edit distance in code points (Levenshtein), capped at `cap` + 1 for speed. */
 guint text_distance(const char *a, const char *b, guint cap);
 

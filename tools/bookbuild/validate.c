@@ -54,6 +54,8 @@ static void check_title(Ctx *v) {
     return;
   }
   if (!ch->toc) {
+    if (v->book->toc.chapters->len == 0)
+      return; /* no usable toc.md: already reported */
     err_at(v, DIAG_ERROR, ch->title_heading->line, ch->title_heading->col, "chapter-unlisted",
            "chapter '%s' is not in the table of contents", ch->title);
     return;
@@ -117,7 +119,7 @@ static gboolean chapter_has_groups(const TocChapter *tc) {
 }
 
 /* Finds the expected entry a heading stands for: exact text first, then a near miss. */
-static int match_heading(Ctx *v, GArray *exp, Heading *h) {
+static int match_heading(Ctx *v, GArray *exp, Heading *h, gboolean exact_only) {
   for (guint i = 0; i < exp->len; i++) {
     Expected *e = &g_array_index(exp, Expected, i);
     if (!e->found && strcmp(e->text, h->text) == 0) {
@@ -128,6 +130,8 @@ static int match_heading(Ctx *v, GArray *exp, Heading *h) {
       return (int)i;
     }
   }
+  if (exact_only)
+    return -1;
   for (guint i = 0; i < exp->len; i++) {
     Expected *e = &g_array_index(exp, Expected, i);
     if (!e->found && text_near_miss(e->text, h->text)) {
@@ -194,22 +198,35 @@ static void report_missing(Ctx *v, GArray *exp) {
 }
 
 static void report_order(Ctx *v, GArray *exp, GPtrArray *matched, GArray *indices) {
-  g_autoptr(GHashTable) ok = in_order_set((int *)(void *)indices->data, indices->len);
+  /* Key Takeaways is judged on its own (it must be last); the rest by a longest run in order. */
+  g_autoptr(GArray) seq = g_array_new(FALSE, FALSE, sizeof(int));
+  g_autoptr(GArray) pos = g_array_new(FALSE, FALSE, sizeof(guint));
   for (guint i = 0; i < matched->len; i++) {
-    if (g_hash_table_contains(ok, GINT_TO_POINTER(i)))
-      continue;
-    Heading *h = matched->pdata[i];
     int idx = g_array_index(indices, int, i);
-    Expected *e = &g_array_index(exp, Expected, idx);
-    if (!e->item)
-      err_at(v, DIAG_ERROR, h->line, h->col, "key-takeaways",
-             "'" KEY_TAKEAWAYS "' must be the chapter's last section");
-    else if (idx == 0)
+    if (!g_array_index(exp, Expected, idx).item) {
+      if (i + 1 < matched->len) {
+        Heading *h = matched->pdata[i];
+        err_at(v, DIAG_ERROR, h->line, h->col, "key-takeaways",
+               "'" KEY_TAKEAWAYS "' must be the chapter's last section");
+      }
+      continue;
+    }
+    g_array_append_val(seq, idx);
+    g_array_append_val(pos, i);
+  }
+  g_autoptr(GHashTable) ok = in_order_set((int *)(void *)seq->data, seq->len);
+  for (guint k = 0; k < seq->len; k++) {
+    if (g_hash_table_contains(ok, GINT_TO_POINTER(k)))
+      continue;
+    Heading *h = matched->pdata[g_array_index(pos, guint, k)];
+    int idx = g_array_index(seq, int, k);
+    const char *text = g_array_index(exp, Expected, idx).text;
+    if (idx == 0)
       err_at(v, DIAG_ERROR, h->line, h->col, "section-order",
-             "section '%s' is out of order: the table of contents puts it first", e->text);
+             "section '%s' is out of order: the table of contents puts it first", text);
     else
       err_at(v, DIAG_ERROR, h->line, h->col, "section-order",
-             "section '%s' is out of order: the table of contents puts it after '%s'", e->text,
+             "section '%s' is out of order: the table of contents puts it after '%s'", text,
              g_array_index(exp, Expected, idx - 1).text);
   }
 }
@@ -273,14 +290,20 @@ static void check_sections(Ctx *v) {
   g_autoptr(GArray) indices = g_array_new(FALSE, FALSE, sizeof(int));
   for (guint i = 0; i < ch->headings->len; i++) {
     Heading *h = ch->headings->pdata[i];
-    if (h == ch->title_heading || h->level <= base || h->level > base + (groups ? 2 : 1))
+    if (h == ch->title_heading || h->level <= base || h->level > base + 2)
       continue;
     if (!takeaways && strcmp(h->text, KEY_TAKEAWAYS) == 0)
       continue;
-    int idx = match_heading(v, exp, h);
+    /* Without sub-groups, deeper headings are the author's own subdivisions; only one that
+     * carries a TOC section's exact text is taken for that section (at the wrong level). */
+    gboolean subdivision = !groups && h->level == base + 2;
+    int idx = match_heading(v, exp, h, subdivision);
+    if (idx < 0 && subdivision)
+      continue;
     if (idx < 0) {
+      g_autofree char *shown = text_abbrev(h->text, 100);
       err_at(v, DIAG_ERROR, h->line, h->col, "section-extra",
-             "section '%s' is not in the table of contents", h->text);
+             "section '%s' is not in the table of contents", shown);
       continue;
     }
     Expected *e = &g_array_index(exp, Expected, idx);
@@ -546,11 +569,35 @@ static void check_inlines_and_html(Ctx *v) {
   cmark_iter_free(iter);
 }
 
+/* cover-image: a PNG or JPEG file inside manuscript/. */
+static void check_cover(Book *book) {
+  const char *cover = book->meta.cover_image;
+  if (!cover)
+    return;
+  g_autofree char *norm = g_path_is_absolute(cover) ? NULL : book_normalize_path("", cover);
+  g_autofree char *full = norm ? g_build_filename(book->manuscript_dir, norm, NULL) : NULL;
+  g_autofree char *lower = g_ascii_strdown(cover, -1);
+  const char *problem = NULL;
+  if (!norm || !path_inside(book->manuscript_dir, full))
+    problem = "leaves manuscript/";
+  else if (!g_file_test(full, G_FILE_TEST_IS_REGULAR))
+    problem = "does not exist";
+  else if (!g_str_has_suffix(lower, ".png") && !g_str_has_suffix(lower, ".jpg") &&
+           !g_str_has_suffix(lower, ".jpeg"))
+    problem = "is not a PNG or JPEG file";
+  if (problem)
+    diags_add(book->diags, DIAG_ERROR, book->meta_display, 0, book->meta.cover_line, 1,
+              "meta-cover", "cover image '%s' %s", cover, problem);
+}
+
 void book_validate(Book *book) {
+  check_cover(book);
   check_missing_chapters(book);
   check_chapter_order(book);
   for (guint i = 0; i < book->chapters->len; i++) {
     Ctx v = {book, book->chapters->pdata[i]};
+    if (!v.ch->readable)
+      continue;
     check_title(&v);
     check_sections(&v);
     check_code(&v);
