@@ -4,7 +4,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo glib-2.0 gio-2.0 fontconfig yaml-0.1
+PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo glib-2.0 gio-2.0 gio-unix-2.0 fontconfig yaml-0.1
 
 BIN     := tools/bookbuild/bookbuild
 OBJDIR  := build/obj

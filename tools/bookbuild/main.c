@@ -2,9 +2,11 @@
  * turns diagnostics and GErrors into messages and exit codes (DESIGN.md section 3). The only file
  * that prints or exits. */
 #include "book.h"
+#include "codecheck.h"
 #include "import.h"
 
 #include <locale.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -116,9 +118,86 @@ static int cmd_import(int argc, char **argv) {
   return EXIT_OK;
 }
 
+static void print_reports(const Book *book, const GPtrArray *reports) {
+  /* Diagnostics sorted as diags_print does; each example failure is followed by its output. */
+  g_autoptr(GPtrArray) sorted = diags_sorted(book->diags);
+  guint report = 0;
+  for (guint i = 0; i < sorted->len; i++) {
+    const Diag *d = sorted->pdata[i];
+    fprintf(stderr, "%s:%d:%d: %s: %s [%s]\n", d->path, d->line, d->col,
+            d->severity == DIAG_ERROR ? "error" : "warning", d->message, d->rule);
+    if (strcmp(d->rule, "example") != 0 || report >= reports->len)
+      continue;
+    g_auto(GStrv) lines = g_strsplit(reports->pdata[report++], "\n", -1);
+    for (int k = 0; lines[k]; k++)
+      if (*lines[k] || lines[k + 1])
+        fprintf(stderr, "    %s\n", lines[k]);
+  }
+}
+
+/* The interpreter: --python, else $PYTHON, else python3. */
+static const char *pick_python(const char *option) {
+  if (option)
+    return option;
+  const char *env = g_getenv("PYTHON");
+  return env && *env ? env : "python3";
+}
+
+static int cmd_code(int argc, char **argv) {
+  g_autofree char *root = NULL, *python = NULL, *filter = NULL;
+  int jobs = (int)g_get_num_processors(), chapter = 0;
+  GOptionEntry entries[] = {
+      {"directory", 'C', 0, G_OPTION_ARG_FILENAME, &root, "The book's root (holds manuscript/)",
+       "DIR"},
+      {"python", 0, 0, G_OPTION_ARG_FILENAME, &python,
+       "Interpreter to run (default: $PYTHON, else python3)", "PATH"},
+      {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Examples run in parallel (default: cores)", "N"},
+      {"chapter", 0, 0, G_OPTION_ARG_INT, &chapter, "Only chapter N (its place in the TOC)", "N"},
+      {"filter", 0, 0, G_OPTION_ARG_STRING, &filter,
+       "Only blocks whose code or path:line contains TEXT", "TEXT"},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(GOptionContext) ctx = g_option_context_new("- run the book's examples");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  if (!parse_options(ctx, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc > 1)
+    return usage_error(ctx, "code takes no arguments");
+  if (jobs < 1 || jobs > 256 || chapter < 0)
+    return usage_error(ctx, "-j takes 1 to 256 and --chapter a chapter's number");
+  g_autoptr(GError) err = NULL;
+  g_autoptr(Book) book = book_load(root ? root : ".", &err);
+  if (!book) {
+    fprintf(stderr, "bookbuild: error: %s\n", err->message);
+    return EXIT_USAGE;
+  }
+  book_validate(book);
+  if (diags_errors(book->diags)) {
+    diags_print(book->diags, stderr);
+    return EXIT_MANUSCRIPT;
+  }
+  if (chapter > (int)book->toc.chapters->len)
+    return usage_error(NULL, "--chapter: the table of contents has fewer chapters");
+  CodeOptions options = {pick_python(python), jobs, chapter, filter, isatty(STDERR_FILENO)};
+  CodeSummary sum;
+  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func(g_free);
+  if (!codecheck_run(book, &options, &sum, reports, &err)) {
+    fprintf(stderr, "bookbuild: error: %s\n", err->message);
+    return EXIT_USAGE;
+  }
+  print_reports(book, reports);
+  if (options.progress)
+    fprintf(stderr, "examples run with %s (Python %d.%d)\n", options.python, sum.python_major,
+            sum.python_minor);
+  fprintf(stderr, "%u passed, %u failed, %u skipped (min version), %u ignored\n", sum.passed,
+          sum.failed, sum.skipped, sum.ignored);
+  return sum.failed ? EXIT_MANUSCRIPT : EXIT_OK;
+}
+
 static const Command commands[] = {
     {"check", "check [-C DIR] [--werror]", "validate the manuscript against its table of contents",
      cmd_check},
+    {"code", "code [-C DIR] [--python PATH] [-j N] [--chapter N] [--filter TEXT]",
+     "run the book's examples", cmd_code},
     {"import", "import RAW [-o FILE]", "turn a raw assistant response into a clean chapter",
      cmd_import},
 };
@@ -126,7 +205,7 @@ static const Command commands[] = {
 static void print_usage(FILE *out) {
   fprintf(out, "usage: bookbuild COMMAND [OPTIONS]\n\ncommands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
-    fprintf(out, "  bookbuild %-40s %s\n", commands[i].synopsis, commands[i].summary);
+    fprintf(out, "  bookbuild %s\n      %s\n", commands[i].synopsis, commands[i].summary);
   fprintf(out, "\n'bookbuild COMMAND --help' describes a command's options.\n"
                "exit status: 0 ok, 1 manuscript errors, 2 usage or environment errors\n");
 }
