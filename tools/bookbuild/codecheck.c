@@ -191,6 +191,17 @@ static char *raised_name(const char *stderr_text) {
   return NULL;
 }
 
+static gboolean is_caret_line(const char *line) {
+  gboolean marks = FALSE;
+  for (const char *p = line; *p; p++) {
+    if (*p == '^' || *p == '~')
+      marks = TRUE;
+    else if (*p != ' ')
+      return FALSE;
+  }
+  return marks;
+}
+
 /* The first or last `max_lines` lines of a capture, with the example's temporary directory
  * removed from paths so reports read the same on every run. Caller frees. */
 static char *excerpt(const Capture *c, const char *dir, guint max_lines, gboolean from_end) {
@@ -198,7 +209,13 @@ static char *excerpt(const Capture *c, const char *dir, guint max_lines, gboolea
   g_autofree char *prefix = g_strconcat(dir, "/", NULL);
   g_auto(GStrv) parts = g_strsplit(text, prefix, -1);
   g_autofree char *clean = g_strjoinv("", parts);
-  g_auto(GStrv) lines = g_strsplit(g_strchomp(clean), "\n", -1);
+  g_auto(GStrv) all = g_strsplit(g_strchomp(clean), "\n", -1);
+  /* Caret lines under a traceback's source line differ between Python versions; drop them. */
+  g_autoptr(GStrvBuilder) kept = g_strv_builder_new();
+  for (int i = 0; all[i]; i++)
+    if (!is_caret_line(all[i]))
+      g_strv_builder_add(kept, all[i]);
+  g_auto(GStrv) lines = g_strv_builder_end(kept);
   guint n = g_strv_length(lines);
   if (n <= max_lines)
     return g_strjoinv("\n", lines);
