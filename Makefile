@@ -22,7 +22,7 @@ CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
 CPPFLAGS += -MMD -MP -Itools/bookbuild
 LDLIBS   += -lcmark-gfm-extensions -lhyphen
 
-.PHONY: all check unit deps install clean format lint
+.PHONY: all check unit bench deps install clean format lint
 .DEFAULT_GOAL := all
 
 ifeq ($(DEPS_OK),yes)
@@ -50,6 +50,13 @@ check: $(BIN) $(TESTS)
 	@tools/install-deps check
 	@BOOKBUILD=$(CURDIR)/$(BIN) bash tests/run $(TESTS)
 
+# Benchmarks (never part of check): hyperfine over a generated 50,000-word book.
+bench: $(BIN)
+	@tools/install-deps bench
+	@python3 tests/bench/make-book.py build/bench-book 50000
+	@echo "words: $$(cat build/bench-book/manuscript/chapters/*.md | wc -w)"
+	hyperfine -N --warmup 5 '$(BIN) check -C build/bench-book'
+
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/bookbuild/styles $(DESTDIR)$(PREFIX)/share/bookbuild/fonts
@@ -63,7 +70,7 @@ install: $(BIN)
 else
 
 # A library is missing: install it (or say how), then run the same goal again.
-all check unit install:
+all check unit bench install:
 	@tools/install-deps build
 	@$(MAKE) --no-print-directory $@
 
