@@ -1,0 +1,77 @@
+/* Unit tests for what both writers share: the highlighter and typographic text. */
+#include "highlight.h"
+#include "typo.h"
+
+#include <string.h>
+
+/* "kw:def nm:f" style rendering of the non-plain tokens, for compact assertions. */
+static char *render(const char *lang, const char *code) {
+  g_autoptr(GArray) toks = highlight_tokens(lang, code, strlen(code));
+  GString *s = g_string_new(NULL);
+  guint covered = 0;
+  for (guint i = 0; i < toks->len; i++) {
+    HighlightToken *t = &g_array_index(toks, HighlightToken, i);
+    g_assert_cmpuint(t->start, ==, covered);
+    covered += t->len;
+    if (t->cls == HL_PLAIN)
+      continue;
+    g_string_append_printf(s, "%s%s:%.*s", s->len ? " " : "", highlight_class_name(t->cls),
+                           (int)t->len, code + t->start);
+  }
+  g_assert_cmpuint(covered, ==, strlen(code));
+  return g_string_free(s, FALSE);
+}
+
+static void test_python(void) {
+  g_autofree char *a = render("python", "@cache\ndef f(x=1.5):  # hi\n    return f'{x}' + \"\"\"a\nb\"\"\"\n");
+  g_assert_cmpstr(a, ==, "de:@cache kw:def nm:f nu:1.5 co:# hi kw:return st:f'{x}' st:\"\"\"a\nb\"\"\"");
+  g_autofree char *b = render("python", "class C(object): print(len(None))");
+  g_assert_cmpstr(b, ==, "kw:class nm:C bi:object bi:print bi:len kw:None");
+}
+
+static void test_pycon_console(void) {
+  g_autofree char *a = render("pycon", ">>> x = 1\n>>> x\n1\n");
+  g_assert_cmpstr(a, ==, "pr:>>>  nu:1 pr:>>>  go:1\n");
+  g_autofree char *b = render("console", "$ echo \"$HOME\" # c\nhello\n");
+  g_assert_cmpstr(b, ==, "pr:$  kw:echo st:\"$HOME\" co:# c go:hello\n");
+}
+
+static void test_data(void) {
+  g_autofree char *a = render("toml", "[project]\nname = \"x\"\nversion = 2\n");
+  g_assert_cmpstr(a, ==, "de:[project] nm:name st:\"x\" nm:version nu:2");
+  g_autofree char *b = render("json", "{\"a\": true, \"b\": \"c\"}");
+  g_assert_cmpstr(b, ==, "nm:\"a\" bi:true nm:\"b\" st:\"c\"");
+  g_autofree char *c = render("c", "#include <x.h>\nint f(void) { return 0; } /* c */");
+  g_assert_cmpstr(c, ==, "de:#include <x.h> kw:int kw:void kw:return nu:0 co:/* c */");
+  g_autofree char *d = render("text", "def f(): pass");
+  g_assert_cmpstr(d, ==, "");
+}
+
+static void test_smarten(void) {
+  gunichar prev = 0;
+  g_autofree char *a = typo_smarten("\"It's\" -- a test --- really...", &prev);
+  g_assert_cmpstr(a, ==, "“It’s” – a test — really…");
+  /* A quote opened in one node and closed in the next. */
+  prev = 0;
+  g_autofree char *b = typo_smarten("say \"", &prev);
+  g_autofree char *c = typo_smarten("hi\"", &prev);
+  g_assert_cmpstr(b, ==, "say “");
+  g_assert_cmpstr(c, ==, "hi”");
+}
+
+static void test_output_id(void) {
+  g_autofree char *a = typo_output_id("11-unicode");
+  g_assert_cmpstr(a, ==, "h-11-unicode");
+  g_autofree char *b = typo_output_id("key-takeaways");
+  g_assert_cmpstr(b, ==, "key-takeaways");
+}
+
+int main(int argc, char **argv) {
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/highlight/python", test_python);
+  g_test_add_func("/highlight/pycon-console", test_pycon_console);
+  g_test_add_func("/highlight/data-c-text", test_data);
+  g_test_add_func("/typo/smarten", test_smarten);
+  g_test_add_func("/typo/output-id", test_output_id);
+  return g_test_run();
+}

@@ -1,0 +1,45 @@
+/* typo.c: typographic substitutions and output ids (see typo.h). */
+#include "typo.h"
+
+#include <string.h>
+
+static gboolean opens_quote(gunichar prev) {
+  return prev == 0 || g_unichar_isspace(prev) || prev == '(' || prev == '[' || prev == '{' ||
+         prev == 0x2014 || prev == 0x2013 || prev == '-' || prev == '/' || prev == 0x201C ||
+         prev == 0x2018;
+}
+
+char *typo_smarten(const char *text, gunichar *prev) {
+  GString *out = g_string_sized_new(strlen(text) + 8);
+  gunichar last = *prev;
+  for (const char *p = text; *p;) {
+    gunichar c = g_utf8_get_char(p);
+    const char *next = g_utf8_next_char(p);
+    gunichar emitted = c;
+    if (c == '"') {
+      emitted = opens_quote(last) ? 0x201C : 0x201D;
+    } else if (c == '\'') {
+      emitted = opens_quote(last) ? 0x2018 : 0x2019;
+    } else if (c == '-' && next[0] == '-' && next[1] == '-') {
+      emitted = 0x2014;
+      next += 2;
+    } else if (c == '-' && next[0] == '-') {
+      emitted = 0x2013;
+      next += 1;
+    } else if (c == '.' && next[0] == '.' && next[1] == '.') {
+      emitted = 0x2026;
+      next += 2;
+    }
+    g_string_append_unichar(out, emitted);
+    last = emitted;
+    p = next;
+  }
+  *prev = last;
+  return g_string_free(out, FALSE);
+}
+
+char *typo_output_id(const char *slug) {
+  if (g_ascii_isalpha(slug[0]) || (slug[0] & 0x80))
+    return g_strdup(slug);
+  return g_strconcat("h-", slug, NULL);
+}
