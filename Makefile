@@ -8,7 +8,7 @@ PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo glib-2.0 gio-2.0 gio-unix-2
 
 BIN     := tools/bookbuild/bookbuild
 OBJDIR  := build/obj
-SRCS    := $(sort $(wildcard tools/bookbuild/*.c))
+SRCS    := $(sort $(wildcard tools/bookbuild/*.c tools/bookbuild/epub/*.c tools/bookbuild/pdf/*.c))
 OBJS    := $(SRCS:tools/bookbuild/%.c=$(OBJDIR)/%.o)
 LIBOBJS := $(filter-out $(OBJDIR)/main.o,$(OBJS))
 TESTSRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -19,7 +19,7 @@ DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && test -f /usr/inclu
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
-CPPFLAGS += -MMD -MP -Itools/bookbuild
+CPPFLAGS += -MMD -MP -Itools/bookbuild -DBOOKBUILD_DATADIR='"$(PREFIX)/share/bookbuild"'
 LDLIBS   += -lcmark-gfm-extensions -lhyphen
 
 .PHONY: all check unit bench deps install clean format lint
@@ -35,13 +35,14 @@ all: $(BIN)
 $(BIN): $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(OBJDIR)/%.o: tools/bookbuild/%.c | $(OBJDIR)
+$(OBJDIR)/%.o: tools/bookbuild/%.c
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 build/tests/%: tests/unit/%.c $(LIBOBJS) | build/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
-$(OBJDIR) build/tests:
+build/tests:
 	mkdir -p $@
 
 unit: $(TESTS)

@@ -163,6 +163,7 @@ typedef struct {
   GPtrArray *missing;    /* const TocChapter*: TOC chapters without a file */
   GHashTable *chapter_by_path; /* path relative to manuscript/ -> Chapter* (not owning) */
   Diags *diags;          /* owned */
+  gint64 newest_mtime;   /* newest modification time of the files read (Unix seconds) */
 } Book;
 
 /* Registers cmark-gfm's extensions; call once before any other function here. */
@@ -177,6 +178,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Book, book_free)
 
 /* Runs every rule of DESIGN.md section 2 over a loaded book, adding diagnostics. */
 void book_validate(Book *book);
+
+/* The build's timestamp (Unix seconds): SOURCE_DATE_EPOCH when set and valid, else the newest
+ * manuscript file's modification time, so builds are reproducible. */
+gint64 book_timestamp(const Book *book);
+
+/* A resource directory, "styles" or "fonts": the book's own (root/NAME) when it has one, else
+ * the source tree's when bookbuild runs from it, else the installed one under
+ * $PREFIX/share/bookbuild. NULL when none exists. Caller frees. */
+char *book_resource_dir(const Book *book, const char *name);
 
 /* The chapter at `path` (relative to manuscript/), or NULL. */
 Chapter *book_chapter(const Book *book, const char *path);

@@ -117,6 +117,7 @@ static char *read_manuscript_file(Book *book, const char *rel, const char *displ
               g_strerror(errno));
     return NULL;
   }
+  book->newest_mtime = MAX(book->newest_mtime, (gint64)st.st_mtime);
   if ((guint64)st.st_size > BOOK_MAX_FILE_BYTES) {
     diags_add(book->diags, DIAG_ERROR, display, file_id, 0, 0, "limit-file-size",
               "file is %" G_GUINT64_FORMAT " bytes, more than the limit of %u",
@@ -524,4 +525,36 @@ void chapter_locate(const Chapter *ch, cmark_node *node, const char *needle, int
       return;
     }
   }
+}
+
+gint64 book_timestamp(const Book *book) {
+  const char *sde = g_getenv("SOURCE_DATE_EPOCH");
+  guint64 v;
+  if (sde && g_ascii_string_to_unsigned(sde, 10, 0, G_MAXINT64, &v, NULL))
+    return (gint64)v;
+  return book->newest_mtime;
+}
+
+#ifndef BOOKBUILD_DATADIR
+#define BOOKBUILD_DATADIR "/usr/local/share/bookbuild"
+#endif
+
+char *book_resource_dir(const Book *book, const char *name) {
+  g_autofree char *own = g_build_filename(book->root, name, NULL);
+  if (g_file_test(own, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer(&own);
+  /* Run from the source tree: the binary is tools/bookbuild/bookbuild. */
+  g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+  if (exe) {
+    g_autofree char *dir = g_path_get_dirname(exe);
+    g_autofree char *tree = g_build_filename(dir, "..", "..", name, NULL);
+    g_autofree char *marker = g_build_filename(dir, "..", "..", "tools", "bookbuild", "book.h",
+                                               NULL);
+    if (g_file_test(marker, G_FILE_TEST_EXISTS) && g_file_test(tree, G_FILE_TEST_IS_DIR))
+      return g_canonicalize_filename(tree, NULL);
+  }
+  g_autofree char *installed = g_build_filename(BOOKBUILD_DATADIR, name, NULL);
+  if (g_file_test(installed, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer(&installed);
+  return NULL;
 }
