@@ -4,7 +4,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo glib-2.0 gio-2.0 gio-unix-2.0 fontconfig yaml-0.1
+PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo pangoft2 glib-2.0 gio-2.0 gio-unix-2.0 fontconfig yaml-0.1
 
 BIN     := tools/bookbuild/bookbuild
 OBJDIR  := build/obj
@@ -20,9 +20,9 @@ DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && test -f /usr/inclu
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
 CPPFLAGS += -MMD -MP -Itools/bookbuild -DBOOKBUILD_DATADIR='"$(PREFIX)/share/bookbuild"'
-LDLIBS   += -lcmark-gfm-extensions -lhyphen
+LDLIBS   += -lcmark-gfm-extensions -lhyphen -lm
 
-.PHONY: all check unit bench deps install clean format lint
+.PHONY: all check unit bench deps install clean format lint pdf handouts
 .DEFAULT_GOAL := all
 
 ifeq ($(DEPS_OK),yes)
@@ -51,6 +51,27 @@ check: $(BIN) $(TESTS)
 	@tools/install-deps check
 	@BOOKBUILD=$(CURDIR)/$(BIN) bash tests/run $(TESTS)
 
+# The book. Outputs are rebuilt when the manuscript, the styles, the fonts or the tool change.
+BOOK_INPUTS := $(shell find manuscript styles fonts -type f 2>/dev/null)
+SLUG        := $(shell sed -n 's/^title: *//p' manuscript/book.yaml 2>/dev/null | tr 'A-Z' 'a-z' | \
+                 sed 's/[^a-z0-9 _-]//g; s/ /-/g')
+CHAPTER_NUMBERS := $(shell sed -n 's/^\# \([0-9][0-9]*\)\. .*/\1/p' manuscript/chapters/*.md 2>/dev/null)
+HANDOUTS    := $(foreach n,$(CHAPTER_NUMBERS),$(foreach p,a4 letter,build/handouts/$(SLUG)-ch$(n)-$(p).pdf))
+
+pdf: build/$(SLUG).pdf
+handouts: $(HANDOUTS)
+
+build/$(SLUG).pdf: $(BIN) $(BOOK_INPUTS)
+	$(BIN) pdf -o $@
+
+build/handouts/$(SLUG)-ch%-a4.pdf: $(BIN) $(BOOK_INPUTS)
+	@mkdir -p $(@D)
+	$(BIN) pdf --chapter $* --paper a4 -o $@
+
+build/handouts/$(SLUG)-ch%-letter.pdf: $(BIN) $(BOOK_INPUTS)
+	@mkdir -p $(@D)
+	$(BIN) pdf --chapter $* --paper letter -o $@
+
 # Benchmarks (never part of check): hyperfine over a generated 50,000-word book.
 bench: $(BIN)
 	@tools/install-deps bench
@@ -71,7 +92,7 @@ install: $(BIN)
 else
 
 # A library is missing: install it (or say how), then run the same goal again.
-all check unit bench install:
+all check unit bench install pdf handouts:
 	@tools/install-deps build
 	@$(MAKE) --no-print-directory $@
 

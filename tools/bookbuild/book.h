@@ -188,6 +188,11 @@ gint64 book_timestamp(const Book *book);
  * $PREFIX/share/bookbuild. NULL when none exists. Caller frees. */
 char *book_resource_dir(const Book *book, const char *name);
 
+/* The chapter a reader calls "chapter N": the one whose TOC title starts with "N. "; in a book
+ * whose titles carry no numbers, the N-th chapter of the TOC. NULL when there is none or it
+ * has no file. */
+Chapter *book_chapter_by_number(const Book *book, int n);
+
 /* The chapter at `path` (relative to manuscript/), or NULL. */
 Chapter *book_chapter(const Book *book, const char *path);
 

@@ -325,7 +325,7 @@ static gboolean python_version(const char *python, char **executable, int *major
 static gboolean selected(const Chapter *ch, const CodeBlock *b, const CodeOptions *o) {
   if (!fence_is_runnable(b->lang))
     return FALSE;
-  if (o->chapter && (!ch->toc || ch->toc->number != o->chapter))
+  if (o->chapter && ch != o->only)
     return FALSE;
   if (!o->filter)
     return TRUE;

@@ -11,7 +11,8 @@
 typedef struct {
   const char *python;  /* interpreter to run */
   int jobs;            /* parallel examples, >= 1 */
-  int chapter;         /* only this TOC chapter number (1-based position), or 0 for all */
+  int chapter;         /* only chapter N (see book_chapter_by_number), or 0 for all */
+  const Chapter *only; /* that chapter */
   const char *filter;  /* only blocks whose code or "path:line" contains this, or NULL */
   gboolean progress;   /* show a progress line on stderr */
 } CodeOptions;

@@ -558,3 +558,23 @@ char *book_resource_dir(const Book *book, const char *name) {
     return g_steal_pointer(&installed);
   return NULL;
 }
+
+static int title_number(const char *title) {
+  int n = 0;
+  const char *p = title;
+  while (g_ascii_isdigit(*p))
+    n = n * 10 + (*p++ - '0');
+  return p > title && p[0] == '.' && p[1] == ' ' ? n : 0;
+}
+
+Chapter *book_chapter_by_number(const Book *book, int n) {
+  gboolean numbered = FALSE;
+  for (guint i = 0; i < book->toc.chapters->len; i++)
+    numbered |= title_number(((TocChapter *)book->toc.chapters->pdata[i])->title) > 0;
+  for (guint i = 0; i < book->chapters->len; i++) {
+    Chapter *ch = book->chapters->pdata[i];
+    if (ch->toc && (numbered ? title_number(ch->toc->title) == n : ch->toc->number == n))
+      return ch;
+  }
+  return NULL;
+}

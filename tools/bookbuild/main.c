@@ -4,6 +4,8 @@
 #include "book.h"
 #include "codecheck.h"
 #include "import.h"
+#include "pdf/pdf.h"
+#include "text.h"
 
 #include <locale.h>
 #include <unistd.h>
@@ -39,8 +41,9 @@ static gboolean parse_options(GOptionContext *ctx, int *argc, char ***argv) {
   return FALSE;
 }
 
-/* Loads and validates; prints diagnostics. Returns the exit code, and the book in *out when the
- * build may go on. */
+/* Loads and validates. Returns the exit code, and the book in *out when the build may go on.
+ * Diagnostics are printed here when the build stops, or when there is no book to hand on
+ * (`out` NULL); otherwise the caller prints them once, with what its writer adds. */
 static int load_and_validate(const char *root, gboolean werror, Book **out) {
   g_autoptr(GError) err = NULL;
   g_autoptr(Book) book = book_load(root, &err);
@@ -49,9 +52,10 @@ static int load_and_validate(const char *root, gboolean werror, Book **out) {
     return EXIT_USAGE;
   }
   book_validate(book);
-  diags_print(book->diags, stderr);
   gboolean failed = diags_errors(book->diags) > 0 || (werror && diags_warnings(book->diags) > 0);
-  if (out)
+  if (failed || !out)
+    diags_print(book->diags, stderr);
+  if (out && !failed)
     *out = g_steal_pointer(&book);
   return failed ? EXIT_MANUSCRIPT : EXIT_OK;
 }
@@ -175,9 +179,10 @@ static int cmd_code(int argc, char **argv) {
     diags_print(book->diags, stderr);
     return EXIT_MANUSCRIPT;
   }
-  if (chapter > (int)book->toc.chapters->len)
-    return usage_error(NULL, "--chapter: the table of contents has fewer chapters");
-  CodeOptions options = {pick_python(python), jobs, chapter, filter, isatty(STDERR_FILENO)};
+  const Chapter *only = chapter ? book_chapter_by_number(book, chapter) : NULL;
+  if (chapter && !only)
+    return usage_error(NULL, "--chapter: no written chapter has that number");
+  CodeOptions options = {pick_python(python), jobs, chapter, only, filter, isatty(STDERR_FILENO)};
   CodeSummary sum;
   g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func(g_free);
   if (!codecheck_run(book, &options, &sum, reports, &err)) {
@@ -193,11 +198,73 @@ static int cmd_code(int argc, char **argv) {
   return sum.failed ? EXIT_MANUSCRIPT : EXIT_OK;
 }
 
+/* build/<slug-of-title><suffix> under the book's root, the folder created. Caller frees. */
+static char *default_output(const Book *book, const char *suffix, GError **error) {
+  g_autofree char *slug = text_slug(book->meta.title ? book->meta.title : "book");
+  g_autofree char *dir = g_build_filename(book->root, "build", NULL);
+  if (g_mkdir_with_parents(dir, 0755) != 0) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot create '%s'", dir);
+    return NULL;
+  }
+  g_autofree char *name = g_strconcat(*slug ? slug : "book", suffix, NULL);
+  return g_build_filename(dir, name, NULL);
+}
+
+static int cmd_pdf(int argc, char **argv) {
+  g_autofree char *root = NULL, *output = NULL, *paper = NULL;
+  int chapter = 0;
+  gboolean draft = FALSE;
+  GOptionEntry entries[] = {
+      {"directory", 'C', 0, G_OPTION_ARG_FILENAME, &root, "The book's root (holds manuscript/)",
+       "DIR"},
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+       "The PDF to write (default: build/<title>.pdf)", "FILE"},
+      {"paper", 0, 0, G_OPTION_ARG_STRING, &paper, "a4, letter, 6x9 or 7x9.25", "PAPER"},
+      {"chapter", 0, 0, G_OPTION_ARG_INT, &chapter, "A handout of chapter N only", "N"},
+      {"draft", 0, 0, G_OPTION_ARG_NONE, &draft, "Show the authors' OUTLINE callouts", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(GOptionContext) ctx = g_option_context_new("- typeset the book as a PDF");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  if (!parse_options(ctx, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc > 1)
+    return usage_error(ctx, "pdf takes no arguments");
+  if (paper && style_paper_id(paper) == PAPER_COUNT)
+    return usage_error(ctx, "--paper must be a4, letter, 6x9 or 7x9.25");
+  g_autoptr(Book) book = NULL;
+  int code = load_and_validate(root ? root : ".", FALSE, &book);
+  if (code != EXIT_OK)
+    return code;
+  if (chapter < 0 || (chapter && !book_chapter_by_number(book, chapter)))
+    return usage_error(NULL, "--chapter: no written chapter has that number");
+  g_autoptr(GError) err = NULL;
+  if (!output) {
+    g_autofree char *suffix = chapter ? g_strdup_printf("-ch%02d-%s.pdf", chapter,
+                                                        paper ? paper : "default")
+                                      : g_strdup(".pdf");
+    output = default_output(book, suffix, &err);
+    if (!output) {
+      fprintf(stderr, "bookbuild: error: %s\n", err->message);
+      return EXIT_USAGE;
+    }
+  }
+  PdfOptions options = {output, paper, chapter, draft, isatty(STDERR_FILENO)};
+  gboolean ok = pdf_write(book, &options, &err);
+  diags_print(book->diags, stderr);
+  if (err) {
+    fprintf(stderr, "bookbuild: error: %s\n", err->message);
+    return EXIT_USAGE;
+  }
+  return ok ? EXIT_OK : EXIT_MANUSCRIPT;
+}
+
 static const Command commands[] = {
     {"check", "check [-C DIR] [--werror]", "validate the manuscript against its table of contents",
      cmd_check},
     {"code", "code [-C DIR] [--python PATH] [-j N] [--chapter N] [--filter TEXT]",
      "run the book's examples", cmd_code},
+    {"pdf", "pdf [-C DIR] [-o FILE] [--paper a4|letter|6x9|7x9.25] [--chapter N] [--draft]",
+     "typeset the book (or one chapter's handout) as a PDF", cmd_pdf},
     {"import", "import RAW [-o FILE]", "turn a raw assistant response into a clean chapter",
      cmd_import},
 };

@@ -1,0 +1,56 @@
+/* Unit tests for the print style: the built-in defaults equal the shipped styles/print.yaml,
+ * and bad keys are reported. */
+#include "pdf/style.h"
+
+#include <string.h>
+
+static void test_defaults_equal_shipped(void) {
+  PrintStyle builtin, shipped;
+  style_defaults(&builtin);
+  style_defaults(&shipped);
+  /* Start the shipped one from zeros where it matters: every number changed by the file must
+   * come back equal, so perturb first. */
+  shipped.leading = -1;
+  shipped.papers[PAPER_A4].width = -1;
+  shipped.callouts[CALLOUT_TIP].tint.r = -1;
+  shipped.ink[HL_KEYWORD].bold = FALSE;
+  g_autoptr(Diags) diags = diags_new();
+  style_load(&shipped, "styles/print.yaml", "styles/print.yaml", diags);
+  g_assert_cmpuint(diags_errors(diags) + diags_warnings(diags), ==, 0);
+  g_assert_cmpfloat(shipped.leading, ==, builtin.leading);
+  g_assert_cmpfloat(shipped.papers[PAPER_A4].width, ==, builtin.papers[PAPER_A4].width);
+  g_assert_cmpfloat(shipped.callouts[CALLOUT_TIP].tint.r, ==, builtin.callouts[CALLOUT_TIP].tint.r);
+  g_assert_true(shipped.ink[HL_KEYWORD].bold);
+  /* Every field: strings compared by value, the rest byte for byte. */
+  g_assert_cmpstr(shipped.default_paper, ==, builtin.default_paper);
+  g_assert_cmpstr(shipped.font_body, ==, builtin.font_body);
+  g_assert_cmpstr(shipped.hyphen_language, ==, builtin.hyphen_language);
+  char *strs_b[] = {builtin.default_paper, builtin.font_body, builtin.font_heading,
+                    builtin.font_mono, builtin.font_fallback, builtin.hyphen_language};
+  char *strs_s[] = {shipped.default_paper, shipped.font_body, shipped.font_heading,
+                    shipped.font_mono, shipped.font_fallback, shipped.hyphen_language};
+  PrintStyle a = builtin, b = shipped;
+  a.default_paper = b.default_paper = NULL;
+  a.font_body = b.font_body = a.font_heading = b.font_heading = NULL;
+  a.font_mono = b.font_mono = a.font_fallback = b.font_fallback = NULL;
+  a.hyphen_language = b.hyphen_language = NULL;
+  g_assert_cmpint(memcmp(&a, &b, sizeof a), ==, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS(strs_b); i++)
+    g_assert_cmpstr(strs_b[i], ==, strs_s[i]);
+  style_clear(&builtin);
+  style_clear(&shipped);
+}
+
+static void test_papers(void) {
+  g_assert_cmpint(style_paper_id("A4"), ==, PAPER_A4);
+  g_assert_cmpint(style_paper_id("7x9.25"), ==, PAPER_7X925);
+  g_assert_cmpint(style_paper_id("a5"), ==, PAPER_COUNT);
+  g_assert_cmpstr(style_paper_name(PAPER_LETTER), ==, "letter");
+}
+
+int main(int argc, char **argv) {
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/style/defaults-equal-shipped", test_defaults_equal_shipped);
+  g_test_add_func("/style/papers", test_papers);
+  return g_test_run();
+}

@@ -1,0 +1,1303 @@
+/* blocks.c: a chapter's cmark-gfm tree into Items measured with Pango (see layout.h): one
+ * PangoLayout per paragraph with attributes for inline markup, code blocks highlighted and
+ * wrapped, lists, block quotes, callouts, tables, images, footnotes. Knows nothing of pages. */
+#include "layout.h"
+
+#include "callout.h"
+#include "fence.h"
+#include "highlight.h"
+#include "text.h"
+#include "typo.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <libxml/HTMLparser.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SOFT_HYPHEN "\xC2\xAD"
+
+typedef struct {
+  const LayoutEnv *env;
+  const Chapter *ch;
+  ChapterLayout *cl;
+  double body;        /* body size */
+  double line;        /* body line height */
+  int depth;          /* container nesting */
+  gboolean indent_next; /* first-line indent for the next paragraph */
+} Ctx;
+
+typedef struct {
+  double x, width;
+  gboolean tight;     /* inside a list item: no paragraph spacing or indent */
+  int list_level;
+} Frame;
+
+Item *item_new(ItemKind kind) {
+  Item *it = g_new0(Item, 1);
+  it->kind = kind;
+  it->lines = g_array_new(FALSE, TRUE, sizeof(LineBox));
+  it->links = g_array_new(FALSE, TRUE, sizeof(LinkSpan));
+  it->dests = g_ptr_array_new_with_free_func(g_free);
+  return it;
+}
+
+void item_free(gpointer p) {
+  Item *it = p;
+  if (!it)
+    return;
+  g_clear_object(&it->layout);
+  g_clear_object(&it->marker);
+  for (guint i = 0; i < it->lines->len; i++) {
+    LineBox *lb = &g_array_index(it->lines, LineBox, i);
+    if (lb->notes)
+      g_ptr_array_unref(lb->notes);
+  }
+  g_array_unref(it->lines);
+  for (guint i = 0; i < it->links->len; i++) {
+    LinkSpan *l = &g_array_index(it->links, LinkSpan, i);
+    g_free(l->dest);
+    g_free(l->uri);
+  }
+  g_array_unref(it->links);
+  g_ptr_array_unref(it->dests);
+  if (it->cells) {
+    for (guint i = 0; i < it->cells->len; i++) {
+      Cell *c = it->cells->pdata[i];
+      g_object_unref(c->layout);
+      g_free(c);
+    }
+    g_ptr_array_unref(it->cells);
+  }
+  if (it->image)
+    cairo_surface_destroy(it->image);
+  g_free(it->outline_title);
+  g_free(it->outline_dest);
+  g_free(it);
+}
+
+static void footnote_free(gpointer p) {
+  Footnote *f = p;
+  g_clear_object(&f->layout);
+  g_free(f->dest);
+  g_free(f);
+}
+
+void chapter_layout_free(ChapterLayout *cl) {
+  if (!cl)
+    return;
+  g_ptr_array_unref(cl->items);
+  g_array_unref(cl->containers);
+  g_ptr_array_unref(cl->footnotes);
+  g_free(cl->number);
+  g_free(cl->title);
+  g_free(cl->dest);
+  g_free(cl);
+}
+
+double item_height(const Item *it) {
+  double h = it->pad_top + it->pad_bottom;
+  if (it->lines->len) {
+    const LineBox *last = &g_array_index(it->lines, LineBox, it->lines->len - 1);
+    h += last->top + last->height;
+  }
+  return h;
+}
+
+char *layout_dest_name(const Chapter *chapter, const Heading *heading) {
+  g_autofree char *base = g_path_get_basename(chapter->path);
+  char *dot = strrchr(base, '.');
+  if (dot)
+    *dot = '\0';
+  if (!heading)
+    return g_strdup(base);
+  g_autofree char *id = typo_output_id(heading->id);
+  return g_strconcat(base, "/", id, NULL);
+}
+
+PangoFontDescription *layout_font(const PrintStyle *style, const char *family, double size,
+                                  PangoWeight weight, PangoStyle slant) {
+  (void)style;
+  PangoFontDescription *d = pango_font_description_new();
+  pango_font_description_set_family(d, family);
+  pango_font_description_set_absolute_size(d, size * PANGO_SCALE);
+  pango_font_description_set_weight(d, weight);
+  pango_font_description_set_style(d, slant);
+  return d;
+}
+
+/* Line boxes stack exactly: each is as tall as the distance to the next line's top, the last
+ * one as tall as the line pitch, so a page can be filled line by line. */
+void layout_measure_lines(Item *it) {
+  g_array_set_size(it->lines, 0);
+  PangoLayoutIter *iter = pango_layout_get_iter(it->layout);
+  do {
+    PangoRectangle logical;
+    pango_layout_iter_get_line_extents(iter, NULL, &logical);
+    LineBox lb = {0};
+    lb.top = logical.y / (double)PANGO_SCALE;
+    lb.height = logical.height / (double)PANGO_SCALE;
+    lb.baseline = pango_layout_iter_get_baseline(iter) / (double)PANGO_SCALE - lb.top;
+    lb.x = logical.x / (double)PANGO_SCALE;
+    g_array_append_val(it->lines, lb);
+  } while (pango_layout_iter_next_line(iter));
+  pango_layout_iter_free(iter);
+  guint n = it->lines->len;
+  for (guint i = 0; i + 1 < n; i++) {
+    LineBox *a = &g_array_index(it->lines, LineBox, i);
+    a->height = g_array_index(it->lines, LineBox, i + 1).top - a->top;
+  }
+  float factor = pango_layout_get_line_spacing(it->layout);
+  LineBox *last = &g_array_index(it->lines, LineBox, n - 1);
+  if (n >= 2)
+    last->height = MAX(last->height, g_array_index(it->lines, LineBox, n - 2).height);
+  else if (factor > 1)
+    last->height *= factor / 1.2f;
+}
+
+/* ---- diagnostics from layout (several threads) ---- */
+
+static void warn(Ctx *c, int line, const char *rule, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+static void warn(Ctx *c, int line, const char *rule, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_mutex_lock(c->env->diags_lock);
+  diags_add(c->env->diags, DIAG_WARNING, c->ch->display_path, c->ch->file_id, line, 1, rule, "%s",
+            msg);
+  g_mutex_unlock(c->env->diags_lock);
+}
+
+/* Missing glyphs and lines wider than the measure, reported at the block's source line. */
+static void check_layout(Ctx *c, PangoLayout *layout, double width, int source_line) {
+  int unknown = pango_layout_get_unknown_glyphs_count(layout);
+  if (unknown > 0)
+    warn(c, source_line, "font-glyph",
+         "%d character%s in this block %s no glyph in the shipped fonts", unknown,
+         unknown == 1 ? "" : "s", unknown == 1 ? "has" : "have");
+  /* Ink, not logical extents: a line's logical width includes the space it broke at. */
+  PangoLayoutIter *iter = pango_layout_get_iter(layout);
+  do {
+    PangoRectangle ink;
+    pango_layout_iter_get_line_extents(iter, &ink, NULL);
+    double over = (ink.x + ink.width) / (double)PANGO_SCALE - width;
+    if (over > 1.0) { /* glyph side bearings may poke out a little */
+      warn(c, source_line, "overfull", "a line is %.1f pt wider than the measure", over);
+      break;
+    }
+  } while (pango_layout_iter_next_line(iter));
+  pango_layout_iter_free(iter);
+}
+
+/* Pango 1.50 justifies a line that breaks at a soft hyphen without counting the hyphen it
+ * then draws, so such lines stick out by a hyphen's width (and a few lines with mixed fonts by
+ * a point or two). Take the excess back out of the line's stretched spaces. */
+static void fix_justified_overflow(PangoLayout *layout, double width) {
+  const char *text = pango_layout_get_text(layout);
+  int w = (int)(width * PANGO_SCALE);
+  PangoLayoutIter *iter = pango_layout_get_iter(layout);
+  do {
+    PangoLayoutLine *line = pango_layout_iter_get_line(iter);
+    int end = line->start_index + line->length;
+    while (end > line->start_index && text[end - 1] == ' ')
+      end--; /* the space a line breaks at is not stretched */
+    /* Ink, not logical width: the logical width counts the space the line broke at. */
+    PangoRectangle ink;
+    pango_layout_iter_get_line_extents(iter, &ink, NULL);
+    int over = ink.x + ink.width - w;
+    if (over <= 0)
+      continue;
+    int spaces = 0;
+    for (int pass = 0; pass < 2; pass++) {
+      int done = 0;
+      for (GSList *r = line->runs; r; r = r->next) {
+        PangoGlyphItem *run = r->data;
+        for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+          int idx = run->item->offset + run->glyphs->log_clusters[g];
+          if (text[idx] != ' ' || idx + 1 >= end)
+            continue;
+          if (pass == 0)
+            spaces++;
+          else {
+            int share = over / spaces + (done < over % spaces ? 1 : 0);
+            run->glyphs->glyphs[g].geometry.width -= share;
+            done++;
+          }
+        }
+      }
+      if (spaces == 0)
+        break;
+    }
+  } while (pango_layout_iter_next_line(iter));
+  pango_layout_iter_free(iter);
+}
+
+/* ---- inline text ---- */
+
+typedef struct {
+  Ctx *c;
+  GString *text;
+  PangoAttrList *attrs;
+  GArray *links;          /* LinkSpan */
+  GArray *notes;          /* footnote refs: {byte index, number} as pairs of ints */
+  gunichar prev;          /* for typographic quotes */
+  gboolean hyphenate;
+  gboolean hard_break;    /* holds a hard line break */
+  double size;            /* font size of the run */
+  const char *mono;
+} Inline;
+
+static void add_attr(Inline *in, PangoAttribute *a, gsize start, gsize end) {
+  a->start_index = (guint)start;
+  a->end_index = (guint)end;
+  pango_attr_list_insert(in->attrs, a);
+}
+
+static void append_text(Inline *in, const char *s, gboolean raw) {
+  if (raw) {
+    g_string_append(in->text, s);
+    return;
+  }
+  g_autofree char *smart = typo_smarten(s, &in->prev);
+  if (in->hyphenate && in->c->env->hyphenator)
+    hyphenator_append(in->c->env->hyphenator, in->text, smart);
+  else
+    g_string_append(in->text, smart);
+}
+
+/* A URL with break opportunities after / . - ? & (zero-width spaces), never hyphenated. */
+static void append_url_text(Inline *in, const char *s) {
+  for (const char *p = s; *p; p++) {
+    g_string_append_c(in->text, *p);
+    gboolean slash_run = *p == '/' && (p[1] == '/' || (p > s && p[-1] == ':'));
+    if ((*p == '/' || *p == '.' || *p == '-' || *p == '?' || *p == '&' || *p == '_') && p[1] &&
+        !slash_run)
+      g_string_append(in->text, "\xE2\x80\x8B");
+  }
+  in->prev = '/';
+}
+
+static gboolean looks_like_url(const char *s) {
+  return g_str_has_prefix(s, "http://") || g_str_has_prefix(s, "https://") ||
+         g_str_has_prefix(s, "www.") || g_str_has_prefix(s, "mailto:");
+}
+
+/* Percent-encodes what a PDF URI may not hold raw, and escapes for cairo's attribute syntax. */
+static char *escape_uri(const char *url) {
+  GString *s = g_string_new(NULL);
+  for (const guchar *p = (const guchar *)url; *p; p++) {
+    if (*p <= 0x20 || *p >= 0x7F || *p == '"' || *p == '<' || *p == '>' || *p == '\\' ||
+        *p == '\'' || *p == '{' || *p == '}' || *p == '|' || *p == '^' || *p == '`')
+      g_string_append_printf(s, "%%%02X", *p);
+    else
+      g_string_append_c(s, (char)*p);
+  }
+  return g_string_free(s, FALSE);
+}
+
+static gboolean unsafe_scheme(const char *url) {
+  return g_ascii_strncasecmp(url, "javascript:", 11) == 0 ||
+         g_ascii_strncasecmp(url, "data:", 5) == 0 || g_ascii_strncasecmp(url, "vbscript:", 9) == 0;
+}
+
+static gboolean has_scheme(const char *url) {
+  const char *p = url;
+  while (g_ascii_isalnum(*p) || *p == '+' || *p == '-' || *p == '.')
+    p++;
+  return p > url && *p == ':' && g_ascii_isalpha(*url);
+}
+
+static void link_target(Inline *in, const char *url, LinkSpan *span) {
+  if (unsafe_scheme(url))
+    return;
+  if (has_scheme(url) || g_str_has_prefix(url, "//") || g_str_has_prefix(url, "www.")) {
+    span->uri = escape_uri(url);
+    return;
+  }
+  Chapter *target = NULL;
+  Heading *heading = NULL;
+  book_resolve_link(in->c->env->book, in->c->ch, url, &target, &heading);
+  if (target && (!in->c->env->only || target == in->c->env->only))
+    span->dest = layout_dest_name(target, heading);
+}
+
+static void inline_children(Inline *in, cmark_node *node);
+
+static void inline_node(Inline *in, cmark_node *n) {
+  cmark_node_type t = cmark_node_get_type(n);
+  gsize start = in->text->len;
+  const PrintStyle *st = in->c->env->style;
+  if (t == CMARK_NODE_STRIKETHROUGH) {
+    inline_children(in, n);
+    add_attr(in, pango_attr_strikethrough_new(TRUE), start, in->text->len);
+    return;
+  }
+  switch (t) {
+  case CMARK_NODE_TEXT:
+    append_text(in, cmark_node_get_literal(n), FALSE);
+    break;
+  case CMARK_NODE_CODE: {
+    /* Spaces inside code keep their width: justification stretches only U+0020 and U+00A0. */
+    for (const char *p = cmark_node_get_literal(n); *p; p++) {
+      if (*p == ' ')
+        g_string_append(in->text, "\xE2\x80\x82");
+      else
+        g_string_append_c(in->text, *p);
+    }
+    in->prev = 'x';
+    gsize end = in->text->len;
+    add_attr(in, pango_attr_family_new(st->font_mono), start, end);
+    add_attr(in, pango_attr_size_new_absolute((int)(in->size * 0.86 * PANGO_SCALE)), start, end);
+    add_attr(in, pango_attr_insert_hyphens_new(FALSE), start, end);
+    add_attr(in, pango_attr_font_features_new("liga 0, calt 0"), start, end);
+    break;
+  }
+  case CMARK_NODE_SOFTBREAK:
+    g_string_append_c(in->text, ' ');
+    in->prev = ' ';
+    break;
+  case CMARK_NODE_LINEBREAK:
+    /* A new Pango paragraph, so the broken line is not stretched by justification. */
+    g_string_append_c(in->text, '\n');
+    in->prev = ' ';
+    in->hard_break = TRUE;
+    break;
+  case CMARK_NODE_EMPH:
+    inline_children(in, n);
+    add_attr(in, pango_attr_style_new(PANGO_STYLE_ITALIC), start, in->text->len);
+    break;
+  case CMARK_NODE_STRONG:
+    inline_children(in, n);
+    add_attr(in, pango_attr_weight_new(PANGO_WEIGHT_BOLD), start, in->text->len);
+    break;
+  case CMARK_NODE_LINK: {
+    const char *url = cmark_node_get_url(n);
+    g_autofree char *plain = text_plain(n);
+    gboolean url_text = looks_like_url(plain);
+    gboolean saved = in->hyphenate;
+    if (url_text)
+      append_url_text(in, plain);
+    else {
+      in->hyphenate = FALSE;
+      inline_children(in, n);
+      in->hyphenate = saved;
+    }
+    LinkSpan span = {(int)start, (int)in->text->len, NULL, NULL};
+    link_target(in, url ? url : "", &span);
+    if (span.dest || span.uri) {
+      g_array_append_val(in->links, span);
+      Rgb l = st->link;
+      add_attr(in, pango_attr_foreground_new((guint16)(l.r * 65535), (guint16)(l.g * 65535),
+                                             (guint16)(l.b * 65535)),
+               start, in->text->len);
+    }
+    break;
+  }
+  case CMARK_NODE_IMAGE: {
+    g_autofree char *alt = text_plain(n);
+    append_text(in, alt, FALSE);
+    add_attr(in, pango_attr_style_new(PANGO_STYLE_ITALIC), start, in->text->len);
+    break;
+  }
+  case CMARK_NODE_FOOTNOTE_REFERENCE: {
+    const char *num = cmark_node_get_literal(n);
+    g_string_append(in->text, num ? num : "?");
+    gsize end = in->text->len;
+    add_attr(in, pango_attr_rise_new((int)(in->size * 0.35 * PANGO_SCALE)), start, end);
+    add_attr(in, pango_attr_size_new_absolute((int)(in->size * 0.62 * PANGO_SCALE)), start, end);
+    int pair[2] = {(int)start, num ? atoi(num) : 0};
+    g_array_append_vals(in->notes, pair, 2);
+    break;
+  }
+  case CMARK_NODE_HTML_INLINE:
+    break;
+  default:
+    inline_children(in, n);
+    break;
+  }
+}
+
+static void inline_children(Inline *in, cmark_node *node) {
+  for (cmark_node *c = cmark_node_first_child(node); c; c = cmark_node_next(c))
+    inline_node(in, c);
+}
+
+/* ---- items ---- */
+
+static void push(Ctx *c, Item *it) {
+  it->depth = c->depth;
+  g_ptr_array_add(c->cl->items, it);
+}
+
+/* Moves link spans and footnote refs into the finished item (lines already measured). */
+static void attach_inline(Ctx *c, Item *it, Inline *in) {
+  g_array_append_vals(it->links, in->links->data, in->links->len);
+  g_array_set_size(in->links, 0);
+  for (guint i = 0; i + 1 < in->notes->len; i += 2) {
+    int index = g_array_index(in->notes, int, i), number = g_array_index(in->notes, int, i + 1);
+    if (number < 1 || number > (int)c->cl->footnotes->len)
+      continue;
+    Footnote *f = c->cl->footnotes->pdata[number - 1];
+    int line = 0, x = 0;
+    pango_layout_index_to_line_x(it->layout, index, FALSE, &line, &x);
+    if (line < 0 || line >= (int)it->lines->len)
+      continue;
+    LineBox *lb = &g_array_index(it->lines, LineBox, line);
+    if (!lb->notes)
+      lb->notes = g_ptr_array_new();
+    if (!g_ptr_array_find(lb->notes, f, NULL))
+      g_ptr_array_add(lb->notes, f);
+    LinkSpan span = {index, index + (number > 9 ? 2 : 1), g_strdup(f->dest), NULL};
+    g_array_append_val(it->links, span);
+  }
+}
+
+typedef struct {
+  const char *family;
+  double size;
+  PangoWeight weight;
+  PangoStyle slant;
+  PangoAlignment align;
+  gboolean justify;
+  double indent;
+  double leading; /* multiple of size */
+} TextLook;
+
+/* Deletes the soft hyphens at the byte offsets in `drop`, moving attributes, links and
+ * footnote marks to match. */
+static void delete_soft_hyphens(Inline *in, GHashTable *drop) {
+  GString *text = in->text;
+  g_autofree int *map = g_new(int, text->len + 1);
+  GString *out = g_string_sized_new(text->len);
+  for (gsize i = 0; i <= text->len; i++) {
+    map[i] = (int)out->len;
+    if (i == text->len)
+      break;
+    if (g_hash_table_contains(drop, GINT_TO_POINTER((int)i))) {
+      map[++i] = (int)out->len;
+      continue;
+    }
+    g_string_append_c(out, text->str[i]);
+  }
+  PangoAttrList *moved = pango_attr_list_new();
+  GSList *all = pango_attr_list_get_attributes(in->attrs);
+  for (GSList *a = all; a; a = a->next) {
+    PangoAttribute *attr = a->data;
+    attr->start_index = attr->start_index >= text->len ? (guint)out->len
+                                                       : (guint)map[attr->start_index];
+    attr->end_index = attr->end_index >= text->len ? (guint)out->len : (guint)map[attr->end_index];
+    pango_attr_list_insert(moved, attr);
+  }
+  g_slist_free(all);
+  pango_attr_list_unref(in->attrs);
+  in->attrs = moved;
+  for (guint i = 0; i < in->links->len; i++) {
+    LinkSpan *span = &g_array_index(in->links, LinkSpan, i);
+    span->start = map[MIN((gsize)span->start, text->len)];
+    span->end = map[MIN((gsize)span->end, text->len)];
+  }
+  for (guint i = 0; i < in->notes->len; i += 2) {
+    int *index = &g_array_index(in->notes, int, i);
+    *index = map[MIN((gsize)*index, text->len)];
+  }
+  g_string_assign(text, out->str);
+  g_string_free(out, TRUE);
+}
+
+static gboolean soft_hyphen_at(const GString *text, int i) {
+  return i >= 0 && (gsize)i + 2 <= text->len && memcmp(text->str + i, SOFT_HYPHEN, 2) == 0;
+}
+
+/* After layout: the soft hyphens to delete. More than `max` hyphenated lines in a row lose
+ * the later hyphens (the next layout breaks elsewhere); with `final`, every soft hyphen the
+ * lines did not break at goes, so text extracted from the PDF has whole words (the layout then
+ * breaks the same way: only unused, zero-width break points went away). */
+static GHashTable *hyphens_to_delete(PangoLayout *layout, const GString *text, int max,
+                                     gboolean final) {
+  GHashTable *drop = g_hash_table_new(g_direct_hash, g_direct_equal);
+  g_autoptr(GHashTable) used = g_hash_table_new(g_direct_hash, g_direct_equal);
+  int run = 0;
+  for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
+    PangoLayoutLine *line = l->data;
+    int at = line->start_index + line->length - 2;
+    gboolean hyphenated = soft_hyphen_at(text, at);
+    run = hyphenated ? run + 1 : 0;
+    if (hyphenated && run > max && !final) {
+      g_hash_table_add(drop, GINT_TO_POINTER(at));
+      run = 0;
+    } else if (hyphenated) {
+      g_hash_table_add(used, GINT_TO_POINTER(at));
+    }
+  }
+  if (final)
+    for (int i = 0; (gsize)i + 1 < text->len; i++)
+      if (soft_hyphen_at(text, i) && !g_hash_table_contains(used, GINT_TO_POINTER(i)))
+        g_hash_table_add(drop, GINT_TO_POINTER(i));
+  return drop;
+}
+
+/* A measured text item from inline content. */
+static Item *text_item(Ctx *c, const Frame *f, Inline *in, const TextLook *look, int source_line) {
+  Item *it = item_new(ITEM_TEXT);
+  it->x = f->x;
+  it->width = f->width;
+  it->source_line = source_line;
+  it->layout = pango_layout_new(c->env->context);
+  g_autoptr(PangoFontDescription) fd =
+      layout_font(c->env->style, look->family, look->size, look->weight, look->slant);
+  pango_layout_set_font_description(it->layout, fd);
+  pango_layout_set_width(it->layout, (int)(f->width * PANGO_SCALE));
+  pango_layout_set_wrap(it->layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment(it->layout, look->align);
+  pango_layout_set_justify(it->layout, look->justify);
+  pango_layout_set_indent(it->layout, (int)(look->indent * PANGO_SCALE));
+  pango_layout_set_line_spacing(it->layout, (float)look->leading);
+  pango_layout_set_attributes(it->layout, in->attrs);
+  pango_layout_set_text(it->layout, in->text->str, (int)in->text->len);
+  int max = (int)c->env->style->max_hyphen_lines;
+  for (int pass = 0; pass < 5 && strstr(in->text->str, SOFT_HYPHEN); pass++) {
+    gboolean final = pass == 4;
+    g_autoptr(GHashTable) drop = hyphens_to_delete(it->layout, in->text, max, FALSE);
+    if (g_hash_table_size(drop) == 0) {
+      g_hash_table_unref(drop);
+      drop = hyphens_to_delete(it->layout, in->text, max, TRUE);
+      final = TRUE;
+    }
+    if (g_hash_table_size(drop) > 0) {
+      delete_soft_hyphens(in, drop);
+      pango_layout_set_attributes(it->layout, in->attrs);
+      pango_layout_set_text(it->layout, in->text->str, (int)in->text->len);
+    }
+    if (final)
+      break;
+  }
+  if (look->justify)
+    fix_justified_overflow(it->layout, f->width);
+  layout_measure_lines(it);
+  attach_inline(c, it, in);
+  check_layout(c, it->layout, f->width, source_line);
+  return it;
+}
+
+static void inline_init(Inline *in, Ctx *c, double size, gboolean hyphenate) {
+  memset(in, 0, sizeof *in);
+  in->c = c;
+  in->text = g_string_new(NULL);
+  in->attrs = pango_attr_list_new();
+  in->links = g_array_new(FALSE, TRUE, sizeof(LinkSpan));
+  in->notes = g_array_new(FALSE, FALSE, sizeof(int));
+  in->hyphenate = hyphenate && c->env->style->hyphenate;
+  in->size = size;
+}
+
+static void inline_clear(Inline *in) {
+  g_string_free(in->text, TRUE);
+  pango_attr_list_unref(in->attrs);
+  for (guint i = 0; i < in->links->len; i++) {
+    LinkSpan *l = &g_array_index(in->links, LinkSpan, i);
+    g_free(l->dest);
+    g_free(l->uri);
+  }
+  g_array_unref(in->links);
+  g_array_unref(in->notes);
+}
+
+static TextLook body_look(Ctx *c, gboolean indent) {
+  const PrintStyle *st = c->env->style;
+  TextLook look = {st->font_body, c->body, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
+                   PANGO_ALIGN_LEFT, st->justify, indent ? st->paragraph_indent * c->body : 0,
+                   st->leading};
+  return look;
+}
+
+static void paragraph(Ctx *c, const Frame *f, cmark_node *node, cmark_node *from) {
+  Inline in;
+  inline_init(&in, c, c->body, TRUE);
+  if (from)
+    for (cmark_node *n = from; n; n = cmark_node_next(n))
+      inline_node(&in, n);
+  else
+    inline_children(&in, node);
+  g_strchug(in.text->str);
+  in.text->len = strlen(in.text->str);
+  if (in.text->len == 0) {
+    inline_clear(&in);
+    return;
+  }
+  /* A paragraph that is only an image is a figure. */
+  /* Pango indents every paragraph of a layout: no indent where a hard break splits it. */
+  TextLook look = body_look(c, c->indent_next && !f->tight && !in.hard_break);
+  Item *it = text_item(c, f, &in, &look, cmark_node_get_start_line(node));
+  it->space_before = f->tight || c->indent_next ? 0 : c->line * 0.35;
+  push(c, it);
+  c->indent_next = TRUE;
+  inline_clear(&in);
+}
+
+/* ---- headings ---- */
+
+static double heading_size(const PrintStyle *st, int level) {
+  return level <= 2 ? st->h2_size : level == 3 ? st->h3_size : st->h4_size;
+}
+
+static void heading(Ctx *c, const Frame *f, cmark_node *node) {
+  const PrintStyle *st = c->env->style;
+  Heading *h = g_hash_table_lookup(c->ch->heading_by_node, node);
+  if (h && h == c->ch->title_heading)
+    return; /* the chapter opening is drawn from the title; see chapter_opening() */
+  int base = c->ch->title_heading ? c->ch->title_heading->level : 1;
+  int level = cmark_node_get_heading_level(node) - base + 1; /* 2 for a section */
+  Inline in;
+  double size = heading_size(st, level);
+  inline_init(&in, c, size, FALSE);
+  inline_children(&in, node);
+  TextLook look = {st->font_heading, size, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL,
+                   PANGO_ALIGN_LEFT, FALSE, 0, 1.2};
+  Item *it = text_item(c, f, &in, &look, cmark_node_get_start_line(node));
+  it->space_before = c->line * st->heading_space_before * (level <= 2 ? 1.0 : 0.75);
+  it->space_after = c->line * st->heading_space_after;
+  it->keep_with_next = TRUE;
+  if (h) {
+    char *dest = layout_dest_name(c->ch, h);
+    g_ptr_array_add(it->dests, dest);
+    /* Sections (and sub-groups' sections) go into the outline and the contents. */
+    if (level <= 3 && c->depth == 0) {
+      it->heading_level = level;
+      it->outline_title = g_strdup(h->text);
+      it->outline_dest = g_strdup(dest);
+    }
+  }
+  push(c, it);
+  c->indent_next = FALSE;
+  inline_clear(&in);
+}
+
+/* ---- code ---- */
+
+static void set_ink(PangoAttrList *attrs, const InkStyle *ink, guint start, guint end) {
+  PangoAttribute *a = pango_attr_foreground_new((guint16)(ink->colour.r * 65535),
+                                                (guint16)(ink->colour.g * 65535),
+                                                (guint16)(ink->colour.b * 65535));
+  a->start_index = start;
+  a->end_index = end;
+  pango_attr_list_insert(attrs, a);
+  if (ink->bold) {
+    a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
+    a->start_index = start;
+    a->end_index = end;
+    pango_attr_list_insert(attrs, a);
+  }
+  if (ink->italic) {
+    a = pango_attr_style_new(PANGO_STYLE_OBLIQUE);
+    a->start_index = start;
+    a->end_index = end;
+    pango_attr_list_insert(attrs, a);
+  }
+}
+
+static void code_block(Ctx *c, const Frame *f, cmark_node *node) {
+  const PrintStyle *st = c->env->style;
+  const CodeBlock *b = g_hash_table_lookup(c->ch->code_by_node, node);
+  const char *code = cmark_node_get_literal(node);
+  gsize len = code ? strlen(code) : 0;
+  while (len && code[len - 1] == '\n')
+    len--;
+  double size = c->body * st->code_size;
+  Item *it = item_new(ITEM_CODE);
+  it->x = f->x;
+  it->width = f->width;
+  it->source_line = cmark_node_get_start_line(node);
+  it->space_before = it->space_after = c->line * st->block_space;
+  it->pad_top = it->pad_bottom = st->code_padding * 0.8;
+  it->layout = pango_layout_new(c->env->context);
+  g_autoptr(PangoFontDescription) fd =
+      layout_font(st, st->font_mono, size, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+  pango_layout_set_font_description(it->layout, fd);
+  double char_w = size * 0.602; /* DejaVu Sans Mono advance: 1233/2048 em */
+  double gutter = st->line_numbers ? char_w * 4 : 0;
+  pango_layout_set_width(it->layout,
+                         (int)((f->width - 2 * st->code_padding - gutter) * PANGO_SCALE));
+  pango_layout_set_wrap(it->layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_line_spacing(it->layout, (float)st->code_leading);
+  PangoAttrList *attrs = pango_attr_list_new();
+  PangoAttribute *nohy = pango_attr_insert_hyphens_new(FALSE);
+  pango_attr_list_insert(attrs, nohy);
+  pango_attr_list_insert(attrs, pango_attr_font_features_new("liga 0, calt 0, kern 0"));
+  g_autoptr(GArray) toks = highlight_tokens(b ? b->lang : "", code ? code : "", len);
+  for (guint i = 0; i < toks->len; i++) {
+    HighlightToken *t = &g_array_index(toks, HighlightToken, i);
+    set_ink(attrs, &st->ink[t->cls], t->start, t->start + t->len);
+  }
+  pango_layout_set_attributes(it->layout, attrs);
+  pango_attr_list_unref(attrs);
+  pango_layout_set_text(it->layout, code ? code : "", (int)len);
+  layout_measure_lines(it);
+  /* Mark continuation lines (a wrap inside one source line) and number source lines. */
+  GSList *lines = pango_layout_get_lines_readonly(it->layout);
+  int source_line = 0;
+  guint k = 0;
+  for (GSList *l = lines; l && k < it->lines->len; l = l->next, k++) {
+    PangoLayoutLine *line = l->data;
+    LineBox *lb = &g_array_index(it->lines, LineBox, k);
+    lb->continuation = !line->is_paragraph_start;
+    if (line->is_paragraph_start)
+      source_line++;
+    lb->source_line = source_line;
+  }
+  int unknown = pango_layout_get_unknown_glyphs_count(it->layout);
+  if (unknown > 0)
+    warn(c, it->source_line, "font-glyph",
+         "%d character%s in this code block %s no glyph in the shipped fonts", unknown,
+         unknown == 1 ? "" : "s", unknown == 1 ? "has" : "have");
+  push(c, it);
+  c->indent_next = FALSE;
+}
+
+/* ---- lists ---- */
+
+static void blocks(Ctx *c, const Frame *f, cmark_node *first);
+
+static PangoLayout *marker_layout(Ctx *c, const char *text, double size, const char *family) {
+  PangoLayout *l = pango_layout_new(c->env->context);
+  g_autoptr(PangoFontDescription) fd =
+      layout_font(c->env->style, family, size, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+  pango_layout_set_font_description(l, fd);
+  pango_layout_set_text(l, text, -1);
+  return l;
+}
+
+static void list(Ctx *c, const Frame *f, cmark_node *node) {
+  const PrintStyle *st = c->env->style;
+  gboolean ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
+  gboolean tight = cmark_node_get_list_tight(node);
+  int number = cmark_node_get_list_start(node);
+  static const char *const bullets[] = {"•", "◦", "▪"};
+  Frame inner = *f;
+  double indent = st->list_indent * (ordered ? 1.25 : 1.0);
+  inner.x = f->x + indent;
+  inner.width = f->width - indent;
+  inner.tight = TRUE;
+  inner.list_level = f->list_level + 1;
+  guint before = c->cl->items->len;
+  for (cmark_node *item = cmark_node_first_child(node); item; item = cmark_node_next(item)) {
+    guint first = c->cl->items->len;
+    c->indent_next = FALSE;
+    blocks(c, &inner, cmark_node_first_child(item));
+    if (c->cl->items->len == first)
+      continue;
+    Item *head = c->cl->items->pdata[first];
+    g_autofree char *mark = NULL;
+    const char *family = st->font_body;
+    const char *type = cmark_node_get_type_string(item);
+    if (type && strcmp(type, "tasklist") == 0) {
+      gboolean checked = cmark_gfm_extensions_get_tasklist_item_checked(item);
+      mark = g_strdup(checked ? "☑" : "☐");
+      family = st->font_fallback;
+    } else if (ordered) {
+      mark = g_strdup_printf("%d.", number++);
+    } else {
+      mark = g_strdup(bullets[f->list_level % 3]);
+    }
+    head->marker = marker_layout(c, mark, c->body, family);
+    PangoRectangle ink;
+    pango_layout_get_extents(head->marker, NULL, &ink);
+    head->marker_x = inner.x - ink.width / (double)PANGO_SCALE - c->body * 0.45;
+    if (!tight && first > before)
+      head->space_before = MAX(head->space_before, c->line * 0.3);
+  }
+  if (c->cl->items->len > before) {
+    Item *first = c->cl->items->pdata[before];
+    Item *last = c->cl->items->pdata[c->cl->items->len - 1];
+    if (f->list_level == 0) {
+      first->space_before = MAX(first->space_before, c->line * st->block_space * 0.6);
+      last->space_after = MAX(last->space_after, c->line * st->block_space * 0.6);
+    }
+  }
+  c->indent_next = FALSE;
+}
+
+/* ---- containers: block quotes and callouts ---- */
+
+static void label_item(Ctx *c, const Frame *f, const Callout *co) {
+  const PrintStyle *st = c->env->style;
+  Inline in;
+  double size = c->body * 0.86;
+  inline_init(&in, c, size, FALSE);
+  g_autofree char *label = g_ascii_strup(callout_kind_label(co->kind), -1);
+  g_string_append(in.text, label);
+  gsize label_end = in.text->len;
+  if (co->title) {
+    g_string_append(in.text, co->kind == CALLOUT_DIAGRAM ? "  ◇  " : "  ·  ");
+    append_text(&in, co->title, FALSE);
+  }
+  Rgb a = st->callouts[co->kind].accent;
+  add_attr(&in, pango_attr_foreground_new((guint16)(a.r * 65535), (guint16)(a.g * 65535),
+                                          (guint16)(a.b * 65535)),
+           0, label_end);
+  add_attr(&in, pango_attr_letter_spacing_new((int)(0.08 * size * PANGO_SCALE)), 0, label_end);
+  TextLook look = {st->font_heading, size, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL,
+                   PANGO_ALIGN_LEFT, FALSE, 0, 1.25};
+  Item *it = text_item(c, f, &in, &look, co->line);
+  it->keep_with_next = TRUE;
+  it->space_after = c->line * 0.2;
+  push(c, it);
+  inline_clear(&in);
+}
+
+static void container(Ctx *c, const Frame *f, cmark_node *node, const Callout *co) {
+  const PrintStyle *st = c->env->style;
+  if (co && co->kind == CALLOUT_OUTLINE && !c->env->draft)
+    return;
+  Container box = {co ? co->kind : CALLOUT_KIND_COUNT, c->cl->items->len, 0, f->x, f->width,
+                   c->depth};
+  Frame inner = *f;
+  double pad = co ? st->callout_padding : 0;
+  double left = co ? st->callout_rule + pad * 1.4 : st->quote_indent;
+  inner.x = f->x + left;
+  inner.width = f->width - left - pad;
+  inner.tight = FALSE;
+  c->depth++;
+  c->indent_next = FALSE;
+  if (co) {
+    label_item(c, &inner, co);
+    if (co->first_content) {
+      paragraph(c, &inner, co->marker, co->first_content);
+    }
+    blocks(c, &inner, cmark_node_next(co->marker));
+  } else {
+    blocks(c, &inner, cmark_node_first_child(node));
+  }
+  c->depth--;
+  if (c->cl->items->len == box.first)
+    return;
+  box.last = c->cl->items->len - 1;
+  Item *first = c->cl->items->pdata[box.first];
+  Item *last = c->cl->items->pdata[box.last];
+  first->space_before = c->line * st->block_space;
+  last->space_after = MAX(last->space_after, c->line * st->block_space);
+  if (co) {
+    first->pad_top += pad;
+    last->pad_bottom += pad;
+  }
+  g_array_append_val(c->cl->containers, box);
+  c->indent_next = FALSE;
+}
+
+/* ---- tables ---- */
+
+static PangoLayout *cell_layout(Ctx *c, cmark_node *cell, gboolean header, double size,
+                                GArray *links) {
+  const PrintStyle *st = c->env->style;
+  Inline in;
+  inline_init(&in, c, size, FALSE);
+  inline_children(&in, cell);
+  PangoLayout *l = pango_layout_new(c->env->context);
+  g_autoptr(PangoFontDescription) fd =
+      layout_font(st, header ? st->font_heading : st->font_body, size,
+                  header ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+  pango_layout_set_font_description(l, fd);
+  pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_line_spacing(l, 1.2f);
+  pango_layout_set_attributes(l, in.attrs);
+  pango_layout_set_text(l, in.text->str, (int)in.text->len);
+  (void)links;
+  inline_clear(&in);
+  return l;
+}
+
+static void table(Ctx *c, const Frame *f, cmark_node *node) {
+  const PrintStyle *st = c->env->style;
+  double size = c->body * st->table_size, pad = st->table_padding;
+  guint ncols = cmark_gfm_extensions_get_table_columns(node);
+  if (ncols == 0)
+    return;
+  uint8_t *align = cmark_gfm_extensions_get_table_alignments(node);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new();
+  for (cmark_node *r = cmark_node_first_child(node); r; r = cmark_node_next(r))
+    g_ptr_array_add(rows, r);
+  /* Natural and minimal (longest word) widths per column. */
+  g_autofree double *natural = g_new0(double, ncols);
+  g_autofree double *minimal = g_new0(double, ncols);
+  g_autoptr(GPtrArray) layouts = g_ptr_array_new_with_free_func(g_object_unref);
+  for (guint r = 0; r < rows->len; r++) {
+    gboolean header = cmark_gfm_extensions_get_table_row_is_header(rows->pdata[r]);
+    guint col = 0;
+    for (cmark_node *cell = cmark_node_first_child(rows->pdata[r]); cell && col < ncols;
+         cell = cmark_node_next(cell), col++) {
+      PangoLayout *l = cell_layout(c, cell, header, size, NULL);
+      int w, h;
+      pango_layout_get_size(l, &w, &h);
+      natural[col] = MAX(natural[col], w / (double)PANGO_SCALE + 2 * pad);
+      pango_layout_set_width(l, 1);
+      pango_layout_get_size(l, &w, &h);
+      minimal[col] = MAX(minimal[col], MIN(w / (double)PANGO_SCALE, size * 8) + 2 * pad);
+      pango_layout_set_width(l, -1);
+      g_ptr_array_add(layouts, l);
+    }
+    for (; col < ncols; col++)
+      g_ptr_array_add(layouts, NULL);
+  }
+  /* Columns get their natural width when all fit; otherwise the minimum plus a share of the
+   * rest in proportion to what each still wants. */
+  double total_nat = 0, total_min = 0;
+  for (guint i = 0; i < ncols; i++) {
+    total_nat += natural[i];
+    total_min += minimal[i];
+  }
+  g_autofree double *width = g_new0(double, ncols);
+  for (guint i = 0; i < ncols; i++) {
+    if (total_nat <= f->width)
+      width[i] = natural[i] + (f->width - total_nat) * (natural[i] / total_nat) *
+                                  (total_nat > f->width * 0.7 ? 1 : 0);
+    else if (total_min >= f->width)
+      width[i] = f->width * minimal[i] / total_min;
+    else
+      width[i] = minimal[i] + (f->width - total_min) * (natural[i] - minimal[i]) /
+                                  MAX(total_nat - total_min, 1e-6);
+  }
+  Item *header_row = NULL;
+  for (guint r = 0; r < rows->len; r++) {
+    gboolean is_header = cmark_gfm_extensions_get_table_row_is_header(rows->pdata[r]);
+    Item *it = item_new(ITEM_TABLE_ROW);
+    it->x = f->x;
+    it->width = f->width;
+    it->source_line = cmark_node_get_start_line(rows->pdata[r]);
+    it->cells = g_ptr_array_new();
+    it->is_header = is_header;
+    it->zebra = st->table_zebra && !is_header && r % 2 == 0;
+    it->rule_below = is_header ? 0.8 : (r + 1 == rows->len ? 0.8 : 0);
+    double x = 0, height = 0;
+    for (guint col = 0; col < ncols; col++) {
+      PangoLayout *l = layouts->pdata[r * ncols + col];
+      if (!l) {
+        x += width[col];
+        continue;
+      }
+      Cell *cell = g_new0(Cell, 1);
+      cell->layout = g_object_ref(l);
+      cell->x = x;
+      cell->width = width[col];
+      pango_layout_set_width(l, (int)((width[col] - 2 * pad) * PANGO_SCALE));
+      PangoAlignment a = align && align[col] == 'r'   ? PANGO_ALIGN_RIGHT
+                         : align && align[col] == 'c' ? PANGO_ALIGN_CENTER
+                                                      : PANGO_ALIGN_LEFT;
+      pango_layout_set_alignment(l, a);
+      int w, h;
+      pango_layout_get_size(l, &w, &h);
+      height = MAX(height, h / (double)PANGO_SCALE);
+      g_ptr_array_add(it->cells, cell);
+      x += width[col];
+    }
+    LineBox lb = {.top = 0, .height = height + 2 * pad, .baseline = pad};
+    g_array_append_val(it->lines, lb);
+    if (is_header)
+      header_row = it;
+    else
+      it->header = header_row;
+    if (r == 0) {
+      it->space_before = c->line * st->block_space;
+      it->rule_below = MAX(it->rule_below, 0);
+    }
+    if (r + 1 == rows->len)
+      it->space_after = c->line * st->block_space;
+    if (r + 1 < rows->len && rows->len <= 4)
+      it->keep_with_next = TRUE; /* short tables stay whole */
+    push(c, it);
+  }
+  if (header_row)
+    header_row->keep_with_next = TRUE;
+  c->indent_next = FALSE;
+}
+
+/* ---- images ---- */
+
+/* JPEG dimensions from its SOF marker, for embedding the file as is (cairo's mime data). */
+static gboolean jpeg_size(const guchar *d, gsize n, int *w, int *h) {
+  gsize i = 2;
+  while (i + 9 < n) {
+    if (d[i] != 0xFF)
+      return FALSE;
+    guchar m = d[i + 1];
+    gsize len = ((gsize)d[i + 2] << 8) | d[i + 3];
+    if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+      *h = (d[i + 5] << 8) | d[i + 6];
+      *w = (d[i + 7] << 8) | d[i + 8];
+      return *w > 0 && *h > 0;
+    }
+    i += 2 + len;
+  }
+  return FALSE;
+}
+
+static cairo_surface_t *load_image(const char *path) {
+  g_autofree char *lower = g_ascii_strdown(path, -1);
+  if (g_str_has_suffix(lower, ".png")) {
+    cairo_surface_t *s = cairo_image_surface_create_from_png(path);
+    if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS)
+      return s;
+    cairo_surface_destroy(s);
+    return NULL;
+  }
+  if (g_str_has_suffix(lower, ".jpg") || g_str_has_suffix(lower, ".jpeg")) {
+    gchar *data = NULL;
+    gsize len = 0;
+    int w, h;
+    if (!g_file_get_contents(path, &data, &len, NULL))
+      return NULL;
+    if (!jpeg_size((guchar *)data, len, &w, &h) || w > 20000 || h > 20000) {
+      g_free(data);
+      return NULL;
+    }
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, (guchar *)data, len, g_free, data);
+    return s;
+  }
+  return NULL;
+}
+
+static gboolean figure(Ctx *c, const Frame *f, cmark_node *para) {
+  cmark_node *img = cmark_node_first_child(para);
+  if (!img || cmark_node_next(img) || cmark_node_get_type(img) != CMARK_NODE_IMAGE)
+    return FALSE;
+  const char *url = cmark_node_get_url(img);
+  g_autofree char *dir = g_path_get_dirname(c->ch->path);
+  g_autofree char *unescaped = g_uri_unescape_string(url ? url : "", NULL);
+  g_autofree char *norm = unescaped ? book_normalize_path(dir, unescaped) : NULL;
+  g_autofree char *full = norm ? g_build_filename(c->env->book->manuscript_dir, norm, NULL) : NULL;
+  cairo_surface_t *surface = full ? load_image(full) : NULL;
+  if (!surface) {
+    warn(c, cmark_node_get_start_line(para), "image-format",
+         "image '%s' is not a PNG or JPEG the PDF writer can embed; its alt text is shown", url);
+    return FALSE;
+  }
+  Item *it = item_new(ITEM_IMAGE);
+  double w = cairo_image_surface_get_width(surface), h = cairo_image_surface_get_height(surface);
+  double scale = MIN(f->width / w, c->env->text_height * c->env->style->image_max_height / h);
+  scale = MIN(scale, 1.5); /* small images are not blown up past 150% */
+  it->image = surface;
+  it->image_w = w * scale;
+  it->image_h = h * scale;
+  it->x = f->x + (f->width - it->image_w) / 2;
+  it->width = it->image_w;
+  it->source_line = cmark_node_get_start_line(para);
+  it->space_before = it->space_after = c->line * c->env->style->block_space;
+  LineBox lb = {.top = 0, .height = it->image_h, .baseline = it->image_h};
+  g_array_append_val(it->lines, lb);
+  push(c, it);
+  const char *title = cmark_node_get_title(img);
+  if (title && *title) {
+    Inline in;
+    inline_init(&in, c, c->body * 0.88, TRUE);
+    inline_children(&in, img);
+    TextLook look = body_look(c, FALSE);
+    look.size = c->body * 0.88;
+    look.slant = PANGO_STYLE_ITALIC;
+    look.align = PANGO_ALIGN_CENTER;
+    look.justify = FALSE;
+    Item *cap = text_item(c, f, &in, &look, it->source_line);
+    cap->space_after = c->line * c->env->style->block_space;
+    it->keep_with_next = TRUE;
+    it->space_after = c->line * 0.25;
+    push(c, cap);
+    inline_clear(&in);
+  }
+  c->indent_next = FALSE;
+  return TRUE;
+}
+
+/* Raw HTML blocks: their text, as a plain paragraph (print has no HTML). */
+static void html_block(Ctx *c, const Frame *f, cmark_node *node) {
+  const char *html = cmark_node_get_literal(node);
+  htmlDocPtr doc = htmlReadMemory(html, (int)strlen(html), NULL, "UTF-8",
+                                  HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+  if (!doc)
+    return;
+  xmlChar *content = xmlNodeGetContent(xmlDocGetRootElement(doc));
+  g_autofree char *text = content ? g_strstrip(g_strdup((const char *)content)) : NULL;
+  xmlFree(content);
+  xmlFreeDoc(doc);
+  if (!text || !*text)
+    return;
+  Inline in;
+  inline_init(&in, c, c->body, TRUE);
+  append_text(&in, text, FALSE);
+  TextLook look = body_look(c, FALSE);
+  Item *it = text_item(c, f, &in, &look, cmark_node_get_start_line(node));
+  it->space_before = c->line * 0.35;
+  push(c, it);
+  inline_clear(&in);
+}
+
+static void rule(Ctx *c, const Frame *f) {
+  Item *it = item_new(ITEM_RULE);
+  it->x = f->x;
+  it->width = f->width;
+  LineBox lb = {.top = 0, .height = c->line, .baseline = c->line / 2};
+  g_array_append_val(it->lines, lb);
+  it->space_before = it->space_after = c->line * 0.3;
+  push(c, it);
+  c->indent_next = FALSE;
+}
+
+static void block(Ctx *c, const Frame *f, cmark_node *n) {
+  cmark_node_type t = cmark_node_get_type(n);
+  if (t == CMARK_NODE_TABLE) {
+    table(c, f, n);
+    return;
+  }
+  switch (t) {
+  case CMARK_NODE_PARAGRAPH:
+    if (!figure(c, f, n))
+      paragraph(c, f, n, NULL);
+    break;
+  case CMARK_NODE_HEADING:
+    heading(c, f, n);
+    break;
+  case CMARK_NODE_CODE_BLOCK:
+    code_block(c, f, n);
+    break;
+  case CMARK_NODE_LIST:
+    list(c, f, n);
+    break;
+  case CMARK_NODE_BLOCK_QUOTE:
+    container(c, f, n, g_hash_table_lookup(c->ch->callout_by_node, n));
+    break;
+  case CMARK_NODE_THEMATIC_BREAK:
+    rule(c, f);
+    break;
+  case CMARK_NODE_HTML_BLOCK:
+    html_block(c, f, n);
+    break;
+  default: /* footnote definitions are laid out with their page; others have no print form */
+    break;
+  }
+}
+
+static void blocks(Ctx *c, const Frame *f, cmark_node *first) {
+  for (cmark_node *n = first; n; n = cmark_node_next(n))
+    block(c, f, n);
+}
+
+/* ---- footnotes ---- */
+
+static void footnotes(Ctx *c) {
+  const PrintStyle *st = c->env->style;
+  double size = c->body * st->footnote_size;
+  int number = 0;
+  for (cmark_node *n = cmark_node_first_child(c->ch->doc); n; n = cmark_node_next(n)) {
+    if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION)
+      continue;
+    Footnote *fn = g_new0(Footnote, 1);
+    fn->number = ++number;
+    g_autofree char *base = layout_dest_name(c->ch, NULL);
+    fn->dest = g_strdup_printf("%s/fn-%d", base, fn->number);
+    Inline in;
+    inline_init(&in, c, size, TRUE);
+    g_string_append_printf(in.text, "%d\xE2\x80\x82", fn->number); /* en space */
+    add_attr(&in, pango_attr_weight_new(PANGO_WEIGHT_BOLD), 0, in.text->len);
+    gboolean first = TRUE;
+    for (cmark_node *p = cmark_node_first_child(n); p; p = cmark_node_next(p)) {
+      if (!first)
+        g_string_append_c(in.text, ' ');
+      first = FALSE;
+      if (cmark_node_get_type(p) == CMARK_NODE_PARAGRAPH)
+        inline_children(&in, p);
+      else {
+        g_autofree char *plain = text_plain(p);
+        append_text(&in, plain, FALSE);
+      }
+    }
+    fn->layout = pango_layout_new(c->env->context);
+    g_autoptr(PangoFontDescription) fd =
+        layout_font(st, st->font_body, size, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+    pango_layout_set_font_description(fn->layout, fd);
+    pango_layout_set_width(fn->layout, (int)(c->env->measure * PANGO_SCALE));
+    pango_layout_set_wrap(fn->layout, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_justify(fn->layout, st->justify);
+    pango_layout_set_line_spacing(fn->layout, (float)st->leading);
+    pango_layout_set_attributes(fn->layout, in.attrs);
+    pango_layout_set_text(fn->layout, in.text->str, (int)in.text->len);
+    int w, h;
+    pango_layout_get_size(fn->layout, &w, &h);
+    fn->height = h / (double)PANGO_SCALE + size * 0.3;
+    g_ptr_array_add(c->cl->footnotes, fn);
+    inline_clear(&in);
+  }
+}
+
+/* The opening display: a dropped "CHAPTER 3" label and the title, with the chapter's
+ * destinations and its outline entry. */
+static void chapter_opening(Ctx *c, const Frame *f) {
+  const PrintStyle *st = c->env->style;
+  ChapterLayout *cl = c->cl;
+  double drop = c->env->text_height * 0.14;
+  if (cl->number) {
+    Inline in;
+    inline_init(&in, c, st->chapter_number_size, FALSE);
+    g_string_append_printf(in.text, "CHAPTER %s", cl->number);
+    add_attr(&in, pango_attr_letter_spacing_new((int)(0.16 * st->chapter_number_size * PANGO_SCALE)),
+             0, in.text->len);
+    TextLook look = {st->font_heading, st->chapter_number_size, PANGO_WEIGHT_NORMAL,
+                     PANGO_STYLE_NORMAL, PANGO_ALIGN_LEFT, FALSE, 0, 1.2};
+    Item *label = text_item(c, f, &in, &look, 1);
+    label->pad_top = drop;
+    label->keep_with_next = TRUE;
+    label->space_after = st->chapter_number_size * 0.6;
+    push(c, label);
+    inline_clear(&in);
+    drop = 0;
+  }
+  Inline in;
+  inline_init(&in, c, st->chapter_size, FALSE);
+  append_text(&in, cl->title, FALSE);
+  TextLook look = {st->font_heading, st->chapter_size, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL,
+                   PANGO_ALIGN_LEFT, FALSE, 0, 1.15};
+  Item *title = text_item(c, f, &in, &look, c->ch->title_heading ? c->ch->title_heading->line : 1);
+  title->pad_top = drop;
+  title->pad_bottom = c->line * 0.4;
+  title->space_after = c->line * 1.6;
+  title->chapter_title = TRUE;
+  title->keep_with_next = TRUE;
+  title->heading_level = 1;
+  g_ptr_array_add(title->dests, g_strdup(cl->dest));
+  if (c->ch->title_heading)
+    g_ptr_array_add(title->dests, layout_dest_name(c->ch, c->ch->title_heading));
+  title->outline_title = g_strdup(c->ch->toc ? c->ch->toc->title : cl->title);
+  title->outline_dest = g_strdup(cl->dest);
+  push(c, title);
+  inline_clear(&in);
+  c->indent_next = FALSE;
+}
+
+/* "3. Variables, Scope" -> number "3", title "Variables, Scope". */
+static void split_number(const char *title, char **number, char **rest) {
+  const char *p = title;
+  while (g_ascii_isdigit(*p))
+    p++;
+  if (p > title && p[0] == '.' && p[1] == ' ') {
+    *number = g_strndup(title, p - title);
+    *rest = g_strdup(p + 2);
+  } else {
+    *number = NULL;
+    *rest = g_strdup(title);
+  }
+}
+
+ChapterLayout *chapter_layout_new(const LayoutEnv *env, const Chapter *chapter) {
+  ChapterLayout *cl = g_new0(ChapterLayout, 1);
+  cl->chapter = chapter;
+  cl->items = g_ptr_array_new_with_free_func(item_free);
+  cl->containers = g_array_new(FALSE, TRUE, sizeof(Container));
+  cl->footnotes = g_ptr_array_new_with_free_func(footnote_free);
+  cl->dest = layout_dest_name(chapter, NULL);
+  split_number(chapter->toc ? chapter->toc->title : chapter->title ? chapter->title : "",
+               &cl->number, &cl->title);
+  Ctx c = {env, chapter, cl, env->paper->body_size, 0, 0, FALSE};
+  c.line = c.body * env->style->leading;
+  Frame f = {0, env->measure, FALSE, 0};
+  footnotes(&c);
+  chapter_opening(&c, &f);
+  blocks(&c, &f, cmark_node_first_child(chapter->doc));
+  return cl;
+}

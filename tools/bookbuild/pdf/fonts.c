@@ -1,0 +1,104 @@
+/* fonts.c: font isolation for the PDF (see fonts.h). A missing family is substituted silently
+ * by fontconfig, so every family the style names is checked against the loaded set. */
+#include "fonts.h"
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangofc-fontmap.h>
+#include <string.h>
+
+struct PdfFonts {
+  char *dir;
+  FcConfig *config;
+  PangoFontMap *map;
+  cairo_font_options_t *options;
+};
+
+void pdf_fonts_free(PdfFonts *fonts) {
+  if (!fonts)
+    return;
+  if (fonts->map)
+    g_object_unref(fonts->map);
+  if (fonts->config)
+    FcConfigDestroy(fonts->config);
+  if (fonts->options)
+    cairo_font_options_destroy(fonts->options);
+  g_free(fonts->dir);
+  g_free(fonts);
+}
+
+static gboolean has_family(FcConfig *config, const char *family) {
+  FcFontSet *set = FcConfigGetFonts(config, FcSetApplication);
+  for (int i = 0; set && i < set->nfont; i++) {
+    FcChar8 *name = NULL;
+    for (int k = 0; FcPatternGetString(set->fonts[i], FC_FAMILY, k, &name) == FcResultMatch; k++)
+      if (strcmp((const char *)name, family) == 0)
+        return TRUE;
+  }
+  return FALSE;
+}
+
+static PangoFontMap *new_map(FcConfig *config) {
+  PangoFontMap *map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+  pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(map), config);
+  pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(map), 72.0);
+  return map;
+}
+
+PdfFonts *pdf_fonts_new(const char *dir, const PrintStyle *style, GError **error) {
+  g_autoptr(PdfFonts) fonts = g_new0(PdfFonts, 1);
+  fonts->config = FcConfigCreate();
+  fonts->dir = g_strdup(dir);
+  /* Only a cache location: fontconfig complains without one, and no system font is added. */
+  static const char cache_only[] =
+      "<?xml version=\"1.0\"?><fontconfig><cachedir prefix=\"xdg\">fontconfig</cachedir>"
+      "</fontconfig>";
+  FcConfigParseAndLoadFromMemory(fonts->config, (const FcChar8 *)cache_only, FcFalse);
+  if (!dir || !FcConfigAppFontAddDir(fonts->config, (const FcChar8 *)dir)) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "cannot read fonts from '%s'",
+                dir ? dir : "(no fonts/ directory)");
+    return NULL;
+  }
+  FcFontSet *set = FcConfigGetFonts(fonts->config, FcSetApplication);
+  if (!set || set->nfont == 0) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "no usable font in '%s'",
+                g_str_has_prefix(dir, "./") ? dir + 2 : dir);
+    return NULL;
+  }
+  const char *families[] = {style->font_body, style->font_heading, style->font_mono,
+                            style->font_fallback};
+  for (gsize i = 0; i < G_N_ELEMENTS(families); i++)
+    if (!has_family(fonts->config, families[i])) {
+      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                  "font family '%s' named by the print style is not in '%s'", families[i], dir);
+      return NULL;
+    }
+  fonts->map = new_map(fonts->config);
+  fonts->options = cairo_font_options_create();
+  cairo_font_options_set_hint_metrics(fonts->options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style(fonts->options, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_antialias(fonts->options, CAIRO_ANTIALIAS_GRAY);
+  return g_steal_pointer(&fonts);
+}
+
+static PangoContext *context_on(PdfFonts *fonts, PangoFontMap *map) {
+  PangoContext *ctx = pango_font_map_create_context(map);
+  pango_context_set_round_glyph_positions(ctx, FALSE);
+  pango_cairo_context_set_font_options(ctx, fonts->options);
+  return ctx;
+}
+
+PangoContext *pdf_fonts_context(PdfFonts *fonts) { return context_on(fonts, fonts->map); }
+
+PangoContext *pdf_fonts_context_for_thread(PdfFonts *fonts) {
+  FcConfig *config = FcConfigCreate();
+  static const char cache_only[] =
+      "<?xml version=\"1.0\"?><fontconfig><cachedir prefix=\"xdg\">fontconfig</cachedir>"
+      "</fontconfig>";
+  FcConfigParseAndLoadFromMemory(config, (const FcChar8 *)cache_only, FcFalse);
+  FcConfigAppFontAddDir(config, (const FcChar8 *)fonts->dir);
+  PangoFontMap *map = new_map(config);
+  FcConfigDestroy(config);
+  PangoContext *ctx = context_on(fonts, map);
+  g_object_unref(map); /* the context holds it */
+  return ctx;
+}

@@ -1,0 +1,134 @@
+/* layout.h: the PDF writer's intermediate form. A chapter becomes a list of Items (a measured
+ * paragraph, code block, table row, image, rule), each split into line boxes the page breaker
+ * may break between; Containers (callouts, block quotes) span items and are drawn behind them.
+ * Produced by blocks.c, placed on pages by paginate.c, drawn by render.c. Units: points. */
+#ifndef BOOKBUILD_PDF_LAYOUT_H
+#define BOOKBUILD_PDF_LAYOUT_H
+
+#include <pango/pangocairo.h>
+
+#include "book.h"
+#include "hyphen.h"
+#include "style.h"
+
+typedef enum {
+  ITEM_TEXT,      /* paragraph, heading, list item text, label */
+  ITEM_CODE,      /* code block: shaded, wrapped with continuation marks */
+  ITEM_TABLE_ROW, /* one row of a table */
+  ITEM_IMAGE,
+  ITEM_RULE,      /* thematic break */
+} ItemKind;
+
+typedef struct {
+  double top, height; /* relative to the item's top; lines stack without gaps */
+  double baseline;    /* relative to the line's top */
+  double x;           /* the line's offset (indent, alignment) within the layout */
+  GPtrArray *notes;   /* Footnote* first referenced on this line, or NULL */
+  gboolean continuation; /* code: a wrapped continuation of the previous line */
+  int source_line;    /* code: 1-based line within the block, for line numbers */
+} LineBox;
+
+typedef struct {
+  int start, end;     /* byte range in the layout's text */
+  char *dest;         /* named destination, or NULL */
+  char *uri;          /* external URI (already escaped for cairo), or NULL */
+} LinkSpan;
+
+typedef struct Footnote {
+  int number;
+  char *dest;         /* its named destination */
+  PangoLayout *layout;/* "N  text", set to the measure */
+  double height;
+  gboolean placed;
+} Footnote;
+
+typedef struct {
+  PangoLayout *layout;
+  double x, width;    /* cell box within the row */
+} Cell;
+
+typedef struct Item {
+  ItemKind kind;
+  double x, width;        /* from the text block's left edge */
+  double space_before, space_after; /* dropped at page breaks */
+  double pad_top, pad_bottom;       /* kept (inside a container or code box) */
+  PangoLayout *layout;    /* TEXT, CODE */
+  GArray *lines;          /* LineBox: TEXT and CODE one per line; others a single box */
+  GArray *links;          /* LinkSpan */
+  PangoLayout *marker;    /* list bullet or number, drawn left of the first line */
+  double marker_x;
+  GPtrArray *dests;       /* char*: named destinations at the item's top */
+  gboolean keep_with_next;
+  gboolean no_indent_next;/* (headings) the next paragraph has no first-line indent */
+  int heading_level;      /* 0 when not a heading */
+  int outline_parent;     /* not used by layout: render's outline bookkeeping */
+  char *outline_title;    /* headings shown in the outline / contents, or NULL */
+  char *outline_dest;
+  gboolean chapter_title; /* the chapter opening display */
+  /* tables */
+  GPtrArray *cells;       /* Cell*, TABLE_ROW */
+  struct Item *header;    /* the table's header row to repeat after a page break, or NULL */
+  gboolean is_header, zebra;
+  double rule_below;      /* width of a rule under the row, 0 for none */
+  /* images */
+  cairo_surface_t *image;
+  double image_w, image_h;
+  /* where it came from, for warnings */
+  int source_line;
+  int depth;              /* container nesting */
+} Item;
+
+typedef struct {
+  CalloutKind kind;       /* CALLOUT_KIND_COUNT for a block quote */
+  guint first, last;      /* item indices, inclusive */
+  double x, width;
+  int depth;
+} Container;
+
+/* A chapter laid out: items, containers and footnotes. */
+typedef struct {
+  const Chapter *chapter;
+  char *number;           /* "3" for "3. Variables, ...", or NULL */
+  char *title;            /* the title without its number */
+  char *dest;             /* the chapter's named destination */
+  GPtrArray *items;       /* Item*, owned */
+  GArray *containers;     /* Container */
+  GPtrArray *footnotes;   /* Footnote*, owned */
+} ChapterLayout;
+
+/* What blocks.c needs to lay a chapter out. */
+typedef struct {
+  const Book *book;
+  const PrintStyle *style;
+  const Paper *paper;
+  PangoContext *context;
+  const Hyphenator *hyphenator; /* NULL: no hyphenation */
+  double measure;               /* text block width */
+  double text_height;           /* text block height */
+  gboolean draft;
+  const Chapter *only;          /* a handout's chapter: links elsewhere are left as text */
+  Diags *diags;                 /* font and overfull warnings */
+  GMutex *diags_lock;           /* layout runs on several threads */
+} LayoutEnv;
+
+/* Lays one chapter out. Caller frees with chapter_layout_free(). */
+ChapterLayout *chapter_layout_new(const LayoutEnv *env, const Chapter *chapter);
+void chapter_layout_free(ChapterLayout *cl);
+
+/* Named destination of a chapter (`heading` NULL) or a heading. Caller frees. */
+char *layout_dest_name(const Chapter *chapter, const Heading *heading);
+
+/* Font description for a role at a size; caller frees. */
+PangoFontDescription *layout_font(const PrintStyle *style, const char *family, double size,
+                                  PangoWeight weight, PangoStyle slant);
+
+/* Fills item->lines from item->layout. */
+void layout_measure_lines(Item *item);
+
+Item *item_new(ItemKind kind);
+void item_free(gpointer item);
+
+/* Total height of an item's lines plus padding. */
+double item_height(const Item *item);
+
+#endif

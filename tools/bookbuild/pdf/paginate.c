@@ -1,0 +1,175 @@
+/* paginate.c: the page breaker (see paginate.h). Greedy, line by line, with look-ahead only
+ * where a rule needs it (keep-with-next, widows). Pages store placements; nothing is drawn. */
+#include "paginate.h"
+
+#define MIN_LINES 2 /* orphans and widows */
+
+typedef struct {
+  const ChapterLayout *cl;
+  const PageFrame *frame;
+  GPtrArray *pages;
+  Page *page;
+  double y;         /* bottom of what is placed */
+  double notes;     /* height of the page's footnotes (with the rule gap) */
+  double last_after;/* space_after of the last placed item */
+} Breaker;
+
+void page_free(gpointer p) {
+  Page *page = p;
+  g_array_unref(page->placements);
+  g_ptr_array_unref(page->notes);
+  g_free(page);
+}
+
+static Page *page_new(const ChapterLayout *cl) {
+  Page *p = g_new0(Page, 1);
+  p->placements = g_array_new(FALSE, FALSE, sizeof(Placement));
+  p->notes = g_ptr_array_new();
+  p->chapter = cl;
+  return p;
+}
+
+static void new_page(Breaker *b) {
+  b->page = page_new(b->cl);
+  g_ptr_array_add(b->pages, b->page);
+  b->y = 0;
+  b->notes = 0;
+  b->last_after = 0;
+}
+
+static double line_top(const Item *it, guint k) {
+  return g_array_index(it->lines, LineBox, k).top;
+}
+
+/* Height of lines [first, last] with the paddings that belong to that part. */
+static double part_height(const Item *it, guint first, guint last) {
+  const LineBox *l = &g_array_index(it->lines, LineBox, last);
+  double h = l->top + l->height - line_top(it, first);
+  if (first == 0)
+    h += it->pad_top;
+  if (last + 1 == it->lines->len)
+    h += it->pad_bottom;
+  return h;
+}
+
+/* Footnote height that lines [first, last] add to the page (notes not placed yet). */
+static double notes_height(const Breaker *b, const Item *it, guint first, guint last,
+                           GPtrArray *pending) {
+  double h = 0;
+  for (guint k = first; k <= last; k++) {
+    GPtrArray *notes = g_array_index(it->lines, LineBox, k).notes;
+    for (guint i = 0; notes && i < notes->len; i++) {
+      Footnote *f = notes->pdata[i];
+      if (g_ptr_array_find(b->page->notes, f, NULL) || g_ptr_array_find(pending, f, NULL))
+        continue;
+      g_ptr_array_add(pending, f);
+      h += f->height;
+    }
+  }
+  if (h > 0 && b->notes == 0)
+    h += b->frame->note_gap;
+  return h;
+}
+
+static gboolean fits(Breaker *b, const Item *it, guint first, guint last, double gap) {
+  g_autoptr(GPtrArray) pending = g_ptr_array_new();
+  double need = gap + part_height(it, first, last);
+  double notes = notes_height(b, it, first, last, pending);
+  return b->y + need + b->notes + notes <= b->frame->height + 0.01;
+}
+
+static void place(Breaker *b, const Item *it, guint first, guint last, double gap,
+                  gboolean repeated) {
+  g_autoptr(GPtrArray) pending = g_ptr_array_new();
+  double notes = notes_height(b, it, first, last, pending);
+  for (guint i = 0; i < pending->len; i++)
+    g_ptr_array_add(b->page->notes, pending->pdata[i]);
+  b->notes += notes;
+  Placement p = {it, first, last, b->y + gap, repeated};
+  g_array_append_val(b->page->placements, p);
+  b->y += gap + part_height(it, first, last);
+  b->last_after = last + 1 == it->lines->len ? it->space_after : 0;
+}
+
+static double gap_before(const Breaker *b, const Item *it) {
+  return b->y == 0 ? 0 : MAX(b->last_after, it->space_before);
+}
+
+/* The lines of `next` that must follow a kept heading on its page. */
+static double keep_height(const ChapterLayout *cl, guint i) {
+  double h = 0;
+  const Item *prev = cl->items->pdata[i];
+  for (guint j = i + 1; j < cl->items->len; j++) {
+    const Item *next = cl->items->pdata[j];
+    guint n = next->lines->len;
+    guint take = next->kind == ITEM_TABLE_ROW || next->kind == ITEM_IMAGE ? 1 : MIN(n, MIN_LINES);
+    h += MAX(prev->space_after, next->space_before) + part_height(next, 0, take - 1);
+    if (!next->keep_with_next || take < n)
+      break;
+    prev = next;
+  }
+  return h;
+}
+
+/* How many lines of `it` from `first` fit on this page, honouring widows and orphans. */
+static guint lines_that_fit(Breaker *b, const Item *it, guint first, double gap) {
+  guint n = it->lines->len, fit = 0;
+  while (first + fit < n && fits(b, it, first, first + fit, gap))
+    fit++;
+  if (fit == 0 || first + fit == n || it->kind == ITEM_TABLE_ROW || it->kind == ITEM_IMAGE)
+    return fit;
+  if (first == 0 && fit < MIN_LINES)
+    return 0; /* an orphan */
+  guint left = n - (first + fit);
+  if (left < MIN_LINES && it->kind == ITEM_TEXT) {
+    guint give = MIN_LINES - left;
+    fit = fit > give ? fit - give : 0;
+    if (first == 0 && fit < MIN_LINES)
+      fit = 0;
+  }
+  return fit;
+}
+
+static void place_header_if_continued(Breaker *b, const Item *it) {
+  if (it->kind != ITEM_TABLE_ROW || !it->header || b->y != 0)
+    return;
+  place(b, it->header, 0, 0, 0, TRUE);
+}
+
+static void place_item(Breaker *b, guint index) {
+  const Item *it = b->cl->items->pdata[index];
+  guint n = it->lines->len, first = 0;
+  if (it->keep_with_next && b->y > 0) {
+    double need = gap_before(b, it) + part_height(it, 0, n - 1) + keep_height(b->cl, index);
+    if (b->y + need + b->notes > b->frame->height)
+      new_page(b);
+  }
+  while (first < n) {
+    place_header_if_continued(b, it);
+    double gap = gap_before(b, it);
+    guint fit = lines_that_fit(b, it, first, gap);
+    if (fit == 0 && b->y > 0) {
+      new_page(b);
+      continue;
+    }
+    if (fit == 0)
+      fit = 1; /* taller than a page: place it anyway rather than loop */
+    place(b, it, first, first + fit - 1, first == 0 ? gap : 0, FALSE);
+    first += fit;
+    if (first < n)
+      new_page(b);
+  }
+}
+
+void paginate_chapter(const ChapterLayout *cl, const PageFrame *frame, GPtrArray *pages) {
+  Breaker b = {cl, frame, pages, NULL, 0, 0, 0};
+  if (frame->recto_openings && pages->len % 2 == 1) {
+    Page *blank = page_new(NULL);
+    blank->blank = TRUE;
+    g_ptr_array_add(pages, blank);
+  }
+  new_page(&b);
+  b.page->opening = TRUE;
+  for (guint i = 0; i < cl->items->len; i++)
+    place_item(&b, i);
+}

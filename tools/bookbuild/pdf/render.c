@@ -1,0 +1,382 @@
+/* render.c: Cairo drawing of paginated pages (see render.h). Positions come from the page
+ * breaker; sizes and colours from the print style. Nothing here decides where things go. */
+#include "render.h"
+
+#include <string.h>
+
+static void set_rgb(cairo_t *cr, Rgb c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
+
+double render_text_left(const Renderer *r, gboolean recto) {
+  return recto ? r->paper->inner : r->paper->outer;
+}
+
+/* Escapes a string for a cairo attribute value in single quotes. */
+static char *attr_escape(const char *s) {
+  GString *out = g_string_new(NULL);
+  for (; *s; s++) {
+    if (*s == '\'' || *s == '\\')
+      g_string_append_c(out, '\\');
+    g_string_append_c(out, *s);
+  }
+  return g_string_free(out, FALSE);
+}
+
+void render_dest(Renderer *r, const char *name, double x, double y) {
+  g_autofree char *esc = attr_escape(name);
+  g_autofree char *attrs = g_strdup_printf("name='%s' x=%.2f y=%.2f", esc, x, y);
+  cairo_tag_begin(r->cr, CAIRO_TAG_DEST, attrs);
+  cairo_tag_end(r->cr, CAIRO_TAG_DEST);
+}
+
+void render_link(Renderer *r, const char *dest, const char *uri, double x, double y, double w,
+                 double h) {
+  g_autofree char *esc = attr_escape(dest ? dest : uri);
+  g_autofree char *attrs = g_strdup_printf("%s='%s' rect=[%.2f %.2f %.2f %.2f]",
+                                           dest ? "dest" : "uri", esc, x, y, w, h);
+  cairo_tag_begin(r->cr, CAIRO_TAG_LINK, attrs);
+  cairo_tag_end(r->cr, CAIRO_TAG_LINK);
+}
+
+void render_outline(Renderer *r, int level, const char *title, const char *dest) {
+  level = CLAMP(level, 1, 3);
+  g_autofree char *esc = attr_escape(dest);
+  g_autofree char *attrs = g_strdup_printf("dest='%s'", esc);
+  int id = cairo_pdf_surface_add_outline(r->surface, r->outline[level - 1], title, attrs,
+                                         level == 1 ? CAIRO_PDF_OUTLINE_FLAG_BOLD : 0);
+  r->outline[level] = id;
+  for (int l = level + 1; l < 4; l++)
+    r->outline[l] = id;
+}
+
+void render_layout(Renderer *r, PangoLayout *layout, double x, double y, Rgb colour) {
+  set_rgb(r->cr, colour);
+  cairo_move_to(r->cr, x, y);
+  pango_cairo_show_layout(r->cr, layout);
+}
+
+static PangoLayout *small_text(Renderer *r, const char *text, const char *family, double size,
+                               gboolean caps) {
+  PangoLayout *l = pango_layout_new(r->context);
+  g_autoptr(PangoFontDescription) fd = pango_font_description_new();
+  pango_font_description_set_family(fd, family);
+  pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+  pango_layout_set_font_description(l, fd);
+  if (caps) {
+    PangoAttrList *attrs = pango_attr_list_new();
+    pango_attr_list_insert(attrs, pango_attr_letter_spacing_new((int)(size * 0.04 * PANGO_SCALE)));
+    pango_layout_set_attributes(l, attrs);
+    pango_attr_list_unref(attrs);
+  }
+  pango_layout_set_text(l, text, -1);
+  return l;
+}
+
+static double layout_width(PangoLayout *l) {
+  int w, h;
+  pango_layout_get_size(l, &w, &h);
+  return w / (double)PANGO_SCALE;
+}
+
+void render_decor(Renderer *r, const PageDecor *d) {
+  const PrintStyle *st = r->style;
+  if (d->label)
+    cairo_pdf_surface_set_page_label(r->surface, d->label);
+  double left = render_text_left(r, d->recto);
+  double head_y = r->paper->top - st->head_size * 2.6;
+  if (d->head && !d->folio_at_foot) {
+    g_autofree char *upper = g_utf8_strup(d->head, -1);
+    g_autoptr(PangoLayout) head = small_text(r, upper, st->font_heading, st->head_size, TRUE);
+    pango_layout_set_width(head, (int)((r->measure - 40) * PANGO_SCALE));
+    pango_layout_set_ellipsize(head, PANGO_ELLIPSIZE_END);
+    double w = layout_width(head);
+    double x = d->recto ? left + r->measure - w - 28 : left + 28;
+    render_layout(r, head, x, head_y, st->text);
+  }
+  if (!d->folio)
+    return;
+  g_autoptr(PangoLayout) folio = small_text(r, d->folio, st->font_body, st->folio_size, FALSE);
+  double w = layout_width(folio);
+  if (d->folio_at_foot) {
+    double y = r->paper->top + r->text_height + r->paper->bottom * 0.45;
+    render_layout(r, folio, left + (r->measure - w) / 2, y, st->text);
+  } else {
+    double x = d->recto ? left + r->measure - w : left;
+    render_layout(r, folio, x, head_y - (st->folio_size - st->head_size) * 0.7, st->text);
+  }
+}
+
+/* ---- items ---- */
+
+typedef struct {
+  Renderer *r;
+  double x0, y0; /* text block origin */
+} PageCtx;
+
+static double shown_top(const Placement *p) {
+  const LineBox *l = &g_array_index(p->item->lines, LineBox, p->first);
+  return p->y + (p->first == 0 ? p->item->pad_top : 0) - l->top;
+}
+
+static double placement_height(const Placement *p) {
+  const Item *it = p->item;
+  const LineBox *a = &g_array_index(it->lines, LineBox, p->first);
+  const LineBox *b = &g_array_index(it->lines, LineBox, p->last);
+  double h = b->top + b->height - a->top;
+  if (p->first == 0)
+    h += it->pad_top;
+  if (p->last + 1 == it->lines->len)
+    h += it->pad_bottom;
+  return h;
+}
+
+static void draw_lines(PageCtx *pc, const Placement *p, double x, Rgb colour) {
+  cairo_t *cr = pc->r->cr;
+  double top = shown_top(p);
+  set_rgb(cr, colour);
+  for (guint k = p->first; k <= p->last; k++) {
+    const LineBox *lb = &g_array_index(p->item->lines, LineBox, k);
+    PangoLayoutLine *line = pango_layout_get_line_readonly(p->item->layout, (int)k);
+    cairo_move_to(cr, x + lb->x, pc->y0 + top + lb->top + lb->baseline);
+    pango_cairo_show_layout_line(cr, line);
+  }
+}
+
+/* Clickable rectangles of the item's links on the shown lines. */
+static void draw_links(PageCtx *pc, const Placement *p, double x) {
+  const Item *it = p->item;
+  double top = shown_top(p);
+  for (guint i = 0; i < it->links->len; i++) {
+    const LinkSpan *span = &g_array_index(it->links, LinkSpan, i);
+    if (!span->dest && !span->uri)
+      continue;
+    for (guint k = p->first; k <= p->last; k++) {
+      PangoLayoutLine *line = pango_layout_get_line_readonly(it->layout, (int)k);
+      int ls = line->start_index, le = line->start_index + line->length;
+      if (span->end <= ls || span->start >= le)
+        continue;
+      int *ranges = NULL, n = 0;
+      pango_layout_line_get_x_ranges(line, MAX(span->start, ls), MIN(span->end, le), &ranges, &n);
+      const LineBox *lb = &g_array_index(it->lines, LineBox, k);
+      for (int j = 0; j < n; j++) {
+        double rx = x + ranges[2 * j] / (double)PANGO_SCALE;
+        double rw = (ranges[2 * j + 1] - ranges[2 * j]) / (double)PANGO_SCALE;
+        if (rw > 0.5)
+          render_link(pc->r, span->dest, span->uri, rx, pc->y0 + top + lb->top, rw, lb->height);
+      }
+      g_free(ranges);
+    }
+  }
+}
+
+static void draw_text(PageCtx *pc, const Placement *p) {
+  const Item *it = p->item;
+  double x = pc->x0 + it->x;
+  draw_lines(pc, p, x, pc->r->style->text);
+  if (it->marker && p->first == 0) {
+    const LineBox *lb = &g_array_index(it->lines, LineBox, 0);
+    double base = pango_layout_get_baseline(it->marker) / (double)PANGO_SCALE;
+    render_layout(pc->r, it->marker, pc->x0 + it->marker_x,
+                  pc->y0 + shown_top(p) + lb->top + lb->baseline - base, pc->r->style->text);
+  }
+  if (it->chapter_title && p->last + 1 == it->lines->len) {
+    cairo_t *cr = pc->r->cr;
+    double y = pc->y0 + p->y + placement_height(p);
+    set_rgb(cr, pc->r->style->rule);
+    cairo_set_line_width(cr, 0.6);
+    cairo_move_to(cr, pc->x0, y);
+    cairo_line_to(cr, pc->x0 + pc->r->measure, y);
+    cairo_stroke(cr);
+  }
+  draw_links(pc, p, x);
+}
+
+static void draw_code(PageCtx *pc, const Placement *p) {
+  const Item *it = p->item;
+  const PrintStyle *st = pc->r->style;
+  cairo_t *cr = pc->r->cr;
+  double h = placement_height(p);
+  double bx = pc->x0 + it->x, by = pc->y0 + p->y;
+  set_rgb(cr, st->code_background);
+  cairo_rectangle(cr, bx, by, it->width, h);
+  cairo_fill(cr);
+  set_rgb(cr, st->code_frame);
+  cairo_set_line_width(cr, 0.5);
+  cairo_move_to(cr, bx, by);
+  cairo_line_to(cr, bx, by + h);
+  cairo_stroke(cr);
+  PangoFontDescription *fd = (PangoFontDescription *)pango_layout_get_font_description(it->layout);
+  double size = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
+  double gutter = st->line_numbers ? size * 0.602 * 4 : 0;
+  double x = bx + st->code_padding + gutter;
+  double top = shown_top(p);
+  for (guint k = p->first; k <= p->last; k++) {
+    const LineBox *lb = &g_array_index(it->lines, LineBox, k);
+    PangoLayoutLine *line = pango_layout_get_line_readonly(it->layout, (int)k);
+    double base = pc->y0 + top + lb->top + lb->baseline;
+    cairo_move_to(cr, x + lb->x, base);
+    set_rgb(cr, st->text);
+    pango_cairo_show_layout_line(cr, line);
+    if (lb->continuation) {
+      g_autoptr(PangoLayout) mark = small_text(pc->r, "↪", st->font_mono, size * 0.9, FALSE);
+      double mb = pango_layout_get_baseline(mark) / (double)PANGO_SCALE;
+      render_layout(pc->r, mark, bx + 0.8, base - mb, st->code_mark);
+    } else if (st->line_numbers) {
+      g_autofree char *num = g_strdup_printf("%d", lb->source_line);
+      g_autoptr(PangoLayout) nl = small_text(pc->r, num, st->font_mono, size * 0.85, FALSE);
+      double mb = pango_layout_get_baseline(nl) / (double)PANGO_SCALE;
+      render_layout(pc->r, nl, x - layout_width(nl) - size * 0.8, base - mb, st->code_mark);
+    }
+  }
+}
+
+static void draw_row(PageCtx *pc, const Placement *p) {
+  const Item *it = p->item;
+  const PrintStyle *st = pc->r->style;
+  cairo_t *cr = pc->r->cr;
+  double x = pc->x0 + it->x, y = pc->y0 + p->y, h = placement_height(p);
+  if (it->zebra) {
+    set_rgb(cr, st->table_zebra_tint);
+    cairo_rectangle(cr, x, y, it->width, h);
+    cairo_fill(cr);
+  }
+  for (guint i = 0; i < it->cells->len; i++) {
+    Cell *c = it->cells->pdata[i];
+    render_layout(pc->r, c->layout, x + c->x + st->table_padding, y + st->table_padding, st->text);
+  }
+  set_rgb(cr, st->table_rule);
+  if (it->is_header) {
+    cairo_set_line_width(cr, 1.0);
+    cairo_move_to(cr, x, y);
+    cairo_line_to(cr, x + it->width, y);
+    cairo_stroke(cr);
+  }
+  if (it->rule_below > 0 || p->repeated) {
+    cairo_set_line_width(cr, MAX(it->rule_below, 0.6));
+    cairo_move_to(cr, x, y + h);
+    cairo_line_to(cr, x + it->width, y + h);
+    cairo_stroke(cr);
+  }
+}
+
+static void draw_image(PageCtx *pc, const Placement *p) {
+  const Item *it = p->item;
+  cairo_t *cr = pc->r->cr;
+  double w = cairo_image_surface_get_width(it->image);
+  cairo_save(cr);
+  cairo_translate(cr, pc->x0 + it->x, pc->y0 + p->y + it->pad_top);
+  cairo_scale(cr, it->image_w / w, it->image_w / w);
+  cairo_set_source_surface(cr, it->image, 0, 0);
+  cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+  cairo_paint(cr);
+  cairo_restore(cr);
+}
+
+static void draw_rule(PageCtx *pc, const Placement *p) {
+  cairo_t *cr = pc->r->cr;
+  double cx = pc->x0 + p->item->x + p->item->width / 2, y = pc->y0 + p->y + placement_height(p) / 2;
+  set_rgb(cr, pc->r->style->rule);
+  cairo_set_line_width(cr, 0.6);
+  cairo_move_to(cr, cx - p->item->width * 0.12, y);
+  cairo_line_to(cr, cx + p->item->width * 0.12, y);
+  cairo_stroke(cr);
+}
+
+/* Callout tints and rules, block-quote rules: behind the items they hold. */
+static void draw_containers(PageCtx *pc, const Page *page) {
+  const ChapterLayout *cl = page->chapter;
+  const PrintStyle *st = pc->r->style;
+  cairo_t *cr = pc->r->cr;
+  for (int depth = 0; depth < 8; depth++)
+    for (guint c = 0; c < cl->containers->len; c++) {
+      const Container *box = &g_array_index(cl->containers, Container, c);
+      if (box->depth != depth)
+        continue;
+      double top = G_MAXDOUBLE, bottom = -1;
+      for (guint i = 0; i < page->placements->len; i++) {
+        const Placement *p = &g_array_index(page->placements, Placement, i);
+        guint idx;
+        if (!g_ptr_array_find(cl->items, p->item, &idx) || idx < box->first || idx > box->last)
+          continue;
+        top = MIN(top, p->y);
+        bottom = MAX(bottom, p->y + placement_height(p));
+      }
+      if (bottom < 0)
+        continue;
+      double x = pc->x0 + box->x, y = pc->y0 + top, h = bottom - top;
+      if (box->kind == CALLOUT_KIND_COUNT) {
+        set_rgb(cr, st->rule);
+        cairo_rectangle(cr, x + 1, y, 1.2, h);
+        cairo_fill(cr);
+        continue;
+      }
+      set_rgb(cr, st->callouts[box->kind].tint);
+      cairo_rectangle(cr, x, y, box->width, h);
+      cairo_fill(cr);
+      set_rgb(cr, st->callouts[box->kind].accent);
+      cairo_rectangle(cr, x, y, st->callout_rule, h);
+      cairo_fill(cr);
+    }
+}
+
+static void draw_dests(PageCtx *pc, const Placement *p) {
+  if (p->first != 0 || p->repeated)
+    return;
+  for (guint i = 0; i < p->item->dests->len; i++)
+    render_dest(pc->r, p->item->dests->pdata[i], pc->x0, pc->y0 + p->y);
+  if (p->item->outline_title)
+    render_outline(pc->r, p->item->heading_level, p->item->outline_title,
+                   p->item->outline_dest);
+}
+
+static void draw_notes(PageCtx *pc, const Page *page) {
+  if (!page->notes->len)
+    return;
+  const PrintStyle *st = pc->r->style;
+  cairo_t *cr = pc->r->cr;
+  double h = 0;
+  for (guint i = 0; i < page->notes->len; i++)
+    h += ((Footnote *)page->notes->pdata[i])->height;
+  double y = pc->y0 + pc->r->text_height - h;
+  set_rgb(cr, st->rule);
+  cairo_set_line_width(cr, 0.5);
+  cairo_move_to(cr, pc->x0, y - 5);
+  cairo_line_to(cr, pc->x0 + st->footnote_rule, y - 5);
+  cairo_stroke(cr);
+  for (guint i = 0; i < page->notes->len; i++) {
+    Footnote *f = page->notes->pdata[i];
+    render_dest(pc->r, f->dest, pc->x0, y);
+    render_layout(pc->r, f->layout, pc->x0, y + 1, st->text);
+    y += f->height;
+  }
+}
+
+void render_page(Renderer *r, const Page *page, const PageDecor *decor) {
+  render_decor(r, decor);
+  if (page->chapter && !page->blank) {
+    PageCtx pc = {r, render_text_left(r, decor->recto), r->paper->top};
+    draw_containers(&pc, page);
+    for (guint i = 0; i < page->placements->len; i++) {
+      const Placement *p = &g_array_index(page->placements, Placement, i);
+      draw_dests(&pc, p);
+      switch (p->item->kind) {
+      case ITEM_TEXT:
+        draw_text(&pc, p);
+        break;
+      case ITEM_CODE:
+        draw_code(&pc, p);
+        break;
+      case ITEM_TABLE_ROW:
+        draw_row(&pc, p);
+        break;
+      case ITEM_IMAGE:
+        draw_image(&pc, p);
+        break;
+      case ITEM_RULE:
+        draw_rule(&pc, p);
+        break;
+      }
+    }
+    draw_notes(&pc, page);
+  }
+  cairo_show_page(r->cr);
+}

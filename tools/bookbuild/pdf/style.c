@@ -1,0 +1,246 @@
+/* style.c: print.yaml read into PrintStyle through one table of keys (name, type, field,
+ * default). The table is the single source of the defaults; styles/print.yaml repeats them for
+ * authors to copy and change. Unknown keys are errors, so a typo never passes silently. */
+#include "style.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <yaml.h>
+
+typedef enum { KEY_NUM, KEY_RGB, KEY_BOOL, KEY_STR } KeyType;
+
+typedef struct {
+  const char *key;
+  KeyType type;
+  size_t offset;
+  const char *value; /* the default */
+} StyleKey;
+
+#define NUM(k, f, v) {k, KEY_NUM, offsetof(PrintStyle, f), v}
+#define RGB(k, f, v) {k, KEY_RGB, offsetof(PrintStyle, f), v}
+#define BOOL(k, f, v) {k, KEY_BOOL, offsetof(PrintStyle, f), v}
+#define STR(k, f, v) {k, KEY_STR, offsetof(PrintStyle, f), v}
+#define PAPER(name, id, w_, h_, in_, out_, top_, bot_, body_)                                   \
+  NUM("papers." name ".width", papers[id].width, w_),                                          \
+      NUM("papers." name ".height", papers[id].height, h_),                                    \
+      NUM("papers." name ".inner", papers[id].inner, in_),                                     \
+      NUM("papers." name ".outer", papers[id].outer, out_),                                    \
+      NUM("papers." name ".top", papers[id].top, top_),                                        \
+      NUM("papers." name ".bottom", papers[id].bottom, bot_),                                  \
+      NUM("papers." name ".body-size", papers[id].body_size, body_)
+#define INK(name, id, colour_, bold_, italic_)                                                  \
+  RGB("highlight." name ".colour", ink[id].colour, colour_),                                   \
+      BOOL("highlight." name ".bold", ink[id].bold, bold_),                                    \
+      BOOL("highlight." name ".italic", ink[id].italic, italic_)
+#define CALLOUT(name, id, accent_, tint_)                                                       \
+  RGB("callouts." name ".accent", callouts[id].accent, accent_),                               \
+      RGB("callouts." name ".tint", callouts[id].tint, tint_)
+
+static const StyleKey keys[] = {
+    STR("paper", default_paper, "6x9"),
+    PAPER("a4", PAPER_A4, "595.28", "841.89", "72", "96", "70", "78", "10.5"),
+    PAPER("letter", PAPER_LETTER, "612", "792", "72", "102", "64", "72", "10.5"),
+    PAPER("6x9", PAPER_6X9, "432", "648", "54", "45", "52", "58", "10"),
+    PAPER("7x9.25", PAPER_7X925, "504", "666", "60", "54", "54", "62", "10"),
+    STR("fonts.body", font_body, "Linux Libertine O"),
+    STR("fonts.heading", font_heading, "Linux Biolinum O"),
+    STR("fonts.mono", font_mono, "DejaVu Sans Mono"),
+    STR("fonts.fallback", font_fallback, "DejaVu Sans"),
+    NUM("text.leading", leading, "1.3"),
+    NUM("text.paragraph-indent", paragraph_indent, "1.2"),
+    BOOL("text.justify", justify, "true"),
+    BOOL("text.hyphenate", hyphenate, "true"),
+    NUM("text.hyphen-min-word", hyphen_min_word, "5"),
+    NUM("text.max-hyphen-lines", max_hyphen_lines, "2"),
+    STR("text.hyphen-language", hyphen_language, "en_US"),
+    NUM("text.block-space", block_space, "0.6"),
+    RGB("text.colour", text, "#1a1a1a"),
+    RGB("text.rule", rule, "#8c8c8c"),
+    RGB("text.link", link, "#1a1a1a"),
+    NUM("headings.chapter-size", chapter_size, "22"),
+    NUM("headings.chapter-number-size", chapter_number_size, "11"),
+    NUM("headings.h2-size", h2_size, "13"),
+    NUM("headings.h3-size", h3_size, "11"),
+    NUM("headings.h4-size", h4_size, "10"),
+    NUM("headings.space-before", heading_space_before, "1.4"),
+    NUM("headings.space-after", heading_space_after, "0.5"),
+    RGB("headings.colour", heading, "#1a1a1a"),
+    NUM("code.size", code_size, "0.8"),
+    NUM("code.leading", code_leading, "1.3"),
+    NUM("code.padding", code_padding, "6"),
+    RGB("code.background", code_background, "#f2f0eb"),
+    RGB("code.frame", code_frame, "#d9d5cc"),
+    RGB("code.continuation-mark", code_mark, "#8c8c8c"),
+    BOOL("code.line-numbers", line_numbers, "false"),
+    INK("plain", HL_PLAIN, "#1a1a1a", "false", "false"),
+    INK("keyword", HL_KEYWORD, "#1f3f8f", "true", "false"),
+    INK("builtin", HL_BUILTIN, "#6a2c8a", "false", "false"),
+    INK("string", HL_STRING, "#2f6a1f", "false", "false"),
+    INK("number", HL_NUMBER, "#8a4a00", "false", "false"),
+    INK("comment", HL_COMMENT, "#6b6b6b", "false", "true"),
+    INK("name", HL_NAME, "#1a1a1a", "true", "false"),
+    INK("decorator", HL_DECORATOR, "#8a2f2f", "false", "false"),
+    INK("prompt", HL_PROMPT, "#7a7a7a", "true", "false"),
+    INK("output", HL_OUTPUT, "#4a4a4a", "false", "false"),
+    NUM("callouts.padding", callout_padding, "7"),
+    NUM("callouts.rule", callout_rule, "2.5"),
+    CALLOUT("note", CALLOUT_NOTE, "#3b6ea8", "#eef3f9"),
+    CALLOUT("tip", CALLOUT_TIP, "#3b8a4a", "#eef6ef"),
+    CALLOUT("important", CALLOUT_IMPORTANT, "#6a4aa8", "#f2eff9"),
+    CALLOUT("warning", CALLOUT_WARNING, "#b07a10", "#fbf5e6"),
+    CALLOUT("caution", CALLOUT_CAUTION, "#b03a2e", "#fbeeec"),
+    CALLOUT("diagram", CALLOUT_DIAGRAM, "#4a5a6a", "#f1f3f5"),
+    CALLOUT("outline", CALLOUT_OUTLINE, "#8c8c8c", "#f4f4f4"),
+    NUM("blocks.quote-indent", quote_indent, "14"),
+    NUM("blocks.list-indent", list_indent, "15"),
+    NUM("tables.size", table_size, "0.88"),
+    NUM("tables.padding", table_padding, "4"),
+    BOOL("tables.zebra", table_zebra, "true"),
+    RGB("tables.zebra-tint", table_zebra_tint, "#f5f4f0"),
+    RGB("tables.rule", table_rule, "#5a5a5a"),
+    NUM("footnotes.size", footnote_size, "0.82"),
+    NUM("footnotes.rule", footnote_rule, "72"),
+    NUM("pages.head-size", head_size, "8.5"),
+    NUM("pages.folio-size", folio_size, "9"),
+    NUM("images.max-height", image_max_height, "0.6"),
+};
+
+static gboolean parse_rgb(const char *s, Rgb *out) {
+  unsigned v;
+  if (!s || s[0] != '#' || strlen(s) != 7 || sscanf(s + 1, "%6x", &v) != 1)
+    return FALSE;
+  out->r = ((v >> 16) & 0xff) / 255.0;
+  out->g = ((v >> 8) & 0xff) / 255.0;
+  out->b = (v & 0xff) / 255.0;
+  return TRUE;
+}
+
+/* Sets a key from its text; FALSE with a reason when the value does not fit. */
+static gboolean set_value(PrintStyle *style, const StyleKey *k, const char *value,
+                          const char **why) {
+  char *field = (char *)style + k->offset;
+  switch (k->type) {
+  case KEY_NUM: {
+    char *end = NULL;
+    double v = g_ascii_strtod(value, &end);
+    if (!*value || *end || v < 0 || v > 10000) {
+      *why = "a number from 0 to 10000";
+      return FALSE;
+    }
+    *(double *)field = v;
+    return TRUE;
+  }
+  case KEY_RGB:
+    *why = "a colour written #rrggbb";
+    return parse_rgb(value, (Rgb *)field);
+  case KEY_BOOL:
+    if (strcmp(value, "true") && strcmp(value, "false")) {
+      *why = "true or false";
+      return FALSE;
+    }
+    *(gboolean *)field = strcmp(value, "true") == 0;
+    return TRUE;
+  case KEY_STR:
+    if (!*value) {
+      *why = "a non-empty string";
+      return FALSE;
+    }
+    g_free(*(char **)field);
+    *(char **)field = g_strdup(value);
+    return TRUE;
+  }
+  return FALSE;
+}
+
+void style_defaults(PrintStyle *style) {
+  memset(style, 0, sizeof *style);
+  for (gsize i = 0; i < G_N_ELEMENTS(keys); i++) {
+    const char *why = NULL;
+    gboolean ok = set_value(style, &keys[i], keys[i].value, &why);
+    g_assert(ok);
+  }
+}
+
+void style_clear(PrintStyle *style) {
+  for (gsize i = 0; i < G_N_ELEMENTS(keys); i++)
+    if (keys[i].type == KEY_STR)
+      g_clear_pointer((char **)((char *)style + keys[i].offset), g_free);
+}
+
+typedef struct {
+  PrintStyle *style;
+  yaml_document_t *doc;
+  const char *display;
+  Diags *diags;
+} StyleCtx;
+
+static void walk(StyleCtx *c, yaml_node_t *node, const char *prefix) {
+  if (node->type == YAML_MAPPING_NODE) {
+    for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top;
+         p++) {
+      yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
+      yaml_node_t *vn = yaml_document_get_node(c->doc, p->value);
+      const char *k = kn->type == YAML_SCALAR_NODE ? (const char *)kn->data.scalar.value : "?";
+      g_autofree char *path = *prefix ? g_strconcat(prefix, ".", k, NULL) : g_strdup(k);
+      walk(c, vn, path);
+    }
+    return;
+  }
+  const StyleKey *k = NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS(keys) && !k; i++)
+    if (strcmp(keys[i].key, prefix) == 0)
+      k = &keys[i];
+  int line = (int)node->start_mark.line + 1, col = (int)node->start_mark.column + 1;
+  if (!k) {
+    diags_add(c->diags, DIAG_ERROR, c->display, 0, line, col, "style-key",
+              "unknown print style key '%s'", prefix);
+    return;
+  }
+  const char *why = NULL;
+  const char *value = node->type == YAML_SCALAR_NODE ? (const char *)node->data.scalar.value : NULL;
+  if (!value || !set_value(c->style, k, value, &why))
+    diags_add(c->diags, DIAG_ERROR, c->display, 0, line, col, "style-value",
+              "'%s' must be %s", prefix, why ? why : "a single value");
+}
+
+void style_load(PrintStyle *style, const char *path, const char *display, Diags *diags) {
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents(path, &text, &len, NULL)) {
+    diags_add(diags, DIAG_ERROR, display, 0, 0, 0, "style-key", "cannot read the print style");
+    return;
+  }
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+  if (!yaml_parser_load(&parser, &doc)) {
+    diags_add(diags, DIAG_ERROR, display, 0, (int)parser.problem_mark.line + 1,
+              (int)parser.problem_mark.column + 1, "yaml", "%s",
+              parser.problem ? parser.problem : "invalid YAML");
+    yaml_parser_delete(&parser);
+    return;
+  }
+  yaml_node_t *root = yaml_document_get_root_node(&doc);
+  StyleCtx c = {style, &doc, display, diags};
+  if (root && root->type == YAML_MAPPING_NODE)
+    walk(&c, root, "");
+  else if (root)
+    diags_add(diags, DIAG_ERROR, display, 0, 1, 1, "yaml", "print.yaml must be a mapping");
+  if (style_paper_id(style->default_paper) == PAPER_COUNT)
+    diags_add(diags, DIAG_ERROR, display, 0, 1, 1, "style-value",
+              "'paper' must be a4, letter, 6x9 or 7x9.25");
+  yaml_document_delete(&doc);
+  yaml_parser_delete(&parser);
+}
+
+static const char *const paper_names[PAPER_COUNT] = {"a4", "letter", "6x9", "7x9.25"};
+
+PaperId style_paper_id(const char *name) {
+  for (int i = 0; i < PAPER_COUNT; i++)
+    if (name && g_ascii_strcasecmp(name, paper_names[i]) == 0)
+      return (PaperId)i;
+  return PAPER_COUNT;
+}
+
+const char *style_paper_name(PaperId id) { return paper_names[id]; }
