@@ -6,6 +6,7 @@
 
 #include "callout.h"
 #include "fence.h"
+#include "link.h"
 #include "text.h"
 #include "toc.h"
 
@@ -339,15 +340,6 @@ static void check_code(Ctx *v) {
 
 /* ---- links and images ---- */
 
-static gboolean has_scheme(const char *url) {
-  const char *p = url;
-  if (!g_ascii_isalpha(*p))
-    return FALSE;
-  while (g_ascii_isalnum(*p) || *p == '+' || *p == '-' || *p == '.')
-    p++;
-  return *p == ':';
-}
-
 /* The closest id in a chapter, for "did you mean". */
 static const char *closest_id(const Chapter *ch, const char *id) {
   const char *best = NULL;
@@ -366,9 +358,8 @@ static const char *closest_id(const Chapter *ch, const char *id) {
 static void check_link(Ctx *v, cmark_node *node, const char *url) {
   int line, col;
   chapter_locate(v->ch, node, url, &line, &col);
-  if (has_scheme(url)) {
-    if (g_ascii_strncasecmp(url, "javascript:", 11) == 0 ||
-        g_ascii_strncasecmp(url, "data:", 5) == 0 || g_ascii_strncasecmp(url, "vbscript:", 9) == 0)
+  if (link_has_scheme(url)) {
+    if (link_is_unsafe(url))
       err_at(v, DIAG_WARNING, line, col, "link-scheme",
              "link '%.40s' uses an unsafe scheme; it is dropped from the outputs", url);
     return;
@@ -407,7 +398,7 @@ static const char *const image_types[] = {".png", ".jpg", ".jpeg", ".gif", ".svg
 static void check_image(Ctx *v, cmark_node *node, const char *url) {
   int line, col;
   chapter_locate(v->ch, node, url, &line, &col);
-  if (has_scheme(url) || g_str_has_prefix(url, "//")) {
+  if (link_has_scheme(url) || g_str_has_prefix(url, "//")) {
     err_at(v, DIAG_ERROR, line, col, "image-remote",
            "image '%s' is not a file in manuscript/ (remote images are not embedded)", url);
     return;

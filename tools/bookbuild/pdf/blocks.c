@@ -6,6 +6,7 @@
 #include "callout.h"
 #include "fence.h"
 #include "highlight.h"
+#include "link.h"
 #include "text.h"
 #include "typo.h"
 
@@ -155,7 +156,7 @@ void layout_measure_lines(Item *it) {
     last->height *= factor / 1.2f;
 }
 
-/* ---- diagnostics from layout (several threads) ---- */
+/* ---- diagnostics from layout ---- */
 
 static void warn(Ctx *c, int line, const char *rule, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 static void warn(Ctx *c, int line, const char *rule, const char *fmt, ...) {
@@ -163,10 +164,8 @@ static void warn(Ctx *c, int line, const char *rule, const char *fmt, ...) {
   va_start(ap, fmt);
   g_autofree char *msg = g_strdup_vprintf(fmt, ap);
   va_end(ap);
-  g_mutex_lock(c->env->diags_lock);
   diags_add(c->env->diags, DIAG_WARNING, c->ch->display_path, c->ch->file_id, line, 1, rule, "%s",
             msg);
-  g_mutex_unlock(c->env->diags_lock);
 }
 
 /* Missing glyphs and lines wider than the measure, reported at the block's source line. */
@@ -278,11 +277,6 @@ static void append_url_text(Inline *in, const char *s) {
   in->prev = '/';
 }
 
-static gboolean looks_like_url(const char *s) {
-  return g_str_has_prefix(s, "http://") || g_str_has_prefix(s, "https://") ||
-         g_str_has_prefix(s, "www.") || g_str_has_prefix(s, "mailto:");
-}
-
 /* Percent-encodes what a PDF URI may not hold raw, and escapes for cairo's attribute syntax. */
 static char *escape_uri(const char *url) {
   GString *s = g_string_new(NULL);
@@ -296,22 +290,10 @@ static char *escape_uri(const char *url) {
   return g_string_free(s, FALSE);
 }
 
-static gboolean unsafe_scheme(const char *url) {
-  return g_ascii_strncasecmp(url, "javascript:", 11) == 0 ||
-         g_ascii_strncasecmp(url, "data:", 5) == 0 || g_ascii_strncasecmp(url, "vbscript:", 9) == 0;
-}
-
-static gboolean has_scheme(const char *url) {
-  const char *p = url;
-  while (g_ascii_isalnum(*p) || *p == '+' || *p == '-' || *p == '.')
-    p++;
-  return p > url && *p == ':' && g_ascii_isalpha(*url);
-}
-
 static void link_target(Inline *in, const char *url, LinkSpan *span) {
-  if (unsafe_scheme(url))
+  if (link_is_unsafe(url))
     return;
-  if (has_scheme(url) || g_str_has_prefix(url, "//") || g_str_has_prefix(url, "www.")) {
+  if (link_is_external(url)) {
     span->uri = escape_uri(url);
     return;
   }
@@ -374,7 +356,7 @@ static void inline_node(Inline *in, cmark_node *n) {
   case CMARK_NODE_LINK: {
     const char *url = cmark_node_get_url(n);
     g_autofree char *plain = text_plain(n);
-    gboolean url_text = looks_like_url(plain);
+    gboolean url_text = link_text_is_url(plain);
     gboolean saved = in->hyphenate;
     if (url_text)
       append_url_text(in, plain);

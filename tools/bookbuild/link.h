@@ -1,0 +1,21 @@
+/* link.h: what kind of target a Markdown link's URL names, decided once for the validator and
+ * both writers: external (a scheme, `//` or `www.`), unsafe (javascript:, data:, vbscript:,
+ * dropped with a warning), or inside the book (resolved with book_resolve_link()). */
+#ifndef BOOKBUILD_LINK_H
+#define BOOKBUILD_LINK_H
+
+#include <glib.h>
+
+/* TRUE when `url` starts with a URI scheme ("https:", "mailto:"). */
+gboolean link_has_scheme(const char *url);
+
+/* TRUE for schemes that run code or embed content (javascript:, data:, vbscript:). */
+gboolean link_is_unsafe(const char *url);
+
+/* TRUE when the link leaves the book: a scheme, a network path ("//host") or "www.". */
+gboolean link_is_external(const char *url);
+
+/* TRUE when a link's visible text is itself a URL (it may break anywhere, never hyphenated). */
+gboolean link_text_is_url(const char *text);
+
+#endif
