@@ -13,9 +13,10 @@ vocab = ("interpreter bytecode frame object reference namespace module closure d
          "allocator arena generation collector thread lock coroutine event loop import finder "
          "loader specialisation instruction stack value cache dictionary attribute method class "
          "instance protocol annotation generic variance runtime compile evaluate execute").split()
-chapters, sections = 20, 6
-per_para = 100
-paras = max(2, min(4, words // (chapters * sections * per_para)))
+chapters, sections, paras = 20, 6, 3
+# Narrative takes what the headings, code, notes, tables and lists do not (about 70 words a
+# section); a sentence averages 13 words.
+per_para = max(20, (words // (chapters * sections) - 70) // paras)
 
 
 def sentence():
@@ -24,7 +25,7 @@ def sentence():
 
 
 def paragraph():
-    return " ".join(sentence() for _ in range(per_para // 12))
+    return " ".join(sentence() for _ in range(max(1, round(per_para / 13))))
 
 
 os.makedirs(f"{out}/manuscript/chapters", exist_ok=True)

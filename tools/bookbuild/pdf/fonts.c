@@ -7,7 +7,6 @@
 #include <string.h>
 
 struct PdfFonts {
-  char *dir;
   FcConfig *config;
   PangoFontMap *map;
   cairo_font_options_t *options;
@@ -22,7 +21,6 @@ void pdf_fonts_free(PdfFonts *fonts) {
     FcConfigDestroy(fonts->config);
   if (fonts->options)
     cairo_font_options_destroy(fonts->options);
-  g_free(fonts->dir);
   g_free(fonts);
 }
 
@@ -47,7 +45,6 @@ static PangoFontMap *new_map(FcConfig *config) {
 PdfFonts *pdf_fonts_new(const char *dir, const PrintStyle *style, GError **error) {
   g_autoptr(PdfFonts) fonts = g_new0(PdfFonts, 1);
   fonts->config = FcConfigCreate();
-  fonts->dir = g_strdup(dir);
   /* Only a cache location: fontconfig complains without one, and no system font is added. */
   static const char cache_only[] =
       "<?xml version=\"1.0\"?><fontconfig><cachedir prefix=\"xdg\">fontconfig</cachedir>"
@@ -88,17 +85,3 @@ static PangoContext *context_on(PdfFonts *fonts, PangoFontMap *map) {
 }
 
 PangoContext *pdf_fonts_context(PdfFonts *fonts) { return context_on(fonts, fonts->map); }
-
-PangoContext *pdf_fonts_context_for_thread(PdfFonts *fonts) {
-  FcConfig *config = FcConfigCreate();
-  static const char cache_only[] =
-      "<?xml version=\"1.0\"?><fontconfig><cachedir prefix=\"xdg\">fontconfig</cachedir>"
-      "</fontconfig>";
-  FcConfigParseAndLoadFromMemory(config, (const FcChar8 *)cache_only, FcFalse);
-  FcConfigAppFontAddDir(config, (const FcChar8 *)fonts->dir);
-  PangoFontMap *map = new_map(config);
-  FcConfigDestroy(config);
-  PangoContext *ctx = context_on(fonts, map);
-  g_object_unref(map); /* the context holds it */
-  return ctx;
-}

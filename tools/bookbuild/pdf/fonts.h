@@ -16,11 +16,7 @@ PdfFonts *pdf_fonts_new(const char *dir, const PrintStyle *style, GError **error
 void pdf_fonts_free(PdfFonts *fonts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdfFonts, pdf_fonts_free)
 
-/* A new context on the shared font map, for drawing; caller unrefs. */
+/* A new context for layout and drawing; caller unrefs. */
 PangoContext *pdf_fonts_context(PdfFonts *fonts);
-
-/* A new context on a font map of its own (same fonts), for layout on a worker thread: Pango
- * font maps are not shared between threads. Caller unrefs. */
-PangoContext *pdf_fonts_context_for_thread(PdfFonts *fonts);
 
 #endif

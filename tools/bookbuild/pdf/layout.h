@@ -108,7 +108,6 @@ typedef struct {
   gboolean draft;
   const Chapter *only;          /* a handout's chapter: links elsewhere are left as text */
   Diags *diags;                 /* font and overfull warnings */
-  GMutex *diags_lock;           /* layout runs on several threads */
 } LayoutEnv;
 
 /* Lays one chapter out. Caller frees with chapter_layout_free(). */
