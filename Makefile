@@ -4,7 +4,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo pangoft2 glib-2.0 gio-2.0 gio-unix-2.0 fontconfig yaml-0.1
+PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo pangoft2 glib-2.0 gio-2.0 gio-unix-2.0 fontconfig yaml-0.1 libpng
 
 BIN     := tools/bookbuild/bookbuild
 OBJDIR  := build/obj
@@ -22,7 +22,7 @@ CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
 CPPFLAGS += -MMD -MP -Itools/bookbuild -DBOOKBUILD_DATADIR='"$(PREFIX)/share/bookbuild"'
 LDLIBS   += -lcmark-gfm-extensions -lhyphen -lm
 
-.PHONY: all check unit bench deps install clean format lint pdf handouts
+.PHONY: all check unit bench deps install clean format lint epub pdf handouts
 .DEFAULT_GOAL := all
 
 ifeq ($(DEPS_OK),yes)
@@ -58,8 +58,12 @@ SLUG        := $(shell sed -n 's/^title: *//p' manuscript/book.yaml 2>/dev/null 
 CHAPTER_NUMBERS := $(shell sed -n 's/^\# \([0-9][0-9]*\)\. .*/\1/p' manuscript/chapters/*.md 2>/dev/null)
 HANDOUTS    := $(foreach n,$(CHAPTER_NUMBERS),$(foreach p,a4 letter,build/handouts/$(SLUG)-ch$(n)-$(p).pdf))
 
+epub: build/$(SLUG).epub
 pdf: build/$(SLUG).pdf
 handouts: $(HANDOUTS)
+
+build/$(SLUG).epub: $(BIN) $(BOOK_INPUTS)
+	$(BIN) epub -o $@
 
 build/$(SLUG).pdf: $(BIN) $(BOOK_INPUTS)
 	$(BIN) pdf -o $@
@@ -92,7 +96,7 @@ install: $(BIN)
 else
 
 # A library is missing: install it (or say how), then run the same goal again.
-all check unit bench install pdf handouts:
+all check unit bench install epub pdf handouts:
 	@tools/install-deps build
 	@$(MAKE) --no-print-directory $@
 

@@ -3,6 +3,7 @@
  * that prints or exits. */
 #include "book.h"
 #include "codecheck.h"
+#include "epub/epub.h"
 #include "import.h"
 #include "pdf/pdf.h"
 #include "text.h"
@@ -210,6 +211,41 @@ static char *default_output(const Book *book, const char *suffix, GError **error
   return g_build_filename(dir, name, NULL);
 }
 
+static int cmd_epub(int argc, char **argv) {
+  g_autofree char *root = NULL, *output = NULL;
+  gboolean draft = FALSE;
+  GOptionEntry entries[] = {
+      {"directory", 'C', 0, G_OPTION_ARG_FILENAME, &root, "The book's root (holds manuscript/)",
+       "DIR"},
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+       "The EPUB to write (default: build/<title>.epub)", "FILE"},
+      {"draft", 0, 0, G_OPTION_ARG_NONE, &draft, "Show the authors' OUTLINE callouts", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(GOptionContext) ctx = g_option_context_new("- write the book as an EPUB 3");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  if (!parse_options(ctx, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc > 1)
+    return usage_error(ctx, "epub takes no arguments");
+  g_autoptr(Book) book = NULL;
+  int code = load_and_validate(root ? root : ".", FALSE, &book);
+  if (code != EXIT_OK)
+    return code;
+  g_autoptr(GError) err = NULL;
+  if (!output && !(output = default_output(book, ".epub", &err))) {
+    fprintf(stderr, "bookbuild: error: %s\n", err->message);
+    return EXIT_USAGE;
+  }
+  EpubOptions options = {output, draft};
+  gboolean ok = epub_write(book, &options, &err);
+  diags_print(book->diags, stderr);
+  if (err) {
+    fprintf(stderr, "bookbuild: error: %s\n", err->message);
+    return EXIT_USAGE;
+  }
+  return ok ? EXIT_OK : EXIT_MANUSCRIPT;
+}
+
 static int cmd_pdf(int argc, char **argv) {
   g_autofree char *root = NULL, *output = NULL, *paper = NULL;
   int chapter = 0;
@@ -263,6 +299,7 @@ static const Command commands[] = {
      cmd_check},
     {"code", "code [-C DIR] [--python PATH] [-j N] [--chapter N] [--filter TEXT]",
      "run the book's examples", cmd_code},
+    {"epub", "epub [-C DIR] [-o FILE] [--draft]", "write the book as an EPUB 3 e-book", cmd_epub},
     {"pdf", "pdf [-C DIR] [-o FILE] [--paper a4|letter|6x9|7x9.25] [--chapter N] [--draft]",
      "typeset the book (or one chapter's handout) as a PDF", cmd_pdf},
     {"import", "import RAW [-o FILE]", "turn a raw assistant response into a clean chapter",

@@ -1,0 +1,14 @@
+/* cover.h: the cover drawn from the metadata (title, subtitle, authors) when book.yaml names
+ * no cover-image: a 1600x2560 PNG, drawn with Pango and Cairo in the book's own fonts. */
+#ifndef BOOKBUILD_EPUB_COVER_H
+#define BOOKBUILD_EPUB_COVER_H
+
+#include "book.h"
+
+#define COVER_WIDTH 1600
+#define COVER_HEIGHT 2560
+
+/* The PNG's bytes; NULL with `error` when the fonts cannot be loaded. */
+GBytes *cover_draw(const Book *book, GError **error);
+
+#endif

@@ -1,0 +1,356 @@
+/* epub.c: the EPUB writer's pipeline: the stylesheet with @font-face rules for the fonts it
+ * names, the cover, the front matter, one XHTML file per chapter, the package documents, then
+ * the zip, written atomically. Byte-reproducible: every date comes from book_timestamp(). */
+#include "epub/epub.h"
+
+#include "epub/cover.h"
+#include "epub/package.h"
+#include "epub/xhtml.h"
+#include "epub/zip.h"
+#include "typo.h"
+
+#include <fontconfig/fontconfig.h>
+
+#include <fontconfig/fcfreetype.h> /* after fontconfig.h, which it needs */
+#include <string.h>
+
+#define CONTENTS_TITLE "Contents"
+
+static void item_free(gpointer p) {
+  EpubItem *it = p;
+  g_free(it->id);
+  g_free(it->href);
+  g_free(it->media_type);
+  g_free(it->properties);
+  g_bytes_unref(it->data);
+  g_free(it);
+}
+
+static void chapter_free(gpointer p) {
+  EpubChapter *ec = p;
+  g_free(ec->href);
+  g_hash_table_destroy(ec->out_ids);
+  g_free(ec);
+}
+
+/* ---- identity ---- */
+
+/* dc:identifier: the book's URN, an ISBN as urn:isbn:, or (with none, which the validator
+ * warns about) a name-based UUID from the title and authors, stable across builds. */
+static char *package_identifier(const BookMeta *m) {
+  if (m->identifier && g_str_has_prefix(m->identifier, "urn:"))
+    return g_strdup(m->identifier);
+  if (m->identifier) {
+    GString *isbn = g_string_new("urn:isbn:");
+    for (const char *p = m->identifier; *p; p++)
+      if (g_ascii_isdigit(*p) || *p == 'X' || *p == 'x')
+        g_string_append_c(isbn, g_ascii_toupper(*p));
+    return g_string_free(isbn, FALSE);
+  }
+  g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA1);
+  g_checksum_update(sum, (const guchar *)(m->title ? m->title : ""), -1);
+  for (guint i = 0; i < m->authors->len; i++)
+    g_checksum_update(sum, m->authors->pdata[i], -1);
+  guint8 d[20];
+  gsize len = sizeof d;
+  g_checksum_get_digest(sum, d, &len);
+  d[6] = (guint8)((d[6] & 0x0F) | 0x50); /* version 5 */
+  d[8] = (guint8)((d[8] & 0x3F) | 0x80); /* RFC 4122 variant */
+  return g_strdup_printf("urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                         "%02x%02x%02x%02x%02x%02x",
+                         d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10],
+                         d[11], d[12], d[13], d[14], d[15]);
+}
+
+static char *iso_time(gint64 t) {
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(t);
+  return g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* ---- chapters and their ids ---- */
+
+static char *safe_stem(const char *path) {
+  g_autofree char *base = g_path_get_basename(path);
+  if (g_str_has_suffix(base, ".md"))
+    base[strlen(base) - 3] = 0;
+  for (char *p = base; *p; p++)
+    if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_')
+      *p = '_';
+  return g_steal_pointer(&base);
+}
+
+static void plan_chapters(Epub *e) {
+  for (guint i = 0; i < e->book->chapters->len; i++) {
+    const Chapter *ch = e->book->chapters->pdata[i];
+    if (!ch->toc || !ch->readable)
+      continue;
+    EpubChapter *ec = g_new0(EpubChapter, 1);
+    ec->chapter = ch;
+    g_autofree char *stem = safe_stem(ch->path);
+    ec->href = g_strdup_printf("text/%s.xhtml", stem);
+    ec->out_ids = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    g_autoptr(GHashTable) used = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint k = 0; k < ch->headings->len; k++) {
+      const Heading *h = ch->headings->pdata[k];
+      g_autofree char *base = typo_output_id(h->id && *h->id ? h->id : "section");
+      char *id = g_strdup(base);
+      for (int n = 2; g_hash_table_contains(used, id); n++) {
+        g_free(id);
+        id = g_strdup_printf("%s-%d", base, n);
+      }
+      g_hash_table_add(used, id);
+      g_hash_table_insert(ec->out_ids, (gpointer)h, id);
+    }
+    g_ptr_array_add(e->chapters, ec);
+    g_hash_table_insert(e->chapter_by_chapter, (gpointer)ch, ec);
+  }
+}
+
+/* ---- stylesheet and fonts ---- */
+
+static const char *font_media_type(const char *name) {
+  g_autofree char *lower = g_ascii_strdown(name, -1);
+  if (g_str_has_suffix(lower, ".otf"))
+    return "font/otf";
+  if (g_str_has_suffix(lower, ".ttf"))
+    return "font/ttf";
+  if (g_str_has_suffix(lower, ".woff"))
+    return "font/woff";
+  if (g_str_has_suffix(lower, ".woff2"))
+    return "font/woff2";
+  return NULL;
+}
+
+static gint compare_strings(gconstpointer a, gconstpointer b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The font files of `dir`, sorted by name (reproducible order). */
+static GPtrArray *font_files(const char *dir) {
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
+  const char *name;
+  while (d && (name = g_dir_read_name(d)))
+    if (font_media_type(name))
+      g_ptr_array_add(names, g_strdup(name));
+  g_ptr_array_sort(names, compare_strings);
+  return names;
+}
+
+/* TRUE when the stylesheet names `family` in quotes, as a font-family value does. */
+static gboolean css_names_family(const char *css, const char *family) {
+  g_autofree char *dq = g_strdup_printf("\"%s\"", family);
+  g_autofree char *sq = g_strdup_printf("'%s'", family);
+  return strstr(css, dq) || strstr(css, sq);
+}
+
+/* Embeds every font of fonts/ whose family the stylesheet names, and writes its @font-face
+ * rule (weight and style from the font itself) into `faces`. */
+static gboolean embed_fonts(Epub *e, const char *css, GString *faces, GError **error) {
+  g_autofree char *dir = book_resource_dir(e->book, "fonts");
+  g_autoptr(GPtrArray) names = font_files(dir);
+  for (guint i = 0; i < names->len; i++) {
+    const char *name = names->pdata[i];
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    int count = 0;
+    FcPattern *pat = FcFreeTypeQuery((const FcChar8 *)path, 0, NULL, &count);
+    FcChar8 *family = NULL;
+    int weight = FC_WEIGHT_REGULAR, slant = FC_SLANT_ROMAN;
+    if (!pat || FcPatternGetString(pat, FC_FAMILY, 0, &family) != FcResultMatch ||
+        !css_names_family(css, (const char *)family)) {
+      if (pat)
+        FcPatternDestroy(pat);
+      continue;
+    }
+    FcPatternGetInteger(pat, FC_WEIGHT, 0, &weight);
+    FcPatternGetInteger(pat, FC_SLANT, 0, &slant);
+    g_string_append_printf(faces,
+                           "@font-face {\n  font-family: \"%s\";\n  src: url(\"../fonts/%s\");\n"
+                           "  font-weight: %s;\n  font-style: %s;\n}\n",
+                           (const char *)family, name,
+                           weight >= FC_WEIGHT_DEMIBOLD ? "bold" : "normal",
+                           slant == FC_SLANT_ROMAN ? "normal" : "italic");
+    FcPatternDestroy(pat);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &data, &len, error))
+      return FALSE;
+    g_autofree char *id = g_strdup_printf("font-%u", i + 1);
+    g_autofree char *href = g_strconcat("fonts/", name, NULL);
+    EpubItem *font = epub_add_item(e, id, href, font_media_type(name),
+                                   g_bytes_new_take(g_steal_pointer(&data), len));
+    font->level = EPUB_DEFLATE_FONT;
+    e->fonts_embedded = TRUE;
+  }
+  return TRUE;
+}
+
+static gboolean add_stylesheet(Epub *e, GError **error) {
+  g_autofree char *dir = book_resource_dir(e->book, "styles");
+  g_autofree char *path = dir ? g_build_filename(dir, "epub.css", NULL) : NULL;
+  g_autofree char *css = NULL;
+  if (!path || !g_file_get_contents(path, &css, NULL, NULL)) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                "cannot read the EPUB stylesheet '%s'", path ? path : "styles/epub.css");
+    return FALSE;
+  }
+  GString *sheet = g_string_new(NULL);
+  if (e->book->meta.epub_embed_fonts && !embed_fonts(e, css, sheet, error)) {
+    g_string_free(sheet, TRUE);
+    return FALSE;
+  }
+  if (sheet->len)
+    g_string_append_c(sheet, '\n');
+  g_string_append(sheet, css);
+  gsize len = sheet->len;
+  epub_add_item(e, "css", "css/book.css", "text/css",
+                g_bytes_new_take(g_string_free(sheet, FALSE), len));
+  return TRUE;
+}
+
+/* ---- pages ---- */
+
+static EpubItem *add_page(Epub *e, const char *id, const char *href, xmlDocPtr doc) {
+  EpubItem *it = epub_add_item(e, id, href, "application/xhtml+xml", epub_serialize(doc));
+  xmlFreeDoc(doc);
+  it->in_spine = TRUE;
+  return it;
+}
+
+static gboolean add_cover(Epub *e, GError **error) {
+  const char *image = e->book->meta.cover_image;
+  GBytes *data = NULL;
+  const char *type = "image/png", *href = "media/cover.png";
+  if (image) {
+    g_autofree char *full = g_build_filename(e->book->manuscript_dir, image, NULL);
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(full, &bytes, &len, error))
+      return FALSE;
+    g_autofree char *lower = g_ascii_strdown(image, -1);
+    if (g_str_has_suffix(lower, ".jpg") || g_str_has_suffix(lower, ".jpeg")) {
+      type = "image/jpeg";
+      href = "media/cover.jpg";
+    }
+    data = g_bytes_new_take(g_steal_pointer(&bytes), len);
+  } else {
+    data = cover_draw(e->book, error);
+    if (!data)
+      return FALSE;
+  }
+  e->cover = epub_add_item(e, "cover-image", href, type, data);
+  e->cover->properties = g_strdup("cover-image");
+  e->cover->level = 0;
+  add_page(e, "cover", "text/cover.xhtml", xhtml_cover_page(e, href));
+  return TRUE;
+}
+
+static void add_chapters(Epub *e) {
+  for (guint i = 0; i < e->chapters->len; i++) {
+    const EpubChapter *ec = e->chapters->pdata[i];
+    g_autofree char *stem = safe_stem(ec->chapter->path);
+    g_autofree char *id = g_strconcat("ch-", stem, NULL);
+    add_page(e, id, ec->href, xhtml_chapter(e, ec));
+  }
+}
+
+/* ---- the container ---- */
+
+static GBytes *apple_display_options(void) {
+  static const char xml[] =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<display_options>\n"
+      "<platform name=\"*\">\n<option name=\"specified-fonts\">true</option>\n</platform>\n"
+      "</display_options>\n";
+  return g_bytes_new_static(xml, sizeof xml - 1);
+}
+
+static void add_entry(GArray *entries, const char *name, GBytes *data, int level) {
+  ZipEntry en = {name, data, level};
+  g_array_append_val(entries, en);
+}
+
+/* libzip writes DOS times in local time: shift so that the zip shows the build's UTC time on
+ * every machine, whatever its time zone. */
+static gint64 zip_time(gint64 t) {
+  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local(t);
+  return local ? t - g_date_time_get_utc_offset(local) / G_USEC_PER_SEC : t;
+}
+
+static GBytes *package(Epub *e, GError **error) {
+  g_autoptr(GBytes) mimetype = g_bytes_new_static("application/epub+zip", 20);
+  g_autoptr(GBytes) container = epub_container_xml();
+  g_autoptr(GBytes) apple = apple_display_options();
+  g_autoptr(GBytes) opf = epub_opf(e);
+  g_autoptr(GBytes) ncx = epub_ncx(e);
+  g_autoptr(GArray) entries = g_array_new(FALSE, FALSE, sizeof(ZipEntry));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  add_entry(entries, "mimetype", mimetype, 0);
+  add_entry(entries, "META-INF/container.xml", container, EPUB_DEFLATE_TEXT);
+  if (e->fonts_embedded)
+    add_entry(entries, "META-INF/com.apple.ibooks.display-options.xml", apple, EPUB_DEFLATE_TEXT);
+  add_entry(entries, "OEBPS/content.opf", opf, EPUB_DEFLATE_TEXT);
+  add_entry(entries, "OEBPS/toc.ncx", ncx, EPUB_DEFLATE_TEXT);
+  for (guint i = 0; i < e->items->len; i++) {
+    const EpubItem *it = e->items->pdata[i];
+    if (!it->data)
+      continue; /* toc.ncx, written above */
+    char *name = g_strconcat("OEBPS/", it->href, NULL);
+    g_ptr_array_add(names, name);
+    add_entry(entries, name, it->data, it->level);
+  }
+  return epub_zip(entries, zip_time(e->timestamp), error);
+}
+
+static gboolean write_file(const char *path, GBytes *data, GError **error) {
+  gsize len = 0;
+  const char *bytes = g_bytes_get_data(data, &len);
+  g_autoptr(GError) err = NULL;
+  if (g_file_set_contents_full(path, bytes, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
+                               &err))
+    return TRUE;
+  g_set_error(error, G_FILE_ERROR, err->code, "cannot write '%s': %s", path, err->message);
+  return FALSE;
+}
+
+/* Everything but the file: the manifest filled, the zip made. */
+static GBytes *build(Epub *e, GError **error) {
+  plan_chapters(e);
+  if (!add_stylesheet(e, error) || !add_cover(e, error))
+    return NULL;
+  add_page(e, "title-page", "text/title.xhtml", xhtml_title_page(e));
+  add_page(e, "copyright", "text/copyright.xhtml", xhtml_copyright_page(e));
+  EpubItem *nav = epub_add_item(e, "nav", "nav.xhtml", "application/xhtml+xml",
+                                epub_nav(e, CONTENTS_TITLE));
+  nav->properties = g_strdup("nav");
+  nav->in_spine = TRUE;
+  epub_add_item(e, "ncx", "toc.ncx", "application/x-dtbncx+xml", NULL);
+  guint errors_before = diags_errors(e->book->diags);
+  add_chapters(e);
+  if (diags_errors(e->book->diags) > errors_before)
+    return NULL;
+  return package(e, error);
+}
+
+gboolean epub_write(Book *book, const EpubOptions *o, GError **error) {
+  Epub e = {0};
+  e.book = book;
+  e.o = o;
+  e.timestamp = book_timestamp(book);
+  e.identifier = package_identifier(&book->meta);
+  e.modified = iso_time(e.timestamp);
+  e.chapters = g_ptr_array_new_with_free_func(chapter_free);
+  e.chapter_by_chapter = g_hash_table_new(g_direct_hash, g_direct_equal);
+  e.items = g_ptr_array_new_with_free_func(item_free);
+  e.images = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  GBytes *zip = build(&e, error);
+  gboolean ok = zip && write_file(o->output, zip, error);
+  if (zip)
+    g_bytes_unref(zip);
+  g_free(e.identifier);
+  g_free(e.modified);
+  g_ptr_array_unref(e.items);
+  g_ptr_array_unref(e.chapters);
+  g_hash_table_destroy(e.chapter_by_chapter);
+  g_hash_table_destroy(e.images);
+  return ok;
+}

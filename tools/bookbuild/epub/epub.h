@@ -1,0 +1,18 @@
+/* epub.h: the EPUB writer's entry point (`bookbuild epub`): an EPUB 3 package with one XHTML
+ * file per chapter, built as libxml2 trees and zipped with libzip. */
+#ifndef BOOKBUILD_EPUB_EPUB_H
+#define BOOKBUILD_EPUB_EPUB_H
+
+#include "book.h"
+
+typedef struct {
+  const char *output; /* the .epub to write (atomically) */
+  gboolean draft;     /* show OUTLINE callouts */
+} EpubOptions;
+
+/* Writes the book. Returns FALSE with `error` set for environment problems (styles, fonts,
+ * output); FALSE without an error when the writer added error diagnostics. Warnings (unsafe raw
+ * HTML dropped, links the EPUB cannot keep) are added to book->diags. */
+gboolean epub_write(Book *book, const EpubOptions *options, GError **error);
+
+#endif

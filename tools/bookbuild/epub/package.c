@@ -1,0 +1,377 @@
+/* package.c: the EPUB package documents: container.xml, the OPF (metadata, manifest, spine),
+ * nav.xhtml (contents and landmarks) and toc.ncx for EPUB 2 readers, all built as libxml2
+ * trees; plus the XHTML skeleton every content document starts from. */
+#include "epub/package.h"
+
+#include "typo.h"
+
+#include <string.h>
+
+#define X(s) ((const xmlChar *)(s))
+#define OPF_NS "http://www.idpf.org/2007/opf"
+#define DC_NS "http://purl.org/dc/elements/1.1/"
+#define NCX_NS "http://www.daisy.org/z3986/2005/ncx/"
+
+EpubItem *epub_add_item(Epub *e, const char *id, const char *href, const char *media_type,
+                        GBytes *data) {
+  EpubItem *item = g_new0(EpubItem, 1);
+  item->id = g_strdup(id);
+  item->href = g_strdup(href);
+  item->media_type = g_strdup(media_type);
+  item->data = data;
+  item->level = EPUB_DEFLATE_TEXT;
+  item->linear = TRUE;
+  g_ptr_array_add(e->items, item);
+  return item;
+}
+
+const char *epub_heading_id(const Epub *e, const Chapter *chapter, const Heading *heading) {
+  const EpubChapter *ec = g_hash_table_lookup(e->chapter_by_chapter, chapter);
+  return ec ? g_hash_table_lookup(ec->out_ids, heading) : NULL;
+}
+
+GBytes *epub_serialize(xmlDocPtr doc) {
+  xmlChar *buf = NULL;
+  int len = 0;
+  xmlDocDumpMemoryEnc(doc, &buf, &len, "UTF-8");
+  GBytes *bytes = g_bytes_new(buf, (gsize)len);
+  xmlFree(buf);
+  return bytes;
+}
+
+static xmlNodePtr el(xmlNodePtr parent, const char *name) {
+  return xmlNewChild(parent, NULL, X(name), NULL);
+}
+
+static xmlNodePtr el_text(xmlNodePtr parent, const char *name, const char *text) {
+  xmlNodePtr n = el(parent, name);
+  xmlAddChild(n, xmlNewDocText(parent->doc, X(text)));
+  return n;
+}
+
+static void set(xmlNodePtr node, const char *name, const char *value) {
+  xmlSetProp(node, X(name), X(value));
+}
+
+static void newline(xmlNodePtr parent) { xmlAddChild(parent, xmlNewDocText(parent->doc, X("\n"))); }
+
+char *epub_nav_text(const char *plain) {
+  gunichar prev = 0;
+  return typo_smarten(plain, &prev);
+}
+
+xmlDocPtr epub_xhtml_new(const Epub *e, const char *title, const char *css_href,
+                         xmlNodePtr *body, xmlNsPtr *epub_ns) {
+  xmlDocPtr doc = xmlNewDoc(X("1.0"));
+  xmlCreateIntSubset(doc, X("html"), NULL, NULL);
+  xmlNodePtr html = xmlNewDocNode(doc, NULL, X("html"), NULL);
+  xmlDocSetRootElement(doc, html);
+  xmlSetNs(html, xmlNewNs(html, X(EPUB_XHTML_NS), NULL));
+  *epub_ns = xmlNewNs(html, X(EPUB_OPS_NS), X("epub"));
+  const char *lang = e->book->meta.lang ? e->book->meta.lang : "en";
+  set(html, "lang", lang);
+  xmlSetNsProp(html, xmlSearchNsByHref(doc, html, X("http://www.w3.org/XML/1998/namespace")),
+               X("lang"), X(lang));
+  newline(html);
+  xmlNodePtr head = el(html, "head");
+  newline(head);
+  set(el(head, "meta"), "charset", "utf-8");
+  newline(head);
+  el_text(head, "title", title && *title ? title : e->book->meta.title);
+  newline(head);
+  xmlNodePtr link = el(head, "link");
+  set(link, "rel", "stylesheet");
+  set(link, "type", "text/css");
+  set(link, "href", css_href);
+  newline(head);
+  newline(html);
+  *body = el(html, "body");
+  newline(*body);
+  newline(html);
+  return doc;
+}
+
+GBytes *epub_container_xml(void) {
+  xmlDocPtr doc = xmlNewDoc(X("1.0"));
+  xmlNodePtr root = xmlNewDocNode(doc, NULL, X("container"), NULL);
+  xmlDocSetRootElement(doc, root);
+  xmlSetNs(root, xmlNewNs(root, X("urn:oasis:names:tc:opendocument:xmlns:container"), NULL));
+  set(root, "version", "1.0");
+  xmlNodePtr rootfile = el(el(root, "rootfiles"), "rootfile");
+  set(rootfile, "full-path", "OEBPS/content.opf");
+  set(rootfile, "media-type", "application/oebps-package+xml");
+  GBytes *out = epub_serialize(doc);
+  xmlFreeDoc(doc);
+  return out;
+}
+
+/* ---- OPF ---- */
+
+static xmlNodePtr meta_property(xmlNodePtr metadata, const char *property, const char *value) {
+  xmlNodePtr m = el_text(metadata, "meta", value);
+  set(m, "property", property);
+  newline(metadata);
+  return m;
+}
+
+static xmlNodePtr dc(xmlNodePtr metadata, xmlNsPtr ns, const char *name, const char *value) {
+  if (!value || !*value)
+    return NULL;
+  xmlNodePtr n = xmlNewChild(metadata, ns, X(name), NULL);
+  xmlAddChild(n, xmlNewDocText(metadata->doc, X(value)));
+  newline(metadata);
+  return n;
+}
+
+static void accessibility(const Epub *e, xmlNodePtr md) {
+  gboolean images = g_hash_table_size(e->images) > 0;
+  meta_property(md, "schema:accessMode", "textual");
+  if (images)
+    meta_property(md, "schema:accessMode", "visual");
+  meta_property(md, "schema:accessModeSufficient", "textual");
+  meta_property(md, "schema:accessibilityFeature", "structuralNavigation");
+  meta_property(md, "schema:accessibilityFeature", "tableOfContents");
+  meta_property(md, "schema:accessibilityFeature", "readingOrder");
+  if (images && e->images_with_alt && !e->images_without_alt)
+    meta_property(md, "schema:accessibilityFeature", "alternativeText");
+  meta_property(md, "schema:accessibilityHazard", "none");
+  g_autofree char *summary = g_strdup_printf(
+      "All content is text, in reading order, with headings for every chapter and section, a "
+      "table of contents and landmarks. Code is marked up as text; highlighting also uses "
+      "bold and italic, so no meaning rests on colour alone. Diagrams are described in words "
+      "in labelled boxes.%s",
+      images ? (e->images_without_alt ? " Some images have no text alternative."
+                                      : " Every image has a text alternative.")
+             : "");
+  meta_property(md, "schema:accessibilitySummary", summary);
+}
+
+static void metadata(const Epub *e, xmlNodePtr pkg) {
+  const BookMeta *m = &e->book->meta;
+  xmlNodePtr md = el(pkg, "metadata");
+  xmlNsPtr dcns = xmlNewNs(md, X(DC_NS), X("dc"));
+  newline(md);
+  set(dc(md, dcns, "identifier", e->identifier), "id", "pub-id");
+  xmlNodePtr title = dc(md, dcns, "title", m->title);
+  set(title, "id", "title");
+  xmlNodePtr tt = meta_property(md, "title-type", "main");
+  set(tt, "refines", "#title");
+  if (m->subtitle) {
+    set(dc(md, dcns, "title", m->subtitle), "id", "subtitle");
+    set(meta_property(md, "title-type", "subtitle"), "refines", "#subtitle");
+  }
+  for (guint i = 0; i < m->authors->len; i++) {
+    g_autofree char *id = g_strdup_printf("creator-%u", i + 1);
+    g_autofree char *ref = g_strconcat("#", id, NULL);
+    set(dc(md, dcns, "creator", m->authors->pdata[i]), "id", id);
+    xmlNodePtr role = meta_property(md, "role", "aut");
+    set(role, "refines", ref);
+    set(role, "scheme", "marc:relators");
+  }
+  dc(md, dcns, "language", m->lang);
+  dc(md, dcns, "publisher", m->publisher);
+  dc(md, dcns, "date", m->date);
+  dc(md, dcns, "rights", m->rights);
+  dc(md, dcns, "description", m->description);
+  for (guint i = 0; i < m->subjects->len; i++)
+    dc(md, dcns, "subject", m->subjects->pdata[i]);
+  meta_property(md, "dcterms:modified", e->modified);
+  if (m->version)
+    meta_property(md, "schema:version", m->version);
+  accessibility(e, md);
+  if (e->cover) { /* EPUB 2 readers find the cover this way */
+    xmlNodePtr c = el(md, "meta");
+    set(c, "name", "cover");
+    set(c, "content", e->cover->id);
+    newline(md);
+  }
+}
+
+GBytes *epub_opf(const Epub *e) {
+  xmlDocPtr doc = xmlNewDoc(X("1.0"));
+  xmlNodePtr pkg = xmlNewDocNode(doc, NULL, X("package"), NULL);
+  xmlDocSetRootElement(doc, pkg);
+  xmlSetNs(pkg, xmlNewNs(pkg, X(OPF_NS), NULL));
+  set(pkg, "version", "3.0");
+  set(pkg, "unique-identifier", "pub-id");
+  const char *lang = e->book->meta.lang ? e->book->meta.lang : "en";
+  xmlSetNsProp(pkg, xmlSearchNsByHref(doc, pkg, X("http://www.w3.org/XML/1998/namespace")),
+               X("lang"), X(lang));
+  newline(pkg);
+  metadata(e, pkg);
+  newline(pkg);
+  xmlNodePtr manifest = el(pkg, "manifest");
+  newline(manifest);
+  for (guint i = 0; i < e->items->len; i++) {
+    const EpubItem *it = e->items->pdata[i];
+    xmlNodePtr item = el(manifest, "item");
+    set(item, "id", it->id);
+    set(item, "href", it->href);
+    set(item, "media-type", it->media_type);
+    if (it->properties)
+      set(item, "properties", it->properties);
+    newline(manifest);
+  }
+  newline(pkg);
+  xmlNodePtr spine = el(pkg, "spine");
+  set(spine, "toc", "ncx");
+  newline(spine);
+  for (guint i = 0; i < e->items->len; i++) {
+    const EpubItem *it = e->items->pdata[i];
+    if (!it->in_spine)
+      continue;
+    xmlNodePtr ref = el(spine, "itemref");
+    set(ref, "idref", it->id);
+    if (!it->linear)
+      set(ref, "linear", "no");
+    newline(spine);
+  }
+  newline(pkg);
+  GBytes *out = epub_serialize(doc);
+  xmlFreeDoc(doc);
+  return out;
+}
+
+/* ---- navigation ---- */
+
+/* The headings a reader navigates by: the chapter's sections and sub-groups (levels below the
+ * title, up to two more), in order. */
+typedef void (*NavEntryFunc)(gpointer ctx, int depth, const char *text, const char *href);
+
+static void walk_chapter(const Epub *e, const EpubChapter *ec, int max_depth, NavEntryFunc fn,
+                         gpointer ctx) {
+  const Chapter *ch = ec->chapter;
+  int base = ch->title_heading ? ch->title_heading->level : 1;
+  g_autofree char *title = epub_nav_text(ch->toc ? ch->toc->title : ch->title ? ch->title : "");
+  g_autofree char *file = g_path_get_basename(ec->href);
+  fn(ctx, 0, title, file);
+  for (guint i = 0; i < ch->headings->len; i++) {
+    const Heading *h = ch->headings->pdata[i];
+    int depth = h->level - base;
+    if (h == ch->title_heading || depth < 1 || depth > max_depth)
+      continue;
+    g_autofree char *text = epub_nav_text(h->text);
+    g_autofree char *href = g_strconcat(file, "#", epub_heading_id(e, ch, h), NULL);
+    fn(ctx, depth, text, href);
+  }
+}
+
+/* nav.xhtml's nested lists: an <ol> per level, opened and closed as the depth changes. */
+typedef struct {
+  GPtrArray *lists; /* xmlNodePtr <ol> per open depth */
+  xmlNodePtr last_li;
+  const char *prefix; /* "text/" from nav.xhtml to the chapters */
+} NavBuild;
+
+static void nav_entry(gpointer data, int depth, const char *text, const char *href) {
+  NavBuild *nb = data;
+  /* a level skipped (a ### right after the title) nests one step, under the last entry */
+  depth = MIN(depth, (int)nb->lists->len);
+  while ((int)nb->lists->len > depth + 1)
+    g_ptr_array_remove_index(nb->lists, nb->lists->len - 1);
+  if ((int)nb->lists->len == depth)
+    g_ptr_array_add(nb->lists, el(nb->last_li, "ol"));
+  xmlNodePtr li = el(nb->lists->pdata[depth], "li");
+  xmlNodePtr a = el_text(li, "a", text);
+  g_autofree char *full = g_strconcat(nb->prefix, href, NULL);
+  set(a, "href", full);
+  nb->last_li = li;
+}
+
+static void landmark(xmlNodePtr ol, xmlNsPtr ns, const char *type, const char *href,
+                     const char *text) {
+  xmlNodePtr a = el_text(el(ol, "li"), "a", text);
+  xmlNewNsProp(a, ns, X("type"), X(type));
+  set(a, "href", href);
+  newline(ol);
+}
+
+GBytes *epub_nav(const Epub *e, const char *contents_title) {
+  xmlNodePtr body;
+  xmlNsPtr ns;
+  xmlDocPtr doc = epub_xhtml_new(e, contents_title, "css/book.css", &body, &ns);
+  xmlNodePtr nav = el(body, "nav");
+  xmlNewNsProp(nav, ns, X("type"), X("toc"));
+  set(nav, "id", "toc");
+  set(nav, "role", "doc-toc");
+  set(nav, "aria-labelledby", "toc-title");
+  newline(nav);
+  xmlNodePtr h1 = el_text(nav, "h1", contents_title);
+  set(h1, "id", "toc-title");
+  newline(nav);
+  xmlNodePtr top = el(nav, "ol");
+  set(top, "class", "contents");
+  NavBuild nb = {g_ptr_array_new(), NULL, "text/"};
+  for (guint i = 0; i < e->chapters->len; i++) {
+    g_ptr_array_set_size(nb.lists, 0);
+    g_ptr_array_add(nb.lists, top);
+    walk_chapter(e, e->chapters->pdata[i], 2, nav_entry, &nb);
+    newline(top);
+  }
+  g_ptr_array_free(nb.lists, TRUE);
+  newline(body);
+  xmlNodePtr marks = el(body, "nav");
+  xmlNewNsProp(marks, ns, X("type"), X("landmarks"));
+  set(marks, "hidden", "hidden");
+  set(marks, "aria-label", "Landmarks");
+  xmlNodePtr ol = el(marks, "ol");
+  newline(ol);
+  if (e->cover)
+    landmark(ol, ns, "cover", "text/cover.xhtml", "Cover");
+  landmark(ol, ns, "toc", "nav.xhtml#toc", contents_title);
+  if (e->chapters->len) {
+    const EpubChapter *first = e->chapters->pdata[0];
+    landmark(ol, ns, "bodymatter", first->href, "Start of content");
+  }
+  newline(body);
+  GBytes *out = epub_serialize(doc);
+  xmlFreeDoc(doc);
+  return out;
+}
+
+/* toc.ncx: chapters and their sections (two levels: what Kindle shows). */
+typedef struct {
+  xmlNodePtr map, chapter_point;
+  int order;
+} NcxBuild;
+
+static void ncx_entry(gpointer data, int depth, const char *text, const char *href) {
+  NcxBuild *nb = data;
+  xmlNodePtr parent = depth == 0 ? nb->map : nb->chapter_point;
+  xmlNodePtr point = el(parent, "navPoint");
+  g_autofree char *id = g_strdup_printf("nav-%d", ++nb->order);
+  g_autofree char *order = g_strdup_printf("%d", nb->order);
+  set(point, "id", id);
+  set(point, "playOrder", order);
+  el_text(el(point, "navLabel"), "text", text);
+  g_autofree char *src = g_strconcat("text/", href, NULL);
+  set(el(point, "content"), "src", src);
+  if (depth == 0)
+    nb->chapter_point = point;
+}
+
+GBytes *epub_ncx(const Epub *e) {
+  xmlDocPtr doc = xmlNewDoc(X("1.0"));
+  xmlNodePtr ncx = xmlNewDocNode(doc, NULL, X("ncx"), NULL);
+  xmlDocSetRootElement(doc, ncx);
+  xmlSetNs(ncx, xmlNewNs(ncx, X(NCX_NS), NULL));
+  set(ncx, "version", "2005-1");
+  const char *lang = e->book->meta.lang ? e->book->meta.lang : "en";
+  xmlSetNsProp(ncx, xmlSearchNsByHref(doc, ncx, X("http://www.w3.org/XML/1998/namespace")),
+               X("lang"), X(lang));
+  xmlNodePtr head = el(ncx, "head");
+  const char *metas[][2] = {{"dtb:uid", e->identifier}, {"dtb:depth", "2"},
+                            {"dtb:totalPageCount", "0"}, {"dtb:maxPageNumber", "0"}};
+  for (gsize i = 0; i < G_N_ELEMENTS(metas); i++) {
+    xmlNodePtr m = el(head, "meta");
+    set(m, "name", metas[i][0]);
+    set(m, "content", metas[i][1]);
+  }
+  el_text(el(ncx, "docTitle"), "text", e->book->meta.title);
+  NcxBuild nb = {el(ncx, "navMap"), NULL, 0};
+  for (guint i = 0; i < e->chapters->len; i++)
+    walk_chapter(e, e->chapters->pdata[i], 1, ncx_entry, &nb);
+  GBytes *out = epub_serialize(doc);
+  xmlFreeDoc(doc);
+  return out;
+}

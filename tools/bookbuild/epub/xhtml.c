@@ -1,0 +1,1142 @@
+/* xhtml.c: a chapter's cmark-gfm tree turned into an XHTML tree with libxml2 (well-formed by
+ * construction), and the front matter pages. Raw HTML from the manuscript is parsed with
+ * libxml2's HTML parser and grafted in, sanitised. Does not write files or know the zip. */
+#include "epub/xhtml.h"
+
+#include "callout.h"
+#include "highlight.h"
+#include "link.h"
+#include "markdown.h"
+#include "text.h"
+#include "typo.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <libxml/HTMLparser.h>
+#include <string.h>
+
+#define X(s) ((const xmlChar *)(s))
+
+typedef struct {
+  Epub *e;
+  const EpubChapter *ec;
+  const Chapter *ch;
+  xmlDocPtr doc;
+  xmlNsPtr epub_ns;
+  GHashTable *ids;          /* ids used in this document (owned keys) */
+  GHashTable *note_ids;     /* footnote number -> its id (owned) */
+  GHashTable *ref_counts;   /* footnote number -> references so far */
+  GHashTable *warned;       /* messages already given for this chapter */
+  int link_depth;           /* > 0 inside <a>: no link may open there */
+  const char *skip_until;   /* inside a dropped inline element: its name, until it closes */
+  int callouts;             /* label ids */
+  gunichar prev;            /* the character before the next text, for quotes */
+} Xh;
+
+/* ---- small tree helpers ---- */
+
+static xmlNodePtr el(xmlNodePtr parent, const char *name) {
+  return xmlNewChild(parent, NULL, X(name), NULL);
+}
+
+static void add_text(xmlNodePtr parent, const char *s) {
+  if (s && *s)
+    xmlAddChild(parent, xmlNewDocText(parent->doc, X(s)));
+}
+
+static void add_smart_text(Xh *x, xmlNodePtr parent, const char *s) {
+  g_autofree char *smart = typo_smarten(s ? s : "", &x->prev);
+  add_text(parent, smart);
+}
+
+/* A line break between blocks keeps the source readable; never inside <pre>. */
+static void newline(xmlNodePtr parent) { add_text(parent, "\n"); }
+
+static void set(xmlNodePtr node, const char *name, const char *value) {
+  xmlSetProp(node, X(name), X(value));
+}
+
+/* `base`, or `base-2`, `base-3`..., whichever is not yet an id of this document. */
+static const char *unique_id(Xh *x, const char *base) {
+  g_autofree char *id = g_strdup(base);
+  for (int n = 2; g_hash_table_contains(x->ids, id); n++) {
+    g_free(id);
+    id = g_strdup_printf("%s-%d", base, n);
+  }
+  char *owned = g_steal_pointer(&id);
+  g_hash_table_add(x->ids, owned);
+  return owned;
+}
+
+static void warn(Xh *x, int line, const char *rule, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+static void warn(Xh *x, int line, const char *rule, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_autofree char *key = g_strdup_printf("%d:%s", line, msg);
+  if (!g_hash_table_add(x->warned, g_steal_pointer(&key)))
+    return;
+  diags_add(x->e->book->diags, DIAG_WARNING, x->ch->display_path, x->ch->file_id, line, 1, rule,
+            "%s", msg);
+}
+
+/* ---- links and images ---- */
+
+/* A URI as an attribute may hold it: what is not allowed raw is percent-encoded; non-ASCII
+ * stays (an IRI). */
+static char *escape_href(const char *url) {
+  GString *s = g_string_new(NULL);
+  for (const guchar *p = (const guchar *)url; *p; p++) {
+    if (*p <= 0x20 || *p == 0x7F || strchr("\"<>\\^`{|}", *p))
+      g_string_append_printf(s, "%%%02X", *p);
+    else
+      g_string_append_c(s, (char)*p);
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* The XHTML href of a link inside the book, or NULL when it leads to nothing the EPUB has. */
+static char *internal_href(Xh *x, const char *url) {
+  Chapter *target = NULL;
+  Heading *heading = NULL;
+  book_resolve_link(x->e->book, x->ch, url, &target, &heading);
+  const EpubChapter *tec = target ? g_hash_table_lookup(x->e->chapter_by_chapter, target) : NULL;
+  if (!tec)
+    return NULL;
+  g_autofree char *file = g_path_get_basename(tec->href);
+  const char *id = heading ? epub_heading_id(x->e, target, heading) : NULL;
+  if (!id)
+    return g_steal_pointer(&file);
+  return g_strconcat(tec == x->ec ? "" : file, "#", id, NULL);
+}
+
+/* The href for `url` as written in the manuscript; NULL when the link must become text. */
+static char *link_href(Xh *x, const char *url, int line) {
+  if (!url || !*url || link_is_unsafe(url))
+    return NULL; /* the validator warned [link-scheme] */
+  if (link_is_external(url)) {
+    if (g_str_has_prefix(url, "www."))
+      return g_strconcat("http://", url, NULL);
+    return escape_href(url);
+  }
+  char *href = internal_href(x, url);
+  if (!href)
+    warn(x, line, "link-target",
+         "link '%s' leads to no chapter of the EPUB; its text is kept without the link", url);
+  return href;
+}
+
+static const char *image_media_type(const char *path) {
+  g_autofree char *lower = g_ascii_strdown(path, -1);
+  if (g_str_has_suffix(lower, ".png"))
+    return "image/png";
+  if (g_str_has_suffix(lower, ".jpg") || g_str_has_suffix(lower, ".jpeg"))
+    return "image/jpeg";
+  if (g_str_has_suffix(lower, ".gif"))
+    return "image/gif";
+  if (g_str_has_suffix(lower, ".svg"))
+    return "image/svg+xml";
+  if (g_str_has_suffix(lower, ".webp"))
+    return "image/webp";
+  return NULL;
+}
+
+/* A file name any reading system takes: letters, digits, '.', '-', '_' and '/'. */
+static char *safe_name(const char *path) {
+  GString *s = g_string_new(NULL);
+  for (const char *p = path; *p; p++)
+    g_string_append_c(s, g_ascii_isalnum(*p) || strchr("._-/", *p) ? *p : '_');
+  return g_string_free(s, FALSE);
+}
+
+/* The manifest item of an image written as `url` in this chapter, added on first use; NULL
+ * when it is not a local image file inside manuscript/. */
+static EpubItem *image_item(Xh *x, const char *url) {
+  if (!url || link_is_external(url))
+    return NULL;
+  g_autofree char *dir = g_path_get_dirname(x->ch->path);
+  g_autofree char *unescaped = g_uri_unescape_string(url, NULL);
+  g_autofree char *norm =
+      unescaped && !g_path_is_absolute(unescaped) ? book_normalize_path(dir, unescaped) : NULL;
+  if (!norm)
+    return NULL;
+  EpubItem *item = g_hash_table_lookup(x->e->images, norm);
+  if (item)
+    return item;
+  const char *type = image_media_type(norm);
+  g_autofree char *full = g_build_filename(x->e->book->manuscript_dir, norm, NULL);
+  if (!type || !path_inside(x->e->book->manuscript_dir, full))
+    return NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents(full, &data, &len, NULL))
+    return NULL;
+  g_autofree char *safe = safe_name(norm);
+  g_autofree char *href = g_strconcat("media/", safe, NULL);
+  g_autofree char *id = g_strdup_printf("img-%u", g_hash_table_size(x->e->images) + 1);
+  for (guint i = 0; i < x->e->items->len; i++) /* two paths that sanitise alike */
+    if (strcmp(((EpubItem *)x->e->items->pdata[i])->href, href) == 0) {
+      g_free(href);
+      href = g_strdup_printf("media/%s-%s", id, safe);
+    }
+  item = epub_add_item(x->e, id, href, type, g_bytes_new_take(g_steal_pointer(&data), len));
+  item->level = strcmp(type, "image/svg+xml") == 0 ? EPUB_DEFLATE_TEXT : 0;
+  g_hash_table_insert(x->e->images, g_strdup(norm), item);
+  return item;
+}
+
+static xmlNodePtr image_element(Xh *x, xmlNodePtr parent, const char *url, const char *alt,
+                                const char *title) {
+  EpubItem *item = image_item(x, url);
+  if (!item) {
+    add_text(parent, alt);
+    return NULL;
+  }
+  xmlNodePtr img = el(parent, "img");
+  g_autofree char *src = g_strconcat("../", item->href, NULL);
+  set(img, "src", src);
+  set(img, "alt", alt ? alt : "");
+  if (title && *title)
+    set(img, "title", title);
+  if (alt && *alt)
+    x->e->images_with_alt = TRUE;
+  else
+    x->e->images_without_alt = TRUE;
+  return img;
+}
+
+/* ---- raw HTML ---- */
+
+static gboolean in_list(const char *name, const char *const *list, gsize n) {
+  for (gsize i = 0; i < n; i++)
+    if (strcmp(name, list[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Elements dropped with their content: scripts, plug-ins, forms and what belongs in <head>. */
+static const char *const dropped_elements[] = {
+    "script", "style",  "iframe",   "object", "embed",  "applet",   "form",  "input",
+    "button", "select", "textarea", "option", "link",   "meta",     "base",  "frame",
+    "frameset", "noscript", "template", "svg", "math",  "canvas",   "audio", "video",
+    "source", "track",  "param",    "head",   "title", "dialog",   "portal", "noembed"};
+
+static const char *const phrasing_elements[] = {
+    "a",   "abbr", "b",    "bdi",  "bdo",  "br",    "cite",  "code", "data", "del",
+    "dfn", "em",   "i",    "img",  "ins",  "kbd",   "mark",  "q",    "s",    "samp",
+    "small", "span", "strong", "sub", "sup", "time", "u",   "var",  "wbr"};
+
+static const char *const flow_elements[] = {
+    "address", "article", "aside", "blockquote", "caption", "col",    "colgroup", "dd",
+    "details", "div",     "dl",    "dt",         "figcaption", "figure", "footer", "h1",
+    "h2",      "h3",      "h4",    "h5",         "h6",      "header", "hr",       "li",
+    "ol",      "p",       "pre",   "section",    "summary", "table",  "tbody",    "td",
+    "tfoot",   "th",      "thead", "tr",         "ul"};
+
+static const char *const void_elements[] = {"br", "hr", "img", "wbr", "col"};
+
+static gboolean attr_allowed(const char *element, const char *name) {
+  static const char *const global[] = {"id", "class", "title", "lang", "dir", "role"};
+  if (in_list(name, global, G_N_ELEMENTS(global)) || g_str_has_prefix(name, "aria-") ||
+      g_str_has_prefix(name, "data-"))
+    return TRUE;
+  static const struct {
+    const char *element, *attr;
+  } specific[] = {{"a", "href"},         {"a", "hreflang"},   {"img", "src"},
+                  {"img", "alt"},        {"img", "width"},    {"img", "height"},
+                  {"td", "colspan"},     {"td", "rowspan"},   {"th", "colspan"},
+                  {"th", "rowspan"},     {"th", "scope"},     {"ol", "start"},
+                  {"ol", "reversed"},    {"ol", "type"},      {"li", "value"},
+                  {"time", "datetime"},  {"data", "value"},   {"q", "cite"},
+                  {"blockquote", "cite"}, {"del", "datetime"}, {"ins", "datetime"},
+                  {"col", "span"},       {"colgroup", "span"}, {"details", "open"}};
+  for (gsize i = 0; i < G_N_ELEMENTS(specific); i++)
+    if (strcmp(element, specific[i].element) == 0 && strcmp(name, specific[i].attr) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean all_digits(const char *s) {
+  if (!*s)
+    return FALSE;
+  for (; *s; s++)
+    if (!g_ascii_isdigit(*s))
+      return FALSE;
+  return TRUE;
+}
+
+/* An id the document can take: an XML name not used yet. */
+static gboolean id_usable(Xh *x, const char *id) {
+  if (!*id || !(g_ascii_isalpha(*id) || *id == '_'))
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!(g_ascii_isalnum(*p) || strchr("-_.", *p)))
+      return FALSE;
+  return !g_hash_table_contains(x->ids, id);
+}
+
+/* Copies the attributes of a parsed HTML element that XHTML and reading systems accept. */
+static void copy_attributes(Xh *x, xmlNodePtr from, xmlNodePtr to, int line) {
+  const char *element = (const char *)to->name;
+  for (xmlAttrPtr a = from->properties; a; a = a->next) {
+    g_autofree char *name = g_ascii_strdown((const char *)a->name, -1);
+    xmlChar *raw = xmlNodeListGetString(from->doc, a->children, 1);
+    g_autofree char *value = g_strdup(raw ? (const char *)raw : "");
+    xmlFree(raw);
+    if (g_str_has_prefix(name, "on")) {
+      warn(x, line, "raw-html", "raw HTML event attribute '%s' is dropped from the EPUB", name);
+      continue;
+    }
+    if (!attr_allowed(element, name))
+      continue;
+    if (strcmp(name, "href") == 0 || strcmp(name, "src") == 0 || strcmp(name, "cite") == 0) {
+      if (link_is_unsafe(value)) {
+        warn(x, line, "raw-html", "raw HTML '%s' with an unsafe URL is dropped from the EPUB",
+             name);
+        continue;
+      }
+    }
+    if (strcmp(name, "href") == 0) {
+      g_autofree char *href = link_href(x, value, line);
+      if (href)
+        set(to, "href", href);
+      continue;
+    }
+    if (strcmp(name, "src") == 0)
+      continue; /* images: see raw_element() */
+    if (strcmp(name, "id") == 0) {
+      if (id_usable(x, value))
+        unique_id(x, value);
+      else
+        continue;
+    }
+    if ((strcmp(name, "width") == 0 || strcmp(name, "height") == 0 ||
+         strcmp(name, "colspan") == 0 || strcmp(name, "rowspan") == 0 ||
+         strcmp(name, "start") == 0 || strcmp(name, "span") == 0) &&
+        !all_digits(value))
+      continue;
+    set(to, name, value);
+  }
+}
+
+/* Text from the HTML parser, with HTML5 named references it did not know decoded by cmark's
+ * entity table (the HTML parser knows HTML 4's). */
+static char *decode_entities(const char *s) {
+  if (!strchr(s, '&'))
+    return g_strdup(s);
+  GString *out = g_string_new(NULL);
+  for (const char *p = s; *p;) {
+    const char *semi = *p == '&' ? strchr(p, ';') : NULL;
+    if (semi && semi - p > 1 && semi - p < 40) {
+      gboolean name = TRUE;
+      for (const char *q = p + 1; q < semi; q++)
+        name = name && g_ascii_isalnum(*q);
+      if (name) {
+        cmark_node *doc = cmark_parse_document(p, semi - p + 1, CMARK_OPT_DEFAULT);
+        g_autofree char *plain = text_plain(cmark_node_first_child(doc));
+        cmark_node_free(doc);
+        g_string_append(out, plain);
+        p = semi + 1;
+        continue;
+      }
+    }
+    g_string_append_c(out, *p++);
+  }
+  return g_string_free(out, FALSE);
+}
+
+static void raw_children(Xh *x, xmlNodePtr from, xmlNodePtr to, gboolean phrasing, int line);
+
+/* One parsed HTML node grafted under `to` as XHTML. `phrasing`: only phrasing content may go
+ * there (inside a paragraph). */
+static void raw_node(Xh *x, xmlNodePtr n, xmlNodePtr to, gboolean phrasing, int line) {
+  int at = line + (n->line > 1 ? (int)n->line - 1 : 0);
+  if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+    g_autofree char *text = decode_entities((const char *)n->content);
+    add_text(to, text);
+    return;
+  }
+  if (n->type != XML_ELEMENT_NODE)
+    return; /* comments, processing instructions */
+  g_autofree char *name = g_ascii_strdown((const char *)n->name, -1);
+  if (in_list(name, dropped_elements, G_N_ELEMENTS(dropped_elements))) {
+    warn(x, at, "raw-html", "raw HTML element <%s> is dropped from the EPUB", name);
+    return;
+  }
+  gboolean known = in_list(name, phrasing_elements, G_N_ELEMENTS(phrasing_elements)) ||
+                   (!phrasing && in_list(name, flow_elements, G_N_ELEMENTS(flow_elements)));
+  if (!known || (strcmp(name, "a") == 0 && x->link_depth > 0)) {
+    raw_children(x, n, to, phrasing, line); /* unknown or misplaced: its content only */
+    return;
+  }
+  if (strcmp(name, "img") == 0) {
+    xmlChar *src = xmlGetProp(n, X("src")), *alt = xmlGetProp(n, X("alt"));
+    xmlNodePtr img = image_element(x, to, src ? (const char *)src : NULL,
+                                   alt ? (const char *)alt : "", NULL);
+    if (img) {
+      copy_attributes(x, n, img, at);
+    } else if (src) {
+      warn(x, at, "raw-html", "raw HTML image '%s' is not an image file inside manuscript/; "
+           "its alt text is shown", (const char *)src);
+    }
+    xmlFree(src);
+    xmlFree(alt);
+    return;
+  }
+  xmlNodePtr out = el(to, name);
+  copy_attributes(x, n, out, at);
+  if (in_list(name, void_elements, G_N_ELEMENTS(void_elements)))
+    return;
+  gboolean is_link = strcmp(name, "a") == 0;
+  x->link_depth += is_link;
+  gboolean inner_phrasing = phrasing || in_list(name, phrasing_elements,
+                                                G_N_ELEMENTS(phrasing_elements)) ||
+                            strcmp(name, "p") == 0 || name[0] == 'h';
+  raw_children(x, n, out, inner_phrasing, line);
+  x->link_depth -= is_link;
+}
+
+static void raw_children(Xh *x, xmlNodePtr from, xmlNodePtr to, gboolean phrasing, int line) {
+  for (xmlNodePtr c = from->children; c; c = c->next)
+    raw_node(x, c, to, phrasing, line);
+}
+
+static htmlDocPtr parse_html(const char *html) {
+  return htmlReadMemory(html, (int)strlen(html), NULL, "UTF-8",
+                        HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+}
+
+static xmlNodePtr find_element(xmlNodePtr n, const char *name) {
+  for (; n; n = n->next) {
+    if (n->type == XML_ELEMENT_NODE && g_ascii_strcasecmp((const char *)n->name, name) == 0)
+      return n;
+    xmlNodePtr in = find_element(n->children, name);
+    if (in)
+      return in;
+  }
+  return NULL;
+}
+
+static void html_block(Xh *x, xmlNodePtr parent, cmark_node *node) {
+  htmlDocPtr doc = parse_html(cmark_node_get_literal(node));
+  if (!doc)
+    return;
+  int line = cmark_node_get_start_line(node);
+  /* What the parser put in <head> (a leading <script>, <style>, <meta>) is all dropped, but
+   * visited so that each is warned about. */
+  xmlNodePtr head = find_element(xmlDocGetRootElement(doc), "head");
+  if (head)
+    raw_children(x, head, parent, FALSE, line);
+  xmlNodePtr body = find_element(xmlDocGetRootElement(doc), "body");
+  if (body)
+    raw_children(x, body, parent, FALSE, line);
+  xmlFreeDoc(doc);
+  newline(parent);
+}
+
+/* The first element the HTML parser made of a tag that is not one it implies (html, head,
+ * body): a lone <script> lands in <head>, a <span> in <body>. */
+static xmlNodePtr first_tag(xmlNodePtr n) {
+  for (; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE)
+      continue;
+    const char *name = (const char *)n->name;
+    if (g_ascii_strcasecmp(name, "html") && g_ascii_strcasecmp(name, "head") &&
+        g_ascii_strcasecmp(name, "body"))
+      return n;
+    xmlNodePtr in = first_tag(n->children);
+    if (in)
+      return in;
+  }
+  return NULL;
+}
+
+static gboolean html_self_closed(const char *html) {
+  gsize len = strlen(html);
+  return len >= 2 && html[len - 2] == '/';
+}
+
+/* The element an inline tag such as `<span class="x">` opens, with its attributes; NULL for a
+ * closing tag, a comment or an element that is dropped (warned). */
+static xmlNodePtr inline_open_tag(Xh *x, xmlNodePtr parent, const char *html, int line,
+                                  gboolean *is_void) {
+  *is_void = FALSE;
+  if (html[0] != '<' || html[1] == '/' || html[1] == '!' || html[1] == '?')
+    return NULL;
+  htmlDocPtr doc = parse_html(html);
+  xmlNodePtr n = doc ? first_tag(xmlDocGetRootElement(doc)) : NULL;
+  xmlNodePtr out = NULL;
+  if (n) {
+    g_autofree char *name = g_ascii_strdown((const char *)n->name, -1);
+    *is_void = in_list(name, void_elements, G_N_ELEMENTS(void_elements));
+    if (in_list(name, dropped_elements, G_N_ELEMENTS(dropped_elements))) {
+      warn(x, line, "raw-html", "raw HTML element <%s> is dropped from the EPUB", name);
+      for (gsize i = 0; i < G_N_ELEMENTS(dropped_elements) && !html_self_closed(html); i++)
+        if (strcmp(name, dropped_elements[i]) == 0)
+          x->skip_until = dropped_elements[i]; /* its content goes too */
+      *is_void = TRUE;
+    } else if (strcmp(name, "img") == 0) {
+      raw_node(x, n, parent, TRUE, line);
+      *is_void = TRUE;
+    } else if (in_list(name, phrasing_elements, G_N_ELEMENTS(phrasing_elements)) &&
+               !(strcmp(name, "a") == 0 && x->link_depth > 0)) {
+      out = el(parent, name);
+      copy_attributes(x, n, out, line);
+    }
+  }
+  if (doc)
+    xmlFreeDoc(doc);
+  return out;
+}
+
+/* "span" for "</span>", else NULL. */
+static char *closing_tag(const char *html) {
+  if (!g_str_has_prefix(html, "</"))
+    return NULL;
+  const char *p = html + 2, *start = p;
+  while (g_ascii_isalnum(*p))
+    p++;
+  return p > start ? g_ascii_strdown(start, p - start) : NULL;
+}
+
+/* ---- inlines ---- */
+
+static void inlines(Xh *x, xmlNodePtr parent, cmark_node *first);
+
+static void footnote_ref(Xh *x, xmlNodePtr parent, cmark_node *n);
+
+static void link_inline(Xh *x, xmlNodePtr parent, cmark_node *n) {
+  int line = cmark_node_get_start_line(cmark_node_parent(n));
+  g_autofree char *href = x->link_depth ? NULL : link_href(x, cmark_node_get_url(n), line);
+  if (!href) {
+    inlines(x, parent, cmark_node_first_child(n));
+    return;
+  }
+  xmlNodePtr a = el(parent, "a");
+  set(a, "href", href);
+  const char *title = cmark_node_get_title(n);
+  if (title && *title)
+    set(a, "title", title);
+  g_autofree char *plain = text_plain(n);
+  if (link_text_is_url(plain))
+    set(a, "class", "url");
+  x->link_depth++;
+  inlines(x, a, cmark_node_first_child(n));
+  x->link_depth--;
+}
+
+/* Appends one inline node to the top of `open` (the elements raw inline HTML has opened). */
+static void inline_node(Xh *x, GPtrArray *open, cmark_node *n) {
+  xmlNodePtr parent = open->pdata[open->len - 1];
+  cmark_node_type t = cmark_node_get_type(n);
+  if (x->skip_until) {
+    g_autofree char *closing =
+        t == CMARK_NODE_HTML_INLINE ? closing_tag(cmark_node_get_literal(n)) : NULL;
+    if (closing && strcmp(closing, x->skip_until) == 0)
+      x->skip_until = NULL;
+    return;
+  }
+  if (t == CMARK_NODE_STRIKETHROUGH) {
+    inlines(x, el(parent, "del"), cmark_node_first_child(n));
+    return;
+  }
+  switch (t) {
+  case CMARK_NODE_TEXT:
+    add_smart_text(x, parent, cmark_node_get_literal(n));
+    break;
+  case CMARK_NODE_CODE:
+    add_text(el(parent, "code"), cmark_node_get_literal(n));
+    x->prev = 'x';
+    break;
+  case CMARK_NODE_SOFTBREAK:
+    add_text(parent, "\n");
+    x->prev = ' ';
+    break;
+  case CMARK_NODE_LINEBREAK:
+    el(parent, "br");
+    add_text(parent, "\n");
+    x->prev = ' ';
+    break;
+  case CMARK_NODE_EMPH:
+    inlines(x, el(parent, "em"), cmark_node_first_child(n));
+    break;
+  case CMARK_NODE_STRONG:
+    inlines(x, el(parent, "strong"), cmark_node_first_child(n));
+    break;
+  case CMARK_NODE_LINK:
+    link_inline(x, parent, n);
+    break;
+  case CMARK_NODE_IMAGE: {
+    g_autofree char *alt = text_plain(n);
+    image_element(x, parent, cmark_node_get_url(n), alt, cmark_node_get_title(n));
+    break;
+  }
+  case CMARK_NODE_FOOTNOTE_REFERENCE:
+    footnote_ref(x, parent, n);
+    break;
+  case CMARK_NODE_HTML_INLINE: {
+    const char *html = cmark_node_get_literal(n);
+    g_autofree char *closing = closing_tag(html);
+    if (closing) {
+      if (open->len > 1 && strcmp((const char *)parent->name, closing) == 0) {
+        x->link_depth -= strcmp(closing, "a") == 0;
+        g_ptr_array_remove_index(open, open->len - 1);
+      }
+      break;
+    }
+    gboolean is_void;
+    int line = cmark_node_get_start_line(cmark_node_parent(n));
+    xmlNodePtr opened = inline_open_tag(x, parent, html, line, &is_void);
+    if (opened && !is_void) {
+      x->link_depth += strcmp((const char *)opened->name, "a") == 0;
+      g_ptr_array_add(open, opened);
+    }
+    break;
+  }
+  default:
+    inlines(x, parent, cmark_node_first_child(n));
+    break;
+  }
+}
+
+static void inlines(Xh *x, xmlNodePtr parent, cmark_node *first) {
+  g_autoptr(GPtrArray) open = g_ptr_array_new();
+  g_ptr_array_add(open, parent);
+  for (cmark_node *n = first; n; n = cmark_node_next(n))
+    inline_node(x, open, n);
+  for (guint i = 1; i < open->len; i++) /* raw <a> left open at the end of its paragraph */
+    x->link_depth -= strcmp((const char *)((xmlNodePtr)open->pdata[i])->name, "a") == 0;
+}
+
+/* ---- footnotes ---- */
+
+static const char *note_id(Xh *x, int number) {
+  const char *id = g_hash_table_lookup(x->note_ids, GINT_TO_POINTER(number));
+  if (!id) {
+    g_autofree char *base = g_strdup_printf("fn-%d", number);
+    id = unique_id(x, base);
+    g_hash_table_insert(x->note_ids, GINT_TO_POINTER(number), g_strdup(id));
+  }
+  return id;
+}
+
+/* The id of the k-th reference to footnote `number`: "fnref-1", then "fnref-1-2", ... */
+static char *ref_id(int number, int k) {
+  return k == 1 ? g_strdup_printf("fnref-%d", number) : g_strdup_printf("fnref-%d-%d", number, k);
+}
+
+static void footnote_ref(Xh *x, xmlNodePtr parent, cmark_node *n) {
+  const char *literal = cmark_node_get_literal(n);
+  int number = literal ? atoi(literal) : 0;
+  int k = GPOINTER_TO_INT(g_hash_table_lookup(x->ref_counts, GINT_TO_POINTER(number))) + 1;
+  g_hash_table_insert(x->ref_counts, GINT_TO_POINTER(number), GINT_TO_POINTER(k));
+  g_autofree char *rid = ref_id(number, k);
+  xmlNodePtr sup = el(parent, "sup");
+  set(sup, "class", "noteref");
+  g_autofree char *label = g_strdup_printf("%d", number);
+  if (x->link_depth) { /* a note mark inside a link's text: no <a> in <a> */
+    set(sup, "id", unique_id(x, rid));
+    add_text(sup, label);
+    return;
+  }
+  xmlNodePtr a = el(sup, "a");
+  g_autofree char *href = g_strconcat("#", note_id(x, number), NULL);
+  set(a, "href", href);
+  set(a, "id", unique_id(x, rid));
+  xmlNewNsProp(a, x->epub_ns, X("type"), X("noteref"));
+  set(a, "role", "doc-noteref");
+  add_text(a, label);
+  x->prev = 'x';
+}
+
+static void blocks(Xh *x, xmlNodePtr parent, cmark_node *first);
+
+static void footnotes(Xh *x, xmlNodePtr parent) {
+  int number = 0;
+  xmlNodePtr section = NULL;
+  for (cmark_node *n = cmark_node_first_child(x->ch->doc); n; n = cmark_node_next(n)) {
+    if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION)
+      continue;
+    number++;
+    int refs = GPOINTER_TO_INT(g_hash_table_lookup(x->ref_counts, GINT_TO_POINTER(number)));
+    if (!refs)
+      continue;
+    if (!section) {
+      el(parent, "hr");
+      set(parent->last, "class", "footnotes-rule");
+      section = el(parent, "section");
+      set(section, "class", "footnotes");
+      xmlNewNsProp(section, x->epub_ns, X("type"), X("footnotes"));
+      set(section, "aria-label", "Notes");
+      newline(section);
+    }
+    xmlNodePtr aside = el(section, "aside");
+    set(aside, "id", note_id(x, number));
+    set(aside, "class", "footnote");
+    xmlNewNsProp(aside, x->epub_ns, X("type"), X("footnote"));
+    set(aside, "role", "doc-footnote");
+    x->prev = 0;
+    blocks(x, aside, cmark_node_first_child(n));
+    xmlNodePtr first = aside->children;
+    while (first && first->type != XML_ELEMENT_NODE)
+      first = first->next;
+    if (!first || strcmp((const char *)first->name, "p") != 0) {
+      xmlNodePtr p = xmlNewDocNode(x->doc, NULL, X("p"), NULL);
+      first = first ? xmlAddPrevSibling(first, p) : xmlAddChild(aside, p);
+    }
+    xmlNodePtr back = xmlNewDocNode(x->doc, NULL, X("a"), NULL);
+    g_autofree char *rid = ref_id(number, 1);
+    g_autofree char *href = g_strconcat("#", rid, NULL);
+    set(back, "href", href);
+    set(back, "class", "footnote-back");
+    set(back, "role", "doc-backlink");
+    g_autofree char *label = g_strdup_printf("%d.", number);
+    add_text(back, label);
+    xmlNodePtr space = xmlNewDocText(x->doc, X(" "));
+    if (first->children) {
+      xmlAddPrevSibling(first->children, back);
+      xmlAddNextSibling(back, space);
+    } else {
+      xmlAddChild(first, back);
+    }
+    for (int k = 2; k <= refs; k++) { /* a note referenced again: a way back to each place */
+      add_text(first, " ");
+      xmlNodePtr again = el(first, "a");
+      g_autofree char *rk = ref_id(number, k);
+      g_autofree char *hk = g_strconcat("#", rk, NULL);
+      g_autofree char *lk = g_strdup_printf("\xE2\x86\xA9\xEF\xB8\x8E%d", k); /* ↩︎ */
+      set(again, "href", hk);
+      set(again, "class", "footnote-back");
+      set(again, "role", "doc-backlink");
+      g_autofree char *aria = g_strdup_printf("back to reference %d", k);
+      set(again, "aria-label", aria);
+      add_text(again, lk);
+    }
+    newline(section);
+  }
+}
+
+/* ---- blocks ---- */
+
+/* Right-to-left text (Hebrew, Arabic) gets dir="rtl" where it starts a block, as the Unicode
+ * bidi rules would decide from its first strong character. */
+static gboolean starts_right_to_left(const char *text) {
+  for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (!g_unichar_isalpha(c))
+      continue;
+    switch (g_unichar_get_script(c)) {
+    case G_UNICODE_SCRIPT_ARABIC:
+    case G_UNICODE_SCRIPT_HEBREW:
+    case G_UNICODE_SCRIPT_SYRIAC:
+    case G_UNICODE_SCRIPT_THAANA:
+    case G_UNICODE_SCRIPT_NKO:
+    case G_UNICODE_SCRIPT_SAMARITAN:
+    case G_UNICODE_SCRIPT_MANDAIC:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+  }
+  return FALSE;
+}
+
+static void set_direction(xmlNodePtr node, cmark_node *block) {
+  g_autofree char *plain = text_plain(block);
+  if (starts_right_to_left(plain))
+    set(node, "dir", "rtl");
+}
+
+static void paragraph(Xh *x, xmlNodePtr parent, cmark_node *n, cmark_node *from) {
+  x->prev = 0;
+  xmlNodePtr p = el(parent, "p");
+  set_direction(p, n);
+  inlines(x, p, from ? from : cmark_node_first_child(n));
+  if (!p->children) {
+    xmlUnlinkNode(p);
+    xmlFreeNode(p);
+    return;
+  }
+  newline(parent);
+}
+
+/* A paragraph that is only an image is a figure; its title, when given, the caption. */
+static gboolean figure(Xh *x, xmlNodePtr parent, cmark_node *para) {
+  cmark_node *img = cmark_node_first_child(para);
+  if (!img || cmark_node_next(img) || cmark_node_get_type(img) != CMARK_NODE_IMAGE)
+    return FALSE;
+  if (!image_item(x, cmark_node_get_url(img)))
+    return FALSE;
+  xmlNodePtr fig = el(parent, "figure");
+  set(fig, "class", "figure");
+  g_autofree char *alt = text_plain(img);
+  image_element(x, fig, cmark_node_get_url(img), alt, NULL);
+  const char *title = cmark_node_get_title(img);
+  if (title && *title) {
+    x->prev = 0;
+    add_smart_text(x, el(fig, "figcaption"), title);
+  }
+  newline(parent);
+  return TRUE;
+}
+
+static void heading(Xh *x, xmlNodePtr parent, cmark_node *n) {
+  Heading *h = g_hash_table_lookup(x->ch->heading_by_node, n);
+  char name[3] = {'h', (char)('0' + CLAMP(cmark_node_get_heading_level(n), 1, 6)), 0};
+  xmlNodePtr hn = el(parent, name);
+  const char *id = h ? epub_heading_id(x->e, x->ch, h) : NULL;
+  if (id)
+    set(hn, "id", id);
+  if (h && h == x->ch->title_heading)
+    set(hn, "class", "chapter-title");
+  set_direction(hn, n);
+  x->prev = 0;
+  inlines(x, hn, cmark_node_first_child(n));
+  newline(parent);
+}
+
+static void code_block(Xh *x, xmlNodePtr parent, cmark_node *n) {
+  const CodeBlock *cb = g_hash_table_lookup(x->ch->code_by_node, n);
+  const char *lang = cb && cb->lang ? cb->lang : "";
+  const char *code = cmark_node_get_literal(n);
+  gsize len = code ? strlen(code) : 0;
+  if (len && code[len - 1] == '\n')
+    len--;
+  xmlNodePtr pre = el(parent, "pre");
+  g_autofree char *cls = *lang ? g_strdup_printf("code lang-%s", lang) : g_strdup("code");
+  set(pre, "class", cls);
+  xmlNodePtr out = el(pre, "code");
+  g_autoptr(GArray) tokens = highlight_tokens(lang, code ? code : "", len);
+  for (guint i = 0; i < tokens->len; i++) {
+    const HighlightToken *t = &g_array_index(tokens, HighlightToken, i);
+    g_autofree char *piece = g_strndup(code + t->start, t->len);
+    if (t->cls == HL_PLAIN) {
+      add_text(out, piece);
+      continue;
+    }
+    xmlNodePtr span = el(out, "span");
+    set(span, "class", highlight_class_name(t->cls));
+    add_text(span, piece);
+  }
+  newline(parent);
+}
+
+static gboolean is_task_item(cmark_node *item) {
+  const char *type = cmark_node_get_type_string(item);
+  return type && strcmp(type, "tasklist") == 0;
+}
+
+static void list(Xh *x, xmlNodePtr parent, cmark_node *n) {
+  gboolean ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+  xmlNodePtr list = el(parent, ordered ? "ol" : "ul");
+  int start = cmark_node_get_list_start(n);
+  if (ordered && start != 1) {
+    g_autofree char *s = g_strdup_printf("%d", start);
+    set(list, "start", s);
+  }
+  gboolean tight = cmark_node_get_list_tight(n);
+  newline(list);
+  for (cmark_node *item = cmark_node_first_child(n); item; item = cmark_node_next(item)) {
+    xmlNodePtr li = el(list, "li");
+    if (is_task_item(item)) {
+      gboolean done = cmark_gfm_extensions_get_tasklist_item_checked(item);
+      set(li, "class", "task");
+      xmlNodePtr box = el(li, "span");
+      set(box, "class", done ? "task-box done" : "task-box");
+      set(box, "role", "img");
+      set(box, "aria-label", done ? "done" : "not done");
+      add_text(box, done ? "\xE2\x98\x91" : "\xE2\x98\x90"); /* ☑ ☐ */
+      add_text(li, " ");
+    }
+    for (cmark_node *b = cmark_node_first_child(item); b; b = cmark_node_next(b)) {
+      if (tight && cmark_node_get_type(b) == CMARK_NODE_PARAGRAPH) {
+        x->prev = 0;
+        inlines(x, li, cmark_node_first_child(b));
+      } else {
+        blocks(x, li, b);
+        break;
+      }
+    }
+    newline(list);
+  }
+  newline(parent);
+}
+
+/* A callout: a box with a visible label, in markup reading systems show in the text (never
+ * epub:type="footnote", which some turn into a pop-up): <aside> for notes and tips, a <div>
+ * for warnings, a figure described in words for diagrams. */
+static void callout(Xh *x, xmlNodePtr parent, const Callout *co) {
+  if (co->kind == CALLOUT_OUTLINE && !x->e->o->draft)
+    return;
+  static const struct {
+    const char *element, *role;
+  } markup[CALLOUT_KIND_COUNT] = {
+      [CALLOUT_NOTE] = {"aside", "note"},       [CALLOUT_TIP] = {"aside", "doc-tip"},
+      [CALLOUT_IMPORTANT] = {"aside", "note"},  [CALLOUT_WARNING] = {"div", "doc-notice"},
+      [CALLOUT_CAUTION] = {"div", "doc-notice"}, [CALLOUT_DIAGRAM] = {"div", "figure"},
+      [CALLOUT_OUTLINE] = {"aside", "note"},
+  };
+  g_autofree char *kind = g_ascii_strdown(callout_kind_name(co->kind), -1);
+  xmlNodePtr box = el(parent, markup[co->kind].element);
+  g_autofree char *cls = g_strdup_printf("callout callout-%s", kind);
+  set(box, "class", cls);
+  set(box, "role", markup[co->kind].role);
+  g_autofree char *base = g_strdup_printf("%s-%d", kind, ++x->callouts);
+  const char *label_id = unique_id(x, base);
+  set(box, "aria-labelledby", label_id);
+  newline(box);
+  xmlNodePtr label = el(box, "p");
+  set(label, "class", "callout-label");
+  set(label, "id", label_id);
+  xmlNodePtr k = el(label, "span");
+  set(k, "class", "callout-kind");
+  add_text(k, callout_kind_label(co->kind));
+  if (co->title) {
+    add_text(label, co->kind == CALLOUT_DIAGRAM ? ": " : " \xC2\xB7 ");
+    xmlNodePtr t = el(label, "span");
+    set(t, "class", "callout-title");
+    x->prev = 0;
+    add_smart_text(x, t, co->title);
+  } else if (co->kind == CALLOUT_DIAGRAM) {
+    add_text(label, " (described in words)");
+  }
+  newline(box);
+  if (co->first_content)
+    paragraph(x, box, co->marker, co->first_content);
+  blocks(x, box, cmark_node_next(co->marker));
+  newline(parent);
+}
+
+static void table(Xh *x, xmlNodePtr parent, cmark_node *n) {
+  guint ncols = cmark_gfm_extensions_get_table_columns(n);
+  uint8_t *align = cmark_gfm_extensions_get_table_alignments(n);
+  xmlNodePtr wrap = el(parent, "div");
+  set(wrap, "class", "table-wrap");
+  xmlNodePtr table = el(wrap, "table");
+  xmlNodePtr head = NULL, body = NULL;
+  for (cmark_node *row = cmark_node_first_child(n); row; row = cmark_node_next(row)) {
+    gboolean header = cmark_gfm_extensions_get_table_row_is_header(row);
+    xmlNodePtr group = header ? head : body;
+    if (!group) {
+      group = el(table, header ? "thead" : "tbody");
+      if (header)
+        head = group;
+      else
+        body = group;
+    }
+    xmlNodePtr tr = el(group, "tr");
+    guint col = 0;
+    for (cmark_node *cell = cmark_node_first_child(row); cell && col < ncols;
+         cell = cmark_node_next(cell), col++) {
+      xmlNodePtr td = el(tr, header ? "th" : "td");
+      if (header)
+        set(td, "scope", "col");
+      char a = align ? (char)align[col] : 0;
+      if (a == 'l' || a == 'c' || a == 'r')
+        set(td, "class", a == 'l' ? "left" : a == 'c' ? "center" : "right");
+      x->prev = 0;
+      inlines(x, td, cmark_node_first_child(cell));
+    }
+    newline(group);
+  }
+  newline(parent);
+}
+
+static void block(Xh *x, xmlNodePtr parent, cmark_node *n) {
+  cmark_node_type t = cmark_node_get_type(n);
+  x->skip_until = NULL; /* a dropped inline element ends with its paragraph at the latest */
+  if (t == CMARK_NODE_TABLE) {
+    table(x, parent, n);
+    return;
+  }
+  switch (t) {
+  case CMARK_NODE_PARAGRAPH:
+    if (!figure(x, parent, n))
+      paragraph(x, parent, n, NULL);
+    break;
+  case CMARK_NODE_HEADING:
+    heading(x, parent, n);
+    break;
+  case CMARK_NODE_CODE_BLOCK:
+    code_block(x, parent, n);
+    break;
+  case CMARK_NODE_LIST:
+    list(x, parent, n);
+    break;
+  case CMARK_NODE_BLOCK_QUOTE: {
+    const Callout *co = g_hash_table_lookup(x->ch->callout_by_node, n);
+    if (co) {
+      callout(x, parent, co);
+      break;
+    }
+    xmlNodePtr q = el(parent, "blockquote");
+    newline(q);
+    blocks(x, q, cmark_node_first_child(n));
+    newline(parent);
+    break;
+  }
+  case CMARK_NODE_THEMATIC_BREAK:
+    el(parent, "hr");
+    newline(parent);
+    break;
+  case CMARK_NODE_HTML_BLOCK:
+    html_block(x, parent, n);
+    break;
+  default: /* footnote definitions are gathered at the chapter's end */
+    break;
+  }
+}
+
+static void blocks(Xh *x, xmlNodePtr parent, cmark_node *first) {
+  for (cmark_node *n = first; n; n = cmark_node_next(n))
+    block(x, parent, n);
+}
+
+/* epub:type and DPUB-ARIA role of a chapter, from its title: numbered chapters, an
+ * introduction, appendices. */
+static void chapter_semantics(const Chapter *ch, const char **type, const char **role) {
+  const char *title = ch->toc ? ch->toc->title : ch->title ? ch->title : "";
+  if (g_ascii_strncasecmp(title, "introduction", 12) == 0) {
+    *type = "introduction";
+    *role = "doc-introduction";
+  } else if (g_ascii_strncasecmp(title, "appendix", 8) == 0) {
+    *type = "appendix";
+    *role = "doc-appendix";
+  } else {
+    *type = "chapter";
+    *role = "doc-chapter";
+  }
+}
+
+xmlDocPtr xhtml_chapter(Epub *e, const EpubChapter *ec) {
+  const Chapter *ch = ec->chapter;
+  Xh x = {.e = e, .ec = ec, .ch = ch};
+  x.ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  x.note_ids = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+  x.ref_counts = g_hash_table_new(g_direct_hash, g_direct_equal);
+  x.warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init(&it, ec->out_ids);
+  while (g_hash_table_iter_next(&it, &key, &value))
+    g_hash_table_add(x.ids, g_strdup(value));
+  g_autofree char *title = epub_nav_text(ch->title ? ch->title : "");
+  xmlNodePtr body;
+  x.doc = epub_xhtml_new(e, title, "../css/book.css", &body, &x.epub_ns);
+  const char *type, *role;
+  chapter_semantics(ch, &type, &role);
+  xmlNodePtr section = el(body, "section");
+  xmlNewNsProp(section, x.epub_ns, X("type"), X(type));
+  set(section, "role", role);
+  set(section, "class", "chapter");
+  if (ch->title_heading)
+    set(section, "aria-labelledby", epub_heading_id(e, ch, ch->title_heading));
+  newline(section);
+  blocks(&x, section, cmark_node_first_child(ch->doc));
+  footnotes(&x, section);
+  g_hash_table_destroy(x.ids);
+  g_hash_table_destroy(x.note_ids);
+  g_hash_table_destroy(x.ref_counts);
+  g_hash_table_destroy(x.warned);
+  return x.doc;
+}
+
+/* ---- front matter ---- */
+
+static xmlNodePtr section_of(xmlNodePtr body, xmlNsPtr ns, const char *type, const char *cls) {
+  xmlNodePtr s = el(body, "section");
+  xmlNewNsProp(s, ns, X("type"), X(type));
+  set(s, "class", cls);
+  newline(s);
+  return s;
+}
+
+static void para(xmlNodePtr parent, const char *cls, const char *text) {
+  if (!text || !*text)
+    return;
+  gunichar prev = 0;
+  g_autofree char *smart = typo_smarten(text, &prev);
+  xmlNodePtr p = el(parent, "p");
+  set(p, "class", cls);
+  add_text(p, smart);
+  newline(parent);
+}
+
+static char *authors_line(const BookMeta *m) {
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < m->authors->len; i++) {
+    if (i)
+      g_string_append(s, i + 1 == m->authors->len ? (i > 1 ? ", and " : " and ") : ", ");
+    g_string_append(s, m->authors->pdata[i]);
+  }
+  return g_string_free(s, FALSE);
+}
+
+xmlDocPtr xhtml_cover_page(const Epub *e, const char *image_href) {
+  xmlNodePtr body;
+  xmlNsPtr ns;
+  xmlDocPtr doc = epub_xhtml_new(e, "Cover", "../css/book.css", &body, &ns);
+  set(body, "class", "cover-page");
+  xmlNodePtr s = section_of(body, ns, "cover", "cover");
+  xmlNodePtr img = el(s, "img");
+  g_autofree char *src = g_strconcat("../", image_href, NULL);
+  set(img, "src", src);
+  g_autofree char *authors = authors_line(&e->book->meta);
+  g_autofree char *alt = g_strdup_printf("Cover: %s, by %s", e->book->meta.title, authors);
+  set(img, "alt", alt);
+  newline(s);
+  return doc;
+}
+
+xmlDocPtr xhtml_title_page(const Epub *e) {
+  const BookMeta *m = &e->book->meta;
+  xmlNodePtr body;
+  xmlNsPtr ns;
+  xmlDocPtr doc = epub_xhtml_new(e, m->title, "../css/book.css", &body, &ns);
+  xmlNodePtr s = section_of(body, ns, "titlepage", "title-page");
+  gunichar prev = 0;
+  g_autofree char *title = typo_smarten(m->title, &prev);
+  xmlNodePtr h1 = el(s, "h1");
+  set(h1, "class", "book-title");
+  add_text(h1, title);
+  newline(s);
+  para(s, "book-subtitle", m->subtitle);
+  g_autofree char *authors = authors_line(m);
+  para(s, "book-author", authors);
+  para(s, "book-publisher", m->publisher);
+  return doc;
+}
+
+xmlDocPtr xhtml_copyright_page(const Epub *e) {
+  const BookMeta *m = &e->book->meta;
+  xmlNodePtr body;
+  xmlNsPtr ns;
+  xmlDocPtr doc = epub_xhtml_new(e, "Copyright", "../css/book.css", &body, &ns);
+  xmlNodePtr s = section_of(body, ns, "copyright-page", "copyright-page");
+  set(s, "aria-label", "Copyright");
+  gunichar prev = 0;
+  g_autofree char *title = typo_smarten(m->title, &prev);
+  xmlNodePtr p = el(s, "p");
+  set(p, "class", "copyright-title");
+  add_text(el(p, "em"), title);
+  if (m->subtitle) {
+    prev = 0;
+    g_autofree char *sub = typo_smarten(m->subtitle, &prev);
+    add_text(p, ": ");
+    add_text(el(p, "em"), sub);
+  }
+  newline(s);
+  para(s, "copyright-rights", m->rights);
+  for (guint i = 0; i < m->credits->len; i++)
+    para(s, "copyright-credit", m->credits->pdata[i]);
+  g_autofree char *version = m->version ? g_strdup_printf("Version %s", m->version) : NULL;
+  para(s, "copyright-line", version);
+  g_autofree char *date = m->date ? g_strdup_printf("Published %s", m->date) : NULL;
+  para(s, "copyright-line", date);
+  g_autofree char *publisher =
+      m->publisher ? g_strdup_printf("Publisher: %s", m->publisher) : NULL;
+  para(s, "copyright-line", publisher);
+  g_autofree char *identifier = g_strdup_printf("Identifier: %s", e->identifier);
+  para(s, "copyright-line", identifier);
+  return doc;
+}
