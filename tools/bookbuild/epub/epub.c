@@ -1,6 +1,9 @@
 /* epub.c: the EPUB writer's pipeline: the stylesheet with @font-face rules for the fonts it
  * names, the cover, the front matter, one XHTML file per chapter, the package documents, then
- * the zip, written atomically. Byte-reproducible: every date comes from book_timestamp(). */
+ * the zip, written atomically. Byte-reproducible: every date comes from book_timestamp().
+ * The two slow jobs that need nothing of the chapters, drawing the cover and deflating the
+ * fonts, run on worker threads while the chapters are built; their bytes do not depend on
+ * the timing, so the output stays the same. */
 #include "epub/epub.h"
 
 #include "epub/cover.h"
@@ -217,6 +220,20 @@ static EpubItem *add_page(Epub *e, const char *id, const char *href, xmlDocPtr d
   return it;
 }
 
+typedef struct {
+  const Book *book;
+  GBytes *png;
+  GError *error;
+} CoverJob;
+
+static gpointer cover_job(gpointer data) {
+  CoverJob *job = data;
+  job->png = cover_draw(job->book, &job->error);
+  return job;
+}
+
+/* The cover's manifest entry and page, in spine order; a drawn cover's bytes come from a
+ * worker (see finish_workers()). */
 static gboolean add_cover(Epub *e, GError **error) {
   const char *image = e->book->meta.cover_image;
   GBytes *data = NULL;
@@ -234,15 +251,82 @@ static gboolean add_cover(Epub *e, GError **error) {
     }
     data = g_bytes_new_take(g_steal_pointer(&bytes), len);
   } else {
-    data = cover_draw(e->book, error);
-    if (!data)
-      return FALSE;
+    CoverJob *job = g_new0(CoverJob, 1);
+    job->book = e->book;
+    e->cover_worker = g_thread_new("cover", cover_job, job);
   }
   e->cover = epub_add_item(e, "cover-image", href, type, data);
   e->cover->properties = g_strdup("cover-image");
   e->cover->level = 0;
   add_page(e, "cover", "text/cover.xhtml", xhtml_cover_page(e, href));
   return TRUE;
+}
+
+typedef struct {
+  GArray *entries; /* ZipEntry of the fonts (names and bytes owned by the items) */
+  gint64 mtime;
+  GBytes *zip;
+  GError *error;
+} FontsJob;
+
+static gpointer fonts_job(gpointer data) {
+  FontsJob *job = data;
+  job->zip = epub_zip(job->entries, job->mtime, &job->error);
+  return job;
+}
+
+static gint64 zip_time(gint64 t);
+
+static void start_fonts_worker(Epub *e) {
+  FontsJob *job = g_new0(FontsJob, 1);
+  job->entries = g_array_new(FALSE, FALSE, sizeof(ZipEntry));
+  job->mtime = zip_time(e->timestamp);
+  for (guint i = 0; i < e->items->len; i++) {
+    EpubItem *it = e->items->pdata[i];
+    if (!g_str_has_prefix(it->media_type, "font/"))
+      continue;
+    ZipEntry en = {it->href, it->data, it->level, NULL, 0};
+    it->packed_index = (int)job->entries->len;
+    g_array_append_val(job->entries, en);
+  }
+  if (!job->entries->len) {
+    g_array_unref(job->entries);
+    g_free(job);
+    return;
+  }
+  e->fonts_worker = g_thread_new("fonts", fonts_job, job);
+}
+
+/* Waits for both workers; their results go into the manifest. */
+static gboolean finish_workers(Epub *e, GError **error) {
+  gboolean ok = TRUE;
+  if (e->cover_worker) {
+    CoverJob *job = g_thread_join(e->cover_worker);
+    e->cover_worker = NULL;
+    if (job->png)
+      e->cover->data = job->png;
+    else if (ok) {
+      g_propagate_error(error, job->error);
+      job->error = NULL;
+      ok = FALSE;
+    }
+    g_clear_error(&job->error);
+    g_free(job);
+  }
+  if (e->fonts_worker) {
+    FontsJob *job = g_thread_join(e->fonts_worker);
+    e->fonts_worker = NULL;
+    e->packed = job->zip;
+    if (!job->zip && ok) {
+      g_propagate_error(error, job->error);
+      job->error = NULL;
+      ok = FALSE;
+    }
+    g_clear_error(&job->error);
+    g_array_unref(job->entries);
+    g_free(job);
+  }
+  return ok;
 }
 
 static void add_chapters(Epub *e) {
@@ -265,7 +349,7 @@ static GBytes *apple_display_options(void) {
 }
 
 static void add_entry(GArray *entries, const char *name, GBytes *data, int level) {
-  ZipEntry en = {name, data, level};
+  ZipEntry en = {name, data, level, NULL, 0};
   g_array_append_val(entries, en);
 }
 
@@ -296,7 +380,12 @@ static GBytes *package(Epub *e, GError **error) {
       continue; /* toc.ncx, written above */
     char *name = g_strconcat("OEBPS/", it->href, NULL);
     g_ptr_array_add(names, name);
-    add_entry(entries, name, it->data, it->level);
+    if (it->packed_index >= 0 && e->packed) {
+      ZipEntry en = {name, NULL, 0, e->packed, (guint)it->packed_index};
+      g_array_append_val(entries, en);
+    } else {
+      add_entry(entries, name, it->data, it->level);
+    }
   }
   return epub_zip(entries, zip_time(e->timestamp), error);
 }
@@ -317,6 +406,7 @@ static GBytes *build(Epub *e, GError **error) {
   plan_chapters(e);
   if (!add_stylesheet(e, error) || !add_cover(e, error))
     return NULL;
+  start_fonts_worker(e);
   add_page(e, "title-page", "text/title.xhtml", xhtml_title_page(e));
   add_page(e, "copyright", "text/copyright.xhtml", xhtml_copyright_page(e));
   EpubItem *nav = epub_add_item(e, "nav", "nav.xhtml", "application/xhtml+xml",
@@ -326,7 +416,7 @@ static GBytes *build(Epub *e, GError **error) {
   epub_add_item(e, "ncx", "toc.ncx", "application/x-dtbncx+xml", NULL);
   guint errors_before = diags_errors(e->book->diags);
   add_chapters(e);
-  if (diags_errors(e->book->diags) > errors_before)
+  if (!finish_workers(e, error) || diags_errors(e->book->diags) > errors_before)
     return NULL;
   return package(e, error);
 }
@@ -343,7 +433,10 @@ gboolean epub_write(Book *book, const EpubOptions *o, GError **error) {
   e.items = g_ptr_array_new_with_free_func(item_free);
   e.images = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   GBytes *zip = build(&e, error);
+  finish_workers(&e, NULL); /* when build() stopped early */
   gboolean ok = zip && write_file(o->output, zip, error);
+  if (e.packed)
+    g_bytes_unref(e.packed);
   if (zip)
     g_bytes_unref(zip);
   g_free(e.identifier);

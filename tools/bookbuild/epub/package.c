@@ -21,6 +21,7 @@ EpubItem *epub_add_item(Epub *e, const char *id, const char *href, const char *m
   item->data = data;
   item->level = EPUB_DEFLATE_TEXT;
   item->linear = TRUE;
+  item->packed_index = -1;
   g_ptr_array_add(e->items, item);
   return item;
 }

@@ -26,6 +26,7 @@ typedef struct {
   int level;        /* deflate level (EPUB_DEFLATE_*), 0 for data already compressed */
   gboolean in_spine;
   gboolean linear;
+  int packed_index;  /* >= 0: the entry of Epub.packed that holds it, deflated on a worker */
 } EpubItem;
 
 /* A chapter of the spine and the ids its headings have in the XHTML. */
@@ -48,6 +49,8 @@ typedef struct {
   EpubItem *cover;      /* the cover image */
   gboolean images_with_alt, images_without_alt;
   gboolean fonts_embedded;
+  GBytes *packed;       /* the fonts, deflated into a zip of their own on a worker thread */
+  GThread *cover_worker, *fonts_worker;
 } Epub;
 
 /* Adds a file to the manifest; `href` relative to OEBPS/. Takes `data`. Returns the item. */

@@ -11,21 +11,65 @@ static gboolean fail(GError **error, const char *what, zip_error_t *ze) {
   return FALSE;
 }
 
-static gboolean add_entries(zip_t *za, const GArray *entries, time_t mtime, GError **error) {
-  for (guint i = 0; i < entries->len; i++) {
-    const ZipEntry *en = &g_array_index(entries, ZipEntry, i);
+/* An archive made by epub_zip(), opened read-only over its bytes. */
+static zip_t *open_packed(GBytes *bytes, zip_error_t *ze) {
+  gsize len = 0;
+  const void *data = g_bytes_get_data(bytes, &len);
+  zip_source_t *src = zip_source_buffer_create(data, len, 0, ze);
+  if (!src)
+    return NULL;
+  zip_t *za = zip_open_from_source(src, ZIP_RDONLY, ze);
+  if (!za)
+    zip_source_free(src);
+  return za;
+}
+
+/* The source of one entry: its bytes, or its compressed data in a packed archive (opened once
+ * per archive and kept in `opened` until the output is closed). */
+static zip_source_t *entry_source(zip_t *za, const ZipEntry *en, GHashTable *opened,
+                                  GError **error) {
+  if (!en->packed) {
     gsize len = 0;
     const void *data = g_bytes_get_data(en->data, &len);
     zip_source_t *src = zip_source_buffer(za, data, len, 0);
     if (!src)
-      return fail(error, en->name, zip_get_error(za));
+      fail(error, en->name, zip_get_error(za));
+    return src;
+  }
+  zip_t *from = g_hash_table_lookup(opened, en->packed);
+  if (!from) {
+    zip_error_t ze;
+    zip_error_init(&ze);
+    from = open_packed(en->packed, &ze);
+    if (!from) {
+      fail(error, en->name, &ze);
+      zip_error_fini(&ze);
+      return NULL;
+    }
+    g_hash_table_insert(opened, en->packed, from);
+  }
+  zip_source_t *src = zip_source_zip(za, from, en->packed_index, ZIP_FL_COMPRESSED, 0, -1);
+  if (!src)
+    fail(error, en->name, zip_get_error(za));
+  return src;
+}
+
+static gboolean add_entries(zip_t *za, const GArray *entries, time_t mtime, GHashTable *opened,
+                            GError **error) {
+  for (guint i = 0; i < entries->len; i++) {
+    const ZipEntry *en = &g_array_index(entries, ZipEntry, i);
+    zip_source_t *src = entry_source(za, en, opened, error);
+    if (!src)
+      return FALSE;
     zip_int64_t idx = zip_file_add(za, en->name, src, ZIP_FL_ENC_UTF_8);
     if (idx < 0) {
       zip_source_free(src);
       return fail(error, en->name, zip_get_error(za));
     }
-    if (zip_set_file_compression(za, (zip_uint64_t)idx, en->level ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
-                                 (zip_uint32_t)en->level) < 0 ||
+    if ((!en->packed &&
+         zip_set_file_compression(za, (zip_uint64_t)idx,
+                                  en->level ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
+                                  (zip_uint32_t)en->level) < 0) ||
         zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) < 0)
       return fail(error, en->name, zip_get_error(za));
   }
@@ -62,9 +106,11 @@ GBytes *epub_zip(const GArray *entries, gint64 mtime, GError **error) {
   zip_source_keep(out); /* zip_close() releases it once; we read it afterwards */
   zip_t *za = zip_open_from_source(out, ZIP_TRUNCATE, &ze);
   GBytes *result = NULL;
+  g_autoptr(GHashTable) opened =
+      g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)zip_discard);
   if (!za) {
     fail(error, "open", &ze);
-  } else if (!add_entries(za, entries, (time_t)mtime, error)) {
+  } else if (!add_entries(za, entries, (time_t)mtime, opened, error)) {
     zip_discard(za);
   } else if (zip_close(za) < 0) {
     fail(error, "close", zip_get_error(za));
