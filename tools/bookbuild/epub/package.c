@@ -188,16 +188,23 @@ static void metadata(const Epub *e, xmlNodePtr pkg) {
   }
 }
 
-GBytes *epub_opf(const Epub *e) {
+/* A new document whose root `name` is in namespace `ns`, with the book's xml:lang. */
+static xmlNodePtr package_root(const Epub *e, const char *name, const char *ns) {
   xmlDocPtr doc = xmlNewDoc(X("1.0"));
-  xmlNodePtr pkg = xmlNewDocNode(doc, NULL, X("package"), NULL);
-  xmlDocSetRootElement(doc, pkg);
-  xmlSetNs(pkg, xmlNewNs(pkg, X(OPF_NS), NULL));
+  xmlNodePtr root = xmlNewDocNode(doc, NULL, X(name), NULL);
+  xmlDocSetRootElement(doc, root);
+  xmlSetNs(root, xmlNewNs(root, X(ns), NULL));
+  const char *lang = e->book->meta.lang ? e->book->meta.lang : "en";
+  xmlSetNsProp(root, xmlSearchNsByHref(doc, root, X("http://www.w3.org/XML/1998/namespace")),
+               X("lang"), X(lang));
+  return root;
+}
+
+GBytes *epub_opf(const Epub *e) {
+  xmlNodePtr pkg = package_root(e, "package", OPF_NS);
+  xmlDocPtr doc = pkg->doc;
   set(pkg, "version", "3.0");
   set(pkg, "unique-identifier", "pub-id");
-  const char *lang = e->book->meta.lang ? e->book->meta.lang : "en";
-  xmlSetNsProp(pkg, xmlSearchNsByHref(doc, pkg, X("http://www.w3.org/XML/1998/namespace")),
-               X("lang"), X(lang));
   newline(pkg);
   metadata(e, pkg);
   newline(pkg);
@@ -352,14 +359,9 @@ static void ncx_entry(gpointer data, int depth, const char *text, const char *hr
 }
 
 GBytes *epub_ncx(const Epub *e) {
-  xmlDocPtr doc = xmlNewDoc(X("1.0"));
-  xmlNodePtr ncx = xmlNewDocNode(doc, NULL, X("ncx"), NULL);
-  xmlDocSetRootElement(doc, ncx);
-  xmlSetNs(ncx, xmlNewNs(ncx, X(NCX_NS), NULL));
+  xmlNodePtr ncx = package_root(e, "ncx", NCX_NS);
+  xmlDocPtr doc = ncx->doc;
   set(ncx, "version", "2005-1");
-  const char *lang = e->book->meta.lang ? e->book->meta.lang : "en";
-  xmlSetNsProp(ncx, xmlSearchNsByHref(doc, ncx, X("http://www.w3.org/XML/1998/namespace")),
-               X("lang"), X(lang));
   xmlNodePtr head = el(ncx, "head");
   const char *metas[][2] = {{"dtb:uid", e->identifier}, {"dtb:depth", "2"},
                             {"dtb:totalPageCount", "0"}, {"dtb:maxPageNumber", "0"}};
