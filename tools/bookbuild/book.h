@@ -188,6 +188,11 @@ gint64 book_timestamp(const Book *book);
  * $PREFIX/share/bookbuild. NULL when none exists. Caller frees. */
 char *book_resource_dir(const Book *book, const char *name);
 
+/* One file of a resource folder, looked up folder by folder in the same order, so a book that
+ * brings only styles/print.yaml still gets the shipped styles/epub.css. NULL when no folder has
+ * it. Caller frees. */
+char *book_resource_file(const Book *book, const char *name, const char *file);
+
 /* The chapter a reader calls "chapter N": the one whose TOC title starts with "N. "; in a book
  * whose titles carry no numbers, the N-th chapter of the TOC. NULL when there is none or it
  * has no file. */
@@ -208,7 +213,8 @@ gboolean path_inside(const char *dir, const char *path);
  * would leave the base. Caller frees. */
 char *book_normalize_path(const char *base_dir, const char *rel);
 
-/* Position of a node's source text; for inline nodes, searched in their block's source. */
+/* Position of a node's source text; for inline nodes, searched for within 512 bytes of the
+ * node's reported position (cmark-gfm's line is right, its column can be off). */
 void chapter_locate(const Chapter *chapter, cmark_node *node, const char *needle, int *line,
                     int *col);
 

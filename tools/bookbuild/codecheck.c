@@ -3,21 +3,28 @@
  * result. A python block passes when it exits 0, or ends with its `raises=` exception; a pycon
  * block is handed to Python's own doctest module (ELLIPSIS on), the reference for doctest rules.
  * Hostile examples are contained: own process group (killed on timeout and after exit), capped
- * output, a private temporary directory removed afterwards, no stdin, an empty environment. */
-#define _XOPEN_SOURCE 700
+ * output, a private temporary directory removed afterwards, no stdin, an empty environment; a
+ * descendant that escapes its group (setsid) is reparented to bookbuild, which is made a child
+ * subreaper, and is killed when the run ends. */
 #include "codecheck.h"
 
 #include "fence.h"
+#include "text.h"
 
 #include <errno.h>
-#include <ftw.h>
-#include <gio/gio.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 /* Feeds a pycon block to doctest; exits 1 on any failure, printing doctest's report. */
 static const char doctest_driver[] =
@@ -108,18 +115,26 @@ static gboolean read_some(int fd, Capture *c) {
   return got < 0 && errno == EINTR;
 }
 
+/* How long the pipes are still read after the example exited and its group was killed: longer
+ * only when a descendant that left the group holds them open (it is killed when the run ends). */
+#define DRAIN_GRACE_MS 200
+
 /* Reads both pipes while the example runs; returns once it has exited (its children are then
  * killed and the pipes drained) or the deadline passes (FALSE). */
 static gboolean supervise(GPid pid, int fds_in[2], RunOutput *r, gint64 deadline) {
   struct pollfd fds[2] = {{fds_in[0], POLLIN, 0}, {fds_in[1], POLLIN, 0}};
   Capture *dest[2] = {&r->out, &r->err};
   gboolean exited = FALSE;
+  gint64 exited_at = 0;
   int status = 0;
   while (fds[0].fd >= 0 || fds[1].fd >= 0) {
     if (now_ms() >= deadline)
       return FALSE;
+    if (exited && now_ms() >= exited_at + DRAIN_GRACE_MS)
+      return TRUE;
     if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
       exited = TRUE;
+      exited_at = now_ms();
       r->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
       kill(-pid, SIGKILL); /* children it left behind hold the pipes open */
     }
@@ -165,11 +180,94 @@ static gboolean run_process(const char *const *argv, const char *dir, int timeou
   return TRUE;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-  (void)st;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
+/* ---- removing an example's directory, however the example left it ----
+ * A tree deeper than PATH_MAX can name, or directories without permissions, defeat nftw() and
+ * `rm -rf`; so the walk holds one directory descriptor at a time, goes back up through "..",
+ * and gives each directory back its owner's permissions before reading it. */
+
+typedef struct {
+  char *name;         /* this directory's name in its parent; NULL for the top */
+  GPtrArray *pending; /* names of subdirectories still to remove */
+} RemoveFrame;
+
+/* Opens directory `name` under `dir_fd`, restoring its permissions when they lock us out. */
+static int open_dir_at(int dir_fd, const char *name) {
+  int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  int fd = openat(dir_fd, name, flags);
+  if (fd < 0 && errno == EACCES && fchmodat(dir_fd, name, 0700, 0) == 0)
+    fd = openat(dir_fd, name, flags);
+  return fd;
+}
+
+/* Removes every non-directory in the directory `fd`; returns the names of its subdirectories. */
+static GPtrArray *clear_files(int fd) {
+  GPtrArray *dirs = g_ptr_array_new_with_free_func(g_free);
+  fchmod(fd, 0700);
+  int list_fd = dup(fd);
+  DIR *d = list_fd >= 0 ? fdopendir(list_fd) : NULL;
+  if (!d) {
+    if (list_fd >= 0)
+      close(list_fd);
+    return dirs;
+  }
+  for (struct dirent *e; (e = readdir(d));) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    struct stat st;
+    if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
+      g_ptr_array_add(dirs, g_strdup(e->d_name));
+    else
+      unlinkat(fd, e->d_name, 0);
+  }
+  closedir(d);
+  return dirs;
+}
+
+/* Removes `path` and everything under it, symbolic links not followed. */
+static void remove_tree(const char *path) {
+  int fd = open_dir_at(AT_FDCWD, path);
+  if (fd < 0) {
+    unlink(path);
+    return;
+  }
+  g_autoptr(GArray) stack = g_array_new(FALSE, FALSE, sizeof(RemoveFrame));
+  RemoveFrame top = {NULL, clear_files(fd)};
+  g_array_append_val(stack, top);
+  while (stack->len && fd >= 0) {
+    RemoveFrame *f = &g_array_index(stack, RemoveFrame, stack->len - 1);
+    if (f->pending->len) {
+      g_autofree char *name = g_ptr_array_steal_index(f->pending, f->pending->len - 1);
+      int child = open_dir_at(fd, name);
+      if (child < 0) {
+        unlinkat(fd, name, AT_REMOVEDIR);
+        continue;
+      }
+      close(fd);
+      fd = child;
+      RemoveFrame next = {g_steal_pointer(&name), clear_files(fd)};
+      g_array_append_val(stack, next);
+      continue;
+    }
+    RemoveFrame done = *f;
+    g_array_set_size(stack, stack->len - 1);
+    g_ptr_array_unref(done.pending);
+    if (done.name) {
+      int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      close(fd);
+      fd = parent;
+      if (fd >= 0)
+        unlinkat(fd, done.name, AT_REMOVEDIR);
+      g_free(done.name);
+    }
+  }
+  for (guint i = 0; i < stack->len; i++) { /* only when a descriptor could not be had */
+    RemoveFrame *f = &g_array_index(stack, RemoveFrame, i);
+    g_free(f->name);
+    g_ptr_array_unref(f->pending);
+  }
+  if (fd >= 0)
+    close(fd);
+  rmdir(path);
 }
 
 /* The exception named on the last unindented line of a traceback ("pkg.Error: message"). */
@@ -256,9 +354,7 @@ static void judge_pycon(Job *j, RunOutput *r, const char *dir) {
   j->output = has_out ? excerpt(&r->out, dir, 30, FALSE) : excerpt(&r->err, dir, 12, TRUE);
 }
 
-static void run_job(gpointer data, gpointer user_data) {
-  Job *j = data;
-  (void)user_data;
+static void run_job(Job *j) {
   const CodeBlock *b = j->block;
   g_autoptr(GError) err = NULL;
   g_autofree char *dir = g_dir_make_tmp("bookbuild-example-XXXXXX", &err);
@@ -295,31 +391,85 @@ static void run_job(gpointer data, gpointer user_data) {
     j->result = RESULT_PASS;
 out:
   if (dir)
-    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    remove_tree(dir);
   capture_clear(&r.out);
   capture_clear(&r.err);
 }
 
 /* The interpreter's real path (not a pyenv shim, which needs the environment examples do not
- * get) and its major and minor version. */
+ * get) and its major and minor version. g_spawn_sync, unlike GSubprocess, starts no helper
+ * threads that outlive the call. */
 static gboolean python_version(const char *python, char **executable, int *major, int *minor,
                                GError **error) {
   const char *argv[] = {python, "-I", "-c",
                         "import sys; print(*sys.version_info[:2], sys.executable)", NULL};
-  g_autoptr(GSubprocess) proc =
-      g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                        error);
   g_autofree char *out = NULL;
-  if (!proc || !g_subprocess_communicate_utf8(proc, NULL, NULL, &out, NULL, error))
+  int status = 0;
+  if (!g_spawn_sync(NULL, (char **)argv, NULL,
+                    G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_STDIN_FROM_DEV_NULL,
+                    NULL, NULL, &out, NULL, &status, error))
     return FALSE;
   int used = 0;
-  if (!out || sscanf(out, "%d %d %n", major, minor, &used) != 2 || !out[used]) {
+  if (!g_spawn_check_wait_status(status, NULL) || !out ||
+      sscanf(out, "%d %d %n", major, minor, &used) != 2 || !out[used]) {
     g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "'%s' did not report its version",
                 python);
     return FALSE;
   }
   *executable = g_strdup(g_strstrip(out + used));
   return TRUE;
+}
+
+/* The parent process id of `pid` from /proc/PID/stat, or -1. */
+static pid_t parent_of(const char *pid) {
+  g_autofree char *path = g_strconcat("/proc/", pid, "/stat", NULL);
+  g_autofree char *stat = NULL;
+  if (!g_file_get_contents(path, &stat, NULL, NULL))
+    return -1;
+  const char *end = strrchr(stat, ')'); /* the command name may hold spaces and parentheses */
+  char state = 0;
+  int ppid = -1;
+  if (!end || sscanf(end + 1, " %c %d", &state, &ppid) != 2)
+    return -1;
+  return (pid_t)ppid;
+}
+
+/* Kills and reaps the processes reparented to bookbuild: descendants of examples that left
+ * their process group. Returns how many there were. */
+static guint kill_strays(void) {
+  guint found = 0;
+  DIR *proc = opendir("/proc");
+  if (!proc)
+    return 0;
+  for (struct dirent *e; (e = readdir(proc));) {
+    if (!g_ascii_isdigit(e->d_name[0]) || parent_of(e->d_name) != getpid())
+      continue;
+    pid_t pid = (pid_t)atoi(e->d_name);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    found++;
+  }
+  closedir(proc);
+  return found;
+}
+
+/* Makes bookbuild the reaper of orphaned descendants, so none can escape kill_strays(). */
+static void adopt_orphans(gboolean on) {
+#ifdef __linux__
+  prctl(PR_SET_CHILD_SUBREAPER, on ? 1 : 0, 0, 0, 0);
+#else
+  (void)on;
+#endif
+}
+
+/* After every example has ended: no descendant of one survives the run. Killing a stray may
+ * orphan its own children, who then become ours; so repeat until none is left. */
+static void end_strays(void) {
+  for (int round = 0; round < 1000 && kill_strays() > 0; round++)
+    ;
+  while (waitpid(-1, NULL, WNOHANG) > 0)
+    ;
+  adopt_orphans(FALSE);
 }
 
 static gboolean selected(const Chapter *ch, const CodeBlock *b, const CodeOptions *o) {
@@ -334,9 +484,53 @@ static gboolean selected(const Chapter *ch, const CodeBlock *b, const CodeOption
   return strstr(where, o->filter) || (code && strstr(code, o->filter));
 }
 
-static void progress(const CodeOptions *o, guint done, guint total) {
-  if (o->progress)
-    fprintf(stderr, "\rrunning examples: %u/%u", done, total);
+/* What follows a failure's diagnostic: the block's first line of code, as gcc shows a source
+ * line ("12 | import sys"), so the reader sees which block it is, then its relevant output.
+ * Caller frees. */
+static char *failure_report(const Job *j) {
+  const char *code = cmark_node_get_literal(j->block->node);
+  const char *eol = code ? strchr(code, '\n') : NULL;
+  g_autofree char *first = code ? g_strndup(code, eol ? (gsize)(eol - code) : strlen(code)) : NULL;
+  GString *out = g_string_new(NULL);
+  if (first && first[strspn(first, " \t")] && g_utf8_validate(first, -1, NULL)) {
+    g_autofree char *shown = text_abbrev(first, 160);
+    g_string_append_printf(out, "%d | %s\n", j->block->first_code_line, shown);
+  }
+  g_string_append(out, j->output ? j->output : "");
+  return g_string_free(out, FALSE);
+}
+
+/* The examples to run, shared by the worker threads: each takes the next one. */
+typedef struct {
+  GPtrArray *queue; /* Job*, not owning */
+  gint next;        /* index of the next job to take (atomic) */
+  gint done;        /* jobs finished (atomic) */
+} Work;
+
+static gpointer worker(gpointer data) {
+  Work *w = data;
+  for (gint i; (i = g_atomic_int_add(&w->next, 1)) < (gint)w->queue->len;) {
+    run_job(w->queue->pdata[i]);
+    g_atomic_int_inc(&w->done);
+  }
+  return NULL;
+}
+
+/* Runs the queue on `n` threads, joined before it returns (no thread outlives the run). */
+static void run_all(GPtrArray *queue, int n, gboolean show_progress) {
+  Work w = {queue, 0, 0};
+  n = CLAMP(n, 1, MAX((int)queue->len, 1));
+  g_autoptr(GPtrArray) threads = g_ptr_array_new();
+  for (int i = 0; i < n; i++)
+    g_ptr_array_add(threads, g_thread_new("example", worker, &w));
+  while (show_progress && g_atomic_int_get(&w.done) < (gint)queue->len) {
+    fprintf(stderr, "\rrunning examples: %d/%u", g_atomic_int_get(&w.done), queue->len);
+    g_usleep(100000);
+  }
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join(threads->pdata[i]);
+  if (show_progress)
+    fprintf(stderr, "\r\033[K");
 }
 
 gboolean codecheck_run(Book *book, const CodeOptions *o, CodeSummary *summary, GPtrArray *reports,
@@ -346,7 +540,7 @@ gboolean codecheck_run(Book *book, const CodeOptions *o, CodeSummary *summary, G
   if (!python_version(o->python, &python, &summary->python_major, &summary->python_minor, error))
     return FALSE;
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func(job_free);
-  GThreadPool *pool = g_thread_pool_new(run_job, NULL, MAX(o->jobs, 1), TRUE, NULL);
+  g_autoptr(GPtrArray) queue = g_ptr_array_new();
   for (guint i = 0; i < book->chapters->len; i++) {
     Chapter *ch = book->chapters->pdata[i];
     for (guint k = 0; k < ch->code_blocks->len; k++) {
@@ -366,18 +560,12 @@ gboolean codecheck_run(Book *book, const CodeOptions *o, CodeSummary *summary, G
       else if (too_old)
         j->result = RESULT_SKIP;
       else
-        g_thread_pool_push(pool, j, NULL);
+        g_ptr_array_add(queue, j);
     }
   }
-  guint total = g_thread_pool_unprocessed(pool) + g_thread_pool_get_num_threads(pool);
-  while (o->progress && g_thread_pool_unprocessed(pool) + g_thread_pool_get_num_threads(pool)) {
-    progress(o, total - g_thread_pool_unprocessed(pool) - g_thread_pool_get_num_threads(pool),
-             total);
-    g_usleep(100000);
-  }
-  g_thread_pool_free(pool, FALSE, TRUE);
-  if (o->progress)
-    fprintf(stderr, "\r\033[K");
+  adopt_orphans(TRUE);
+  run_all(queue, o->jobs, o->progress);
+  end_strays();
   for (guint i = 0; i < jobs->len; i++) {
     Job *j = jobs->pdata[i];
     switch (j->result) {
@@ -394,7 +582,7 @@ gboolean codecheck_run(Book *book, const CodeOptions *o, CodeSummary *summary, G
       summary->failed++;
       diags_add(book->diags, DIAG_ERROR, j->chapter->display_path, j->chapter->file_id,
                 j->block->line, 1, "example", "example failed: %s", j->reason);
-      g_ptr_array_add(reports, g_strdup(j->output ? j->output : ""));
+      g_ptr_array_add(reports, failure_report(j));
       break;
     }
   }

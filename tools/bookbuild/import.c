@@ -139,8 +139,10 @@ static gboolean find_wrapper(Import *im, guint *open, guint *close) {
 static void add_outline(GPtrArray *out, GPtrArray *outline) {
   while (outline->len && is_blank(outline->pdata[outline->len - 1]))
     g_ptr_array_remove_index(outline, outline->len - 1);
-  while (outline->len && is_blank(outline->pdata[0]))
-    g_ptr_array_remove_index(outline, 0);
+  guint lead = 0; /* removed in one step: one at a time is quadratic in the blank lines */
+  while (lead < outline->len && is_blank(outline->pdata[lead]))
+    lead++;
+  g_ptr_array_remove_range(outline, 0, lead);
   g_ptr_array_add(out, g_strdup(""));
   g_ptr_array_add(out, g_strdup("> [!OUTLINE]"));
   for (guint i = 0; i < outline->len; i++) {

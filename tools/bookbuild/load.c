@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum { FILE_ID_META = 0, FILE_ID_TOC = 1, FILE_ID_FIRST_CHAPTER = 2 };
 
@@ -115,6 +116,11 @@ static char *read_manuscript_file(Book *book, const char *rel, const char *displ
   if (g_stat(path, &st) != 0) {
     diags_add(book->diags, DIAG_ERROR, display, file_id, 0, 0, "file-missing", "cannot read: %s",
               g_strerror(errno));
+    return NULL;
+  }
+  if (!S_ISREG(st.st_mode)) { /* a FIFO or a device would block the read, or never end */
+    diags_add(book->diags, DIAG_ERROR, display, file_id, 0, 0, "file-missing",
+              "cannot read: not a regular file");
     return NULL;
   }
   book->newest_mtime = MAX(book->newest_mtime, (gint64)st.st_mtime);
@@ -505,26 +511,48 @@ static cmark_node *enclosing_block(cmark_node *node) {
   return node;
 }
 
+/* How far around a node's reported position its text is searched for. cmark-gfm's inline lines
+ * are right but a column can be off (after a hard line break, commonmark/cmark#296); a bounded
+ * window keeps a block with thousands of links linear instead of quadratic. */
+#define LOCATE_SLACK_BYTES 512
+
+static gsize line_offset(const Chapter *ch, int line) {
+  return GPOINTER_TO_SIZE(ch->line_starts->pdata[line - 1]);
+}
+
 void chapter_locate(const Chapter *ch, cmark_node *node, const char *needle, int *line,
                     int *col) {
   cmark_node *block = enclosing_block(node);
   int start = block ? cmark_node_get_start_line(block) : 1;
   int end = block ? cmark_node_get_end_line(block) : start;
+  int nlines = (int)ch->line_starts->len;
   *line = start;
   *col = block ? cmark_node_get_start_column(block) : 1;
-  if (!needle || !*needle || start < 1)
+  if (start < 1 || start > nlines)
     return;
-  guint nlines = ch->line_starts->len;
-  for (int l = start; l <= end && (guint)l <= nlines; l++) {
-    gsize from = GPOINTER_TO_SIZE(ch->line_starts->pdata[l - 1]);
-    gsize to = (guint)l < nlines ? GPOINTER_TO_SIZE(ch->line_starts->pdata[l]) : ch->source_len;
-    const char *hit = g_strstr_len(ch->source + from, (gssize)(to - from), needle);
-    if (hit) {
-      *line = l;
-      *col = (int)(hit - (ch->source + from)) + 1;
-      return;
-    }
+  end = CLAMP(end, start, nlines);
+  int at_line = cmark_node_get_start_line(node), at_col = cmark_node_get_start_column(node);
+  if (at_line < start || at_line > end || at_col < 1) {
+    at_line = start;
+    at_col = MAX(*col, 1);
   }
+  gsize line_from = line_offset(ch, at_line);
+  gsize block_to = end < nlines ? line_offset(ch, end + 1) : ch->source_len;
+  gsize at = MIN(line_from + (gsize)at_col - 1, block_to);
+  *line = at_line;
+  *col = (int)(at - line_from) + 1;
+  if (!needle || !*needle)
+    return;
+  gsize from = at > line_from + LOCATE_SLACK_BYTES ? at - LOCATE_SLACK_BYTES : line_from;
+  gsize to = MIN(block_to, at + LOCATE_SLACK_BYTES + strlen(needle));
+  const char *hit = memmem(ch->source + from, to - from, needle, strlen(needle));
+  if (!hit)
+    return;
+  gsize off = (gsize)(hit - ch->source);
+  while (at_line < nlines && line_offset(ch, at_line + 1) <= off)
+    at_line++;
+  *line = at_line;
+  *col = (int)(off - line_offset(ch, at_line)) + 1;
 }
 
 gint64 book_timestamp(const Book *book) {
@@ -539,10 +567,11 @@ gint64 book_timestamp(const Book *book) {
 #define BOOKBUILD_DATADIR "/usr/local/share/bookbuild"
 #endif
 
-char *book_resource_dir(const Book *book, const char *name) {
-  g_autofree char *own = g_build_filename(book->root, name, NULL);
-  if (g_file_test(own, G_FILE_TEST_IS_DIR))
-    return g_steal_pointer(&own);
+/* Where resource folder `name` may be, in order of preference: the book's own, the source
+ * tree's when bookbuild runs from it, the installed one. */
+static GPtrArray *resource_candidates(const Book *book, const char *name) {
+  GPtrArray *dirs = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(dirs, g_build_filename(book->root, name, NULL));
   /* Run from the source tree: the binary is tools/bookbuild/bookbuild. */
   g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
   if (exe) {
@@ -550,12 +579,29 @@ char *book_resource_dir(const Book *book, const char *name) {
     g_autofree char *tree = g_build_filename(dir, "..", "..", name, NULL);
     g_autofree char *marker = g_build_filename(dir, "..", "..", "tools", "bookbuild", "book.h",
                                                NULL);
-    if (g_file_test(marker, G_FILE_TEST_EXISTS) && g_file_test(tree, G_FILE_TEST_IS_DIR))
-      return g_canonicalize_filename(tree, NULL);
+    if (g_file_test(marker, G_FILE_TEST_EXISTS))
+      g_ptr_array_add(dirs, g_canonicalize_filename(tree, NULL));
   }
-  g_autofree char *installed = g_build_filename(BOOKBUILD_DATADIR, name, NULL);
-  if (g_file_test(installed, G_FILE_TEST_IS_DIR))
-    return g_steal_pointer(&installed);
+  g_ptr_array_add(dirs, g_build_filename(BOOKBUILD_DATADIR, name, NULL));
+  return dirs;
+}
+
+char *book_resource_dir(const Book *book, const char *name) {
+  g_autoptr(GPtrArray) dirs = resource_candidates(book, name);
+  for (guint i = 0; i < dirs->len; i++)
+    if (g_file_test(dirs->pdata[i], G_FILE_TEST_IS_DIR))
+      return g_strdup(dirs->pdata[i]);
+  return NULL;
+}
+
+char *book_resource_file(const Book *book, const char *name, const char *file) {
+  g_autoptr(GPtrArray) dirs = resource_candidates(book, name);
+  for (guint i = 0; i < dirs->len; i++) {
+    char *path = g_build_filename(dirs->pdata[i], file, NULL);
+    if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+      return path;
+    g_free(path);
+  }
   return NULL;
 }
 
