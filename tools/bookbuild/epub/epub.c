@@ -189,12 +189,17 @@ static gboolean embed_fonts(Epub *e, const char *css, GString *faces, GError **e
 }
 
 static gboolean add_stylesheet(Epub *e, GError **error) {
-  g_autofree char *dir = book_resource_dir(e->book, "styles");
-  g_autofree char *path = dir ? g_build_filename(dir, "epub.css", NULL) : NULL;
+  g_autofree char *path = book_resource_file(e->book, "styles", "epub.css");
   g_autofree char *css = NULL;
-  if (!path || !g_file_get_contents(path, &css, NULL, NULL)) {
+  if (!path) {
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                "cannot read the EPUB stylesheet '%s'", path ? path : "styles/epub.css");
+                "no styles/epub.css: neither the book nor bookbuild's installation has one");
+    return FALSE;
+  }
+  g_autoptr(GError) err = NULL;
+  if (!g_file_get_contents(path, &css, NULL, &err)) {
+    g_set_error(error, G_FILE_ERROR, err->code, "cannot read the EPUB stylesheet: %s",
+                err->message);
     return FALSE;
   }
   GString *sheet = g_string_new(NULL);
