@@ -82,6 +82,11 @@ bench: $(BIN)
 	@python3 tests/bench/make-book.py build/bench-book 50000
 	@echo "words: $$(cat build/bench-book/manuscript/chapters/*.md | wc -w)"
 	hyperfine -N --warmup 5 '$(BIN) check -C build/bench-book'
+	hyperfine -N --warmup 2 '$(BIN) pdf -C build/bench-book -o build/bench-book/book.pdf'
+	@if [ -x /usr/bin/time ]; then /usr/bin/time -f "pdf peak memory: %M kB" \
+	  $(BIN) pdf -C build/bench-book -o build/bench-book/book.pdf; fi
+	@echo "pdf pages: $$(pdfinfo build/bench-book/book.pdf | sed -n 's/^Pages: *//p')"
+	@bash tests/bench/weasyprint.sh build/bench-book build/bench-book/weasyprint
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

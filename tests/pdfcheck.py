@@ -6,9 +6,11 @@
 - the outline (read back with qpdf --json) has one entry per chapter title and per heading of
   levels 2 and 3 outside block quotes (plus "Contents" in a whole book), each on a page whose
   text (pdftotext) holds its title;
-- every internal link's named destination exists and lands on a page;
+- every internal link's named destination exists and lands on a page, and a link to a chapter
+  or heading lands on the page that shows it;
 - pdftotext of the whole PDF holds the outline titles in reading order, the opening words of
-  every paragraph of the manuscript with words intact (no U+FFFD, no ligature code points).
+  every paragraph of the manuscript, every table header cell and callout label, with words
+  intact (no U+FFFD, no ligature code points).
 Prints one line per failed check and exits 1 if any failed."""
 import json
 import os
@@ -86,6 +88,7 @@ text_pages = [norm(run("pdftotext", "-f", str(i), "-l", str(i), pdf, "-").stdout
               for i in range(1, len(info["pages"]) + 1)]
 
 links = 0
+link_targets = []  # (page of the link, destination name, page of the target)
 for p in info["pages"]:
     annots = objs[p["object"]].get("/Annots", [])
     for a in annots:
@@ -98,6 +101,8 @@ for p in info["pages"]:
         target = dests.get(name)
         if not target or target[0] not in page_no:
             failures.append(f"link on page {p['pageposfrom1']} to '{name}' goes nowhere")
+        else:
+            link_targets.append((p["pageposfrom1"], name, page_no[target[0]]))
 
 def shown(title):
     """Chapter openings show "CHAPTER 3" above the title without its number."""
@@ -108,15 +113,24 @@ for page, title in outline:
     if shown(title) not in text_pages[page - 1] and title != "Contents":
         failures.append(f"outline entry '{title}' points at page {page}, which does not show it")
 
-# expected outline entries from the manuscript
-expected, paragraphs = 0, []
+def slug(text, seen):
+    """GitHub's heading id, as the writers name their destinations (typo_output_id)."""
+    base = re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+    n = seen.get(base, 0)
+    seen[base] = n + 1
+    s = base if n == 0 else f"{base}-{n}"
+    return s if s[:1].isalpha() or (s[:1] and ord(s[0]) > 127) else "h-" + s
+
+
+# expected outline entries from the manuscript, and the heading behind each destination
+expected, paragraphs, heading_of, labels = 0, [], {}, []
 chapters_dir = os.path.join(root, "manuscript", "chapters")
 for name in sorted(os.listdir(chapters_dir)):
     if not name.endswith(".md") or (only and name != os.path.basename(only)):
         continue
     fence = None
     lines = open(os.path.join(chapters_dir, name), encoding="utf-8").read().split("\n")
-    para = []
+    para, seen, base, prev_line = [], {}, name[:-3], ""
     for line in lines:
         m = re.match(r"^(```+|~~~+)", line)
         if m and (fence is None or line.startswith(fence)):
@@ -124,6 +138,19 @@ for name in sorted(os.listdir(chapters_dir)):
             continue
         if fence:
             continue
+        if re.match(r"^\s*\|?\s*:?-{3,}", line) and prev_line.count("|") >= 1:
+            cells = [c.strip() for c in prev_line.strip().strip("|").split("|")]
+            labels.extend(norm(plain_md(c)) for c in cells if c.strip())
+        m = re.match(r"^> \[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION|DIAGRAM)\]", line)
+        if m:
+            labels.append(m.group(1))
+        prev_line = line
+        h = re.match(r"^#{1,6} +(.*?)[ #]*$", line)
+        if h:
+            parts = h.group(1).split("`")  # code spans keep their * and _
+            text = norm("".join(t if i % 2 else plain_md(t) for i, t in enumerate(parts)))
+            heading_of[base + "/" + slug(text, seen)] = text
+            heading_of.setdefault(base, text)
         if re.match(r"^#{1,3} ", line):
             expected += 1
         if line.strip() and re.match(r"^[A-Za-z“\"(]", line) and not para:
@@ -135,6 +162,13 @@ if not handout:
     expected += 1  # Contents
     if len(outline) != expected:
         failures.append(f"outline has {len(outline)} entries, the manuscript {expected} headings")
+
+# every internal link to a heading lands on the page that shows the heading
+for page, name, target in link_targets:
+    text = heading_of.get(name)
+    if text and shown(text) not in text_pages[target - 1]:
+        failures.append(f"link on page {page} to '{name}' lands on page {target}, "
+                        f"which does not show '{text}'")
 
 # reading order (in the body, after the contents) and intact words
 whole = norm(run("pdftotext", pdf, "-").stdout)
@@ -151,6 +185,13 @@ for page, title in outline:
         pos = i
 if "\ufffd" in whole or re.search("[\ufb00-\ufb06]", whole):
     failures.append("pdftotext finds replacement characters or ligature code points")
+# table header cells and callout labels come out whole (not broken inside a word or spaced
+# apart by letter spacing)
+words = set(whole.split(" "))
+for label in labels:
+    if not all(w in words for w in label.split(" ")):  # a wrapped cell reads in pieces
+        failures.append(f"table header or callout label not found whole in the text: '{label}'")
+
 missing = 0
 for line in paragraphs:
     words = norm(plain_md(line)).split(" ")[:7]

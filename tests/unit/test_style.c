@@ -15,8 +15,9 @@ static void test_defaults_equal_shipped(void) {
   shipped.callouts[CALLOUT_TIP].tint.r = -1;
   shipped.ink[HL_KEYWORD].bold = FALSE;
   g_autoptr(Diags) diags = diags_new();
-  style_load(&shipped, "styles/print.yaml", "styles/print.yaml", diags);
+  guint set = style_load(&shipped, "styles/print.yaml", "styles/print.yaml", diags);
   g_assert_cmpuint(diags_errors(diags) + diags_warnings(diags), ==, 0);
+  g_assert_cmpuint(set, ==, style_key_count()); /* the shipped file names every key */
   g_assert_cmpfloat(shipped.leading, ==, builtin.leading);
   g_assert_cmpfloat(shipped.papers[PAPER_A4].width, ==, builtin.papers[PAPER_A4].width);
   g_assert_cmpfloat(shipped.callouts[CALLOUT_TIP].tint.r, ==, builtin.callouts[CALLOUT_TIP].tint.r);

@@ -17,6 +17,10 @@
 #include <string.h>
 
 #define SOFT_HYPHEN "\xC2\xAD"
+#define ZERO_WIDTH_SPACE "\xE2\x80\x8B"
+#define CODE_BREAK_MIN 10 /* code spans shorter than this never break inside */
+#define LOOSE_SPACE 0.62  /* a justified space wider than this many ems makes a line loose */
+#define TIGHTER 0.985     /* text size of a loose paragraph's second try, of the body size */
 
 typedef struct {
   const LayoutEnv *env;
@@ -43,6 +47,17 @@ Item *item_new(ItemKind kind) {
   return it;
 }
 
+static void link_spans_free(GArray *links) {
+  if (!links)
+    return;
+  for (guint i = 0; i < links->len; i++) {
+    LinkSpan *l = &g_array_index(links, LinkSpan, i);
+    g_free(l->dest);
+    g_free(l->uri);
+  }
+  g_array_unref(links);
+}
+
 void item_free(gpointer p) {
   Item *it = p;
   if (!it)
@@ -55,17 +70,13 @@ void item_free(gpointer p) {
       g_ptr_array_unref(lb->notes);
   }
   g_array_unref(it->lines);
-  for (guint i = 0; i < it->links->len; i++) {
-    LinkSpan *l = &g_array_index(it->links, LinkSpan, i);
-    g_free(l->dest);
-    g_free(l->uri);
-  }
-  g_array_unref(it->links);
+  link_spans_free(it->links);
   g_ptr_array_unref(it->dests);
   if (it->cells) {
     for (guint i = 0; i < it->cells->len; i++) {
       Cell *c = it->cells->pdata[i];
       g_object_unref(c->layout);
+      link_spans_free(c->links);
       g_free(c);
     }
     g_ptr_array_unref(it->cells);
@@ -80,6 +91,7 @@ void item_free(gpointer p) {
 static void footnote_free(gpointer p) {
   Footnote *f = p;
   g_clear_object(&f->layout);
+  link_spans_free(f->links);
   g_free(f->dest);
   g_free(f);
 }
@@ -245,6 +257,8 @@ typedef struct {
   gboolean hard_break;    /* holds a hard line break */
   double size;            /* font size of the run */
   const char *mono;
+  int code_spans;         /* code spans seen */
+  gboolean code_breaks;   /* let long code spans break at . _ / (a loose paragraph's retry) */
 } Inline;
 
 static void add_attr(Inline *in, PangoAttribute *a, gsize start, gsize end) {
@@ -272,7 +286,7 @@ static void append_url_text(Inline *in, const char *s) {
     gboolean slash_run = *p == '/' && (p[1] == '/' || (p > s && p[-1] == ':'));
     if ((*p == '/' || *p == '.' || *p == '-' || *p == '?' || *p == '&' || *p == '_') && p[1] &&
         !slash_run)
-      g_string_append(in->text, "\xE2\x80\x8B");
+      g_string_append(in->text, ZERO_WIDTH_SPACE);
   }
   in->prev = '/';
 }
@@ -288,6 +302,28 @@ static char *escape_uri(const char *url) {
       g_string_append_c(s, (char)*p);
   }
   return g_string_free(s, FALSE);
+}
+
+/* A code span's text. Spaces keep their width (justification stretches only U+0020 and
+ * U+00A0, so they become en spaces), and a zero-width space after each keeps the line break
+ * there that Unicode forbids before a quote (`'a', 'b'`). With `code_breaks`, a long span may
+ * also break before a dot and after an underscore or slash between letters, so
+ * `sys.implementation.name` need not leave a gappy line behind. Zero-width spaces do not
+ * reach the PDF's text. */
+static void append_code_text(Inline *in, const char *s) {
+  in->code_spans++;
+  gboolean breaks = in->code_breaks && strlen(s) >= CODE_BREAK_MIN;
+  for (const char *p = s; *p; p++) {
+    gboolean inside = breaks && p > s + 1 && g_ascii_isalnum(p[-1]) && g_ascii_isalnum(p[1]);
+    if (inside && *p == '.')
+      g_string_append(in->text, ZERO_WIDTH_SPACE);
+    if (*p == ' ')
+      g_string_append(in->text, "\xE2\x80\x82" ZERO_WIDTH_SPACE);
+    else
+      g_string_append_c(in->text, *p);
+    if (inside && (*p == '_' || *p == '/') && p[2])
+      g_string_append(in->text, ZERO_WIDTH_SPACE);
+  }
 }
 
 static void link_target(Inline *in, const char *url, LinkSpan *span) {
@@ -320,13 +356,7 @@ static void inline_node(Inline *in, cmark_node *n) {
     append_text(in, cmark_node_get_literal(n), FALSE);
     break;
   case CMARK_NODE_CODE: {
-    /* Spaces inside code keep their width: justification stretches only U+0020 and U+00A0. */
-    for (const char *p = cmark_node_get_literal(n); *p; p++) {
-      if (*p == ' ')
-        g_string_append(in->text, "\xE2\x80\x82");
-      else
-        g_string_append_c(in->text, *p);
-    }
+    append_code_text(in, cmark_node_get_literal(n));
     in->prev = 'x';
     gsize end = in->text->len;
     add_attr(in, pango_attr_family_new(st->font_mono), start, end);
@@ -491,36 +521,56 @@ static gboolean soft_hyphen_at(const GString *text, int i) {
   return i >= 0 && (gsize)i + 2 <= text->len && memcmp(text->str + i, SOFT_HYPHEN, 2) == 0;
 }
 
-/* After layout: the soft hyphens to delete. More than `max` hyphenated lines in a row lose
- * the later hyphens (the next layout breaks elsewhere); with `final`, every soft hyphen the
- * lines did not break at goes, so text extracted from the PDF has whole words (the layout then
- * breaks the same way: only unused, zero-width break points went away). */
-static GHashTable *hyphens_to_delete(PangoLayout *layout, const GString *text, int max,
-                                     gboolean final) {
+/* After layout: the soft hyphens to delete so that no more than `max` hyphenated lines come
+ * in a row (the later hyphens go, and the next layout breaks elsewhere). */
+static GHashTable *hyphens_to_delete(PangoLayout *layout, const GString *text, int max) {
   GHashTable *drop = g_hash_table_new(g_direct_hash, g_direct_equal);
-  g_autoptr(GHashTable) used = g_hash_table_new(g_direct_hash, g_direct_equal);
   int run = 0;
   for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
     PangoLayoutLine *line = l->data;
     int at = line->start_index + line->length - 2;
     gboolean hyphenated = soft_hyphen_at(text, at);
     run = hyphenated ? run + 1 : 0;
-    if (hyphenated && run > max && !final) {
+    if (hyphenated && run > max) {
       g_hash_table_add(drop, GINT_TO_POINTER(at));
       run = 0;
-    } else if (hyphenated) {
-      g_hash_table_add(used, GINT_TO_POINTER(at));
     }
   }
-  if (final)
-    for (int i = 0; (gsize)i + 1 < text->len; i++)
-      if (soft_hyphen_at(text, i) && !g_hash_table_contains(used, GINT_TO_POINTER(i)))
-        g_hash_table_add(drop, GINT_TO_POINTER(i));
   return drop;
 }
 
-/* A measured text item from inline content. */
-static Item *text_item(Ctx *c, const Frame *f, Inline *in, const TextLook *look, int source_line) {
+/* The widest justified word space of the layout's lines (not a paragraph's last), in ems. */
+static double widest_space(PangoLayout *layout, double size) {
+  const char *text = pango_layout_get_text(layout);
+  double worst = 0;
+  for (GSList *l = pango_layout_get_lines_readonly(layout); l && l->next; l = l->next) {
+    PangoLayoutLine *line = l->data;
+    if (((PangoLayoutLine *)l->next->data)->is_paragraph_start)
+      continue;
+    int end = line->start_index + line->length, width = 0, spaces = 0;
+    while (end > line->start_index && text[end - 1] == ' ')
+      end--;
+    for (GSList *r = line->runs; r; r = r->next) {
+      PangoGlyphItem *run = r->data;
+      for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+        int idx = run->item->offset + run->glyphs->log_clusters[g];
+        if (text[idx] == ' ' && idx + 1 < end) {
+          width += run->glyphs->glyphs[g].geometry.width;
+          spaces++;
+        }
+      }
+    }
+    if (spaces > 0)
+      worst = MAX(worst, width / (double)spaces / (size * PANGO_SCALE));
+  }
+  return worst;
+}
+
+/* A measured text item from inline content, without its warnings (see text_item). With
+ * `loose`, the widest justified word space in ems, from the first layout; with `give_up`
+ * too, NULL (and `in` untouched) when that is wider than LOOSE_SPACE, before any more work. */
+static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook *look,
+                             int source_line, double *loose, gboolean give_up) {
   Item *it = item_new(ITEM_TEXT);
   it->x = f->x;
   it->width = f->width;
@@ -537,27 +587,33 @@ static Item *text_item(Ctx *c, const Frame *f, Inline *in, const TextLook *look,
   pango_layout_set_line_spacing(it->layout, (float)look->leading);
   pango_layout_set_attributes(it->layout, in->attrs);
   pango_layout_set_text(it->layout, in->text->str, (int)in->text->len);
+  if (loose) {
+    *loose = look->justify ? widest_space(it->layout, look->size) : 0;
+    if (give_up && *loose > LOOSE_SPACE) {
+      item_free(it);
+      return NULL;
+    }
+  }
   int max = (int)c->env->style->max_hyphen_lines;
-  for (int pass = 0; pass < 5 && strstr(in->text->str, SOFT_HYPHEN); pass++) {
-    gboolean final = pass == 4;
-    g_autoptr(GHashTable) drop = hyphens_to_delete(it->layout, in->text, max, FALSE);
-    if (g_hash_table_size(drop) == 0) {
-      g_hash_table_unref(drop);
-      drop = hyphens_to_delete(it->layout, in->text, max, TRUE);
-      final = TRUE;
-    }
-    if (g_hash_table_size(drop) > 0) {
-      delete_soft_hyphens(in, drop);
-      pango_layout_set_attributes(it->layout, in->attrs);
-      pango_layout_set_text(it->layout, in->text->str, (int)in->text->len);
-    }
-    if (final)
+  /* Unused soft hyphens stay (render.c leaves them out of the PDF's text). */
+  for (int pass = 0; pass < 4 && strstr(in->text->str, SOFT_HYPHEN); pass++) {
+    g_autoptr(GHashTable) drop = hyphens_to_delete(it->layout, in->text, max);
+    if (g_hash_table_size(drop) == 0)
       break;
+    delete_soft_hyphens(in, drop);
+    pango_layout_set_attributes(it->layout, in->attrs);
+    pango_layout_set_text(it->layout, in->text->str, (int)in->text->len);
   }
   if (look->justify)
     fix_justified_overflow(it->layout, f->width);
   layout_measure_lines(it);
   attach_inline(c, it, in);
+  return it;
+}
+
+/* A measured text item; missing glyphs and overfull lines become warnings. */
+static Item *text_item(Ctx *c, const Frame *f, Inline *in, const TextLook *look, int source_line) {
+  Item *it = text_item_build(c, f, in, look, source_line, NULL, FALSE);
   check_layout(c, it->layout, f->width, source_line);
   return it;
 }
@@ -593,24 +649,64 @@ static TextLook body_look(Ctx *c, gboolean indent) {
   return look;
 }
 
-static void paragraph(Ctx *c, const Frame *f, cmark_node *node, cmark_node *from) {
-  Inline in;
-  inline_init(&in, c, c->body, TRUE);
+/* A paragraph's inline content (from `from` on, or all of `node`'s). FALSE when empty. */
+static gboolean paragraph_inline(Inline *in, Ctx *c, cmark_node *node, cmark_node *from,
+                                 gboolean code_breaks) {
+  inline_init(in, c, c->body, TRUE);
+  in->code_breaks = code_breaks;
   if (from)
     for (cmark_node *n = from; n; n = cmark_node_next(n))
-      inline_node(&in, n);
+      inline_node(in, n);
   else
-    inline_children(&in, node);
-  g_strchug(in.text->str);
-  in.text->len = strlen(in.text->str);
-  if (in.text->len == 0) {
+    inline_children(in, node);
+  g_strchug(in->text->str);
+  in->text->len = strlen(in->text->str);
+  return in->text->len > 0;
+}
+
+/* The text a hair smaller (as a compositor scales type 98-99% to save a loose paragraph),
+ * for a loose paragraph's second try: more words fit a line, so fewer lines are left gappy.
+ * One attribute over the whole text keeps Pango's runs, ligatures and kerning as they were
+ * (letter spacing would turn ligatures off); the leading is scaled back up to match. */
+static void tighten(Inline *in, TextLook *look) {
+  add_attr(in, pango_attr_size_new_absolute((int)(look->size * TIGHTER * PANGO_SCALE)), 0,
+           in->text->len);
+  look->leading /= TIGHTER;
+}
+
+/* Greedy line breaking leaves a gappy line where a long word or code span does not fit.
+ * Such a paragraph is set again, with break points in long code spans and the text a hair
+ * smaller (tighten), and the try with the narrower widest space is kept. */
+static Item *paragraph_item(Ctx *c, const Frame *f, cmark_node *node, cmark_node *from,
+                            Inline *in, const TextLook *look) {
+  int line = cmark_node_get_start_line(node);
+  double loose = 0, again = 0;
+  Item *it = text_item_build(c, f, in, look, line, &loose, TRUE);
+  if (!it) {
+    Inline retry;
+    TextLook tight = *look;
+    paragraph_inline(&retry, c, node, from, TRUE);
+    tighten(&retry, &tight);
+    it = text_item_build(c, f, &retry, &tight, line, &again, FALSE);
+    inline_clear(&retry);
+    if (again > loose - 0.01) { /* no better: the first setting after all */
+      item_free(it);
+      it = text_item_build(c, f, in, look, line, NULL, FALSE);
+    }
+  }
+  check_layout(c, it->layout, f->width, line);
+  return it;
+}
+
+static void paragraph(Ctx *c, const Frame *f, cmark_node *node, cmark_node *from) {
+  Inline in;
+  if (!paragraph_inline(&in, c, node, from, FALSE)) {
     inline_clear(&in);
     return;
   }
-  /* A paragraph that is only an image is a figure. */
   /* Pango indents every paragraph of a layout: no indent where a hard break splits it. */
   TextLook look = body_look(c, c->indent_next && !f->tight && !in.hard_break);
-  Item *it = text_item(c, f, &in, &look, cmark_node_get_start_line(node));
+  Item *it = paragraph_item(c, f, node, from, &in, &look);
   it->space_before = f->tight || c->indent_next ? 0 : c->line * 0.35;
   push(c, it);
   c->indent_next = TRUE;
@@ -701,6 +797,8 @@ static void code_block(Ctx *c, const Frame *f, cmark_node *node) {
   pango_layout_set_width(it->layout,
                          (int)((f->width - 2 * st->code_padding - gutter) * PANGO_SCALE));
   pango_layout_set_wrap(it->layout, PANGO_WRAP_WORD_CHAR);
+  /* A hanging indent: continuations start further in, the ↪ drawn in front of them. */
+  pango_layout_set_indent(it->layout, -(int)(char_w * st->code_hang * PANGO_SCALE));
   pango_layout_set_line_spacing(it->layout, (float)st->code_leading);
   PangoAttrList *attrs = pango_attr_list_new();
   PangoAttribute *nohy = pango_attr_insert_hyphens_new(FALSE);
@@ -754,7 +852,7 @@ static void list(Ctx *c, const Frame *f, cmark_node *node) {
   gboolean ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
   gboolean tight = cmark_node_get_list_tight(node);
   int number = cmark_node_get_list_start(node);
-  static const char *const bullets[] = {"•", "◦", "▪"};
+  static const char *const bullets[] = {"•", "◦", "–"};
   Frame inner = *f;
   double indent = st->list_indent * (ordered ? 1.25 : 1.0);
   inner.x = f->x + indent;
@@ -817,7 +915,7 @@ static void label_item(Ctx *c, const Frame *f, const Callout *co) {
   add_attr(&in, pango_attr_foreground_new((guint16)(a.r * 65535), (guint16)(a.g * 65535),
                                           (guint16)(a.b * 65535)),
            0, label_end);
-  add_attr(&in, pango_attr_letter_spacing_new((int)(0.08 * size * PANGO_SCALE)), 0, label_end);
+  add_attr(&in, pango_attr_letter_spacing_new((int)(0.05 * size * PANGO_SCALE)), 0, label_end);
   TextLook look = {st->font_heading, size, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL,
                    PANGO_ALIGN_LEFT, FALSE, 0, 1.25};
   Item *it = text_item(c, f, &in, &look, co->line);
@@ -868,6 +966,7 @@ static void container(Ctx *c, const Frame *f, cmark_node *node, const Callout *c
 
 /* ---- tables ---- */
 
+/* A cell's text; its links are moved into `links`. */
 static PangoLayout *cell_layout(Ctx *c, cmark_node *cell, gboolean header, double size,
                                 GArray *links) {
   const PrintStyle *st = c->env->style;
@@ -883,9 +982,79 @@ static PangoLayout *cell_layout(Ctx *c, cmark_node *cell, gboolean header, doubl
   pango_layout_set_line_spacing(l, 1.2f);
   pango_layout_set_attributes(l, in.attrs);
   pango_layout_set_text(l, in.text->str, (int)in.text->len);
-  (void)links;
+  g_array_append_vals(links, in.links->data, in.links->len);
+  g_array_set_size(in.links, 0);
   inline_clear(&in);
   return l;
+}
+
+/* The narrowest a cell can be without breaking inside a word: its longest word. */
+static double cell_min_width(PangoLayout *l) {
+  int w, h;
+  pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+  pango_layout_set_width(l, 1);
+  pango_layout_get_size(l, &w, &h);
+  pango_layout_set_width(l, -1);
+  pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+  return w / (double)PANGO_SCALE;
+}
+
+/* Column widths: natural widths when they fit (stretched to the measure when they nearly fill
+ * it); otherwise each column's longest word plus a share of the rest in proportion to what it
+ * still wants. */
+static double *column_widths(const double *natural, const double *minimal, guint ncols,
+                             double measure) {
+  double total_nat = 0, total_min = 0;
+  for (guint i = 0; i < ncols; i++) {
+    total_nat += natural[i];
+    total_min += minimal[i];
+  }
+  double *width = g_new0(double, ncols);
+  for (guint i = 0; i < ncols; i++) {
+    if (total_nat <= measure)
+      width[i] = natural[i] + (total_nat > measure * 0.7
+                                   ? (measure - total_nat) * natural[i] / total_nat
+                                   : 0);
+    else if (total_min >= measure)
+      width[i] = measure * minimal[i] / total_min;
+    else
+      width[i] = minimal[i] + (measure - total_min) * (natural[i] - minimal[i]) /
+                                  MAX(total_nat - total_min, 1e-6);
+  }
+  return width;
+}
+
+/* Sets the row's cells to their column widths, lines up their first baselines and returns
+ * the row's text height. */
+static double row_cells(Item *it, GPtrArray *layouts, GPtrArray *links, guint row, guint ncols,
+                        const double *width, const uint8_t *align, double pad) {
+  double x = 0, height = 0, top_base = 0;
+  for (guint col = 0; col < ncols; col++) {
+    PangoLayout *l = layouts->pdata[row * ncols + col];
+    if (l) {
+      Cell *cell = g_new0(Cell, 1);
+      cell->layout = g_object_ref(l);
+      cell->links = g_array_ref(links->pdata[row * ncols + col]);
+      cell->x = x;
+      cell->width = width[col];
+      pango_layout_set_width(l, (int)((width[col] - 2 * pad) * PANGO_SCALE));
+      PangoAlignment a = align && align[col] == 'r'   ? PANGO_ALIGN_RIGHT
+                         : align && align[col] == 'c' ? PANGO_ALIGN_CENTER
+                                                      : PANGO_ALIGN_LEFT;
+      pango_layout_set_alignment(l, a);
+      top_base = MAX(top_base, pango_layout_get_baseline(l) / (double)PANGO_SCALE);
+      g_ptr_array_add(it->cells, cell);
+    }
+    x += width[col];
+  }
+  for (guint i = 0; i < it->cells->len; i++) {
+    Cell *cell = it->cells->pdata[i];
+    int w, h;
+    pango_layout_get_size(cell->layout, &w, &h);
+    cell->dy = top_base - pango_layout_get_baseline(cell->layout) / (double)PANGO_SCALE;
+    height = MAX(height, cell->dy + h / (double)PANGO_SCALE);
+  }
+  return height;
 }
 
 static void table(Ctx *c, const Frame *f, cmark_node *node) {
@@ -902,85 +1071,50 @@ static void table(Ctx *c, const Frame *f, cmark_node *node) {
   g_autofree double *natural = g_new0(double, ncols);
   g_autofree double *minimal = g_new0(double, ncols);
   g_autoptr(GPtrArray) layouts = g_ptr_array_new_with_free_func(g_object_unref);
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
   for (guint r = 0; r < rows->len; r++) {
     gboolean header = cmark_gfm_extensions_get_table_row_is_header(rows->pdata[r]);
     guint col = 0;
     for (cmark_node *cell = cmark_node_first_child(rows->pdata[r]); cell && col < ncols;
          cell = cmark_node_next(cell), col++) {
-      PangoLayout *l = cell_layout(c, cell, header, size, NULL);
+      GArray *cell_links = g_array_new(FALSE, TRUE, sizeof(LinkSpan));
+      PangoLayout *l = cell_layout(c, cell, header, size, cell_links);
       int w, h;
       pango_layout_get_size(l, &w, &h);
       natural[col] = MAX(natural[col], w / (double)PANGO_SCALE + 2 * pad);
-      pango_layout_set_width(l, 1);
-      pango_layout_get_size(l, &w, &h);
-      minimal[col] = MAX(minimal[col], MIN(w / (double)PANGO_SCALE, size * 8) + 2 * pad);
-      pango_layout_set_width(l, -1);
+      minimal[col] = MAX(minimal[col], MIN(cell_min_width(l), size * 8) + 2 * pad);
       g_ptr_array_add(layouts, l);
+      g_ptr_array_add(links, cell_links);
     }
-    for (; col < ncols; col++)
+    for (; col < ncols; col++) {
       g_ptr_array_add(layouts, NULL);
+      g_ptr_array_add(links, NULL);
+    }
   }
-  /* Columns get their natural width when all fit; otherwise the minimum plus a share of the
-   * rest in proportion to what each still wants. */
-  double total_nat = 0, total_min = 0;
-  for (guint i = 0; i < ncols; i++) {
-    total_nat += natural[i];
-    total_min += minimal[i];
-  }
-  g_autofree double *width = g_new0(double, ncols);
-  for (guint i = 0; i < ncols; i++) {
-    if (total_nat <= f->width)
-      width[i] = natural[i] + (f->width - total_nat) * (natural[i] / total_nat) *
-                                  (total_nat > f->width * 0.7 ? 1 : 0);
-    else if (total_min >= f->width)
-      width[i] = f->width * minimal[i] / total_min;
-    else
-      width[i] = minimal[i] + (f->width - total_min) * (natural[i] - minimal[i]) /
-                                  MAX(total_nat - total_min, 1e-6);
-  }
+  g_autofree double *width = column_widths(natural, minimal, ncols, f->width);
+  double table_width = 0;
+  for (guint i = 0; i < ncols; i++)
+    table_width += width[i];
   Item *header_row = NULL;
   for (guint r = 0; r < rows->len; r++) {
     gboolean is_header = cmark_gfm_extensions_get_table_row_is_header(rows->pdata[r]);
     Item *it = item_new(ITEM_TABLE_ROW);
-    it->x = f->x;
-    it->width = f->width;
+    it->x = f->x + MAX(f->width - table_width, 0) / 2; /* a narrow table is centred */
+    it->width = MIN(table_width, f->width);
     it->source_line = cmark_node_get_start_line(rows->pdata[r]);
     it->cells = g_ptr_array_new();
     it->is_header = is_header;
     it->zebra = st->table_zebra && !is_header && r % 2 == 0;
-    it->rule_below = is_header ? 0.8 : (r + 1 == rows->len ? 0.8 : 0);
-    double x = 0, height = 0;
-    for (guint col = 0; col < ncols; col++) {
-      PangoLayout *l = layouts->pdata[r * ncols + col];
-      if (!l) {
-        x += width[col];
-        continue;
-      }
-      Cell *cell = g_new0(Cell, 1);
-      cell->layout = g_object_ref(l);
-      cell->x = x;
-      cell->width = width[col];
-      pango_layout_set_width(l, (int)((width[col] - 2 * pad) * PANGO_SCALE));
-      PangoAlignment a = align && align[col] == 'r'   ? PANGO_ALIGN_RIGHT
-                         : align && align[col] == 'c' ? PANGO_ALIGN_CENTER
-                                                      : PANGO_ALIGN_LEFT;
-      pango_layout_set_alignment(l, a);
-      int w, h;
-      pango_layout_get_size(l, &w, &h);
-      height = MAX(height, h / (double)PANGO_SCALE);
-      g_ptr_array_add(it->cells, cell);
-      x += width[col];
-    }
+    it->rule_below = is_header || r + 1 == rows->len ? 0.8 : 0;
+    double height = row_cells(it, layouts, links, r, ncols, width, align, pad);
     LineBox lb = {.top = 0, .height = height + 2 * pad, .baseline = pad};
     g_array_append_val(it->lines, lb);
     if (is_header)
       header_row = it;
     else
       it->header = header_row;
-    if (r == 0) {
+    if (r == 0)
       it->space_before = c->line * st->block_space;
-      it->rule_below = MAX(it->rule_below, 0);
-    }
     if (r + 1 == rows->len)
       it->space_after = c->line * st->block_space;
     if (r + 1 < rows->len && rows->len <= 4)
@@ -1203,6 +1337,9 @@ static void footnotes(Ctx *c) {
     int w, h;
     pango_layout_get_size(fn->layout, &w, &h);
     fn->height = h / (double)PANGO_SCALE + size * 0.3;
+    fn->links = g_array_new(FALSE, TRUE, sizeof(LinkSpan));
+    g_array_append_vals(fn->links, in.links->data, in.links->len);
+    g_array_set_size(in.links, 0);
     g_ptr_array_add(c->cl->footnotes, fn);
     inline_clear(&in);
   }

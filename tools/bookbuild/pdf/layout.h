@@ -38,6 +38,7 @@ typedef struct Footnote {
   int number;
   char *dest;         /* its named destination */
   PangoLayout *layout;/* "N  text", set to the measure */
+  GArray *links;      /* LinkSpan in the note's text */
   double height;
   gboolean placed;
 } Footnote;
@@ -45,6 +46,8 @@ typedef struct Footnote {
 typedef struct {
   PangoLayout *layout;
   double x, width;    /* cell box within the row */
+  double dy;          /* drops the text so first baselines line up across the row */
+  GArray *links;      /* LinkSpan in the cell's text */
 } Cell;
 
 typedef struct Item {

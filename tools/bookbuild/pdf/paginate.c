@@ -2,7 +2,8 @@
  * where a rule needs it (keep-with-next, widows). Pages store placements; nothing is drawn. */
 #include "paginate.h"
 
-#define MIN_LINES 2 /* orphans and widows */
+#define MIN_LINES 2      /* orphans and widows */
+#define MIN_CODE_SPLIT 5 /* code blocks of up to this many lines are never split */
 
 typedef struct {
   const ChapterLayout *cl;
@@ -120,13 +121,19 @@ static guint lines_that_fit(Breaker *b, const Item *it, guint first, double gap)
     return fit;
   if (first == 0 && fit < MIN_LINES)
     return 0; /* an orphan */
+  if (it->kind == ITEM_CODE && first == 0 && n <= MIN_CODE_SPLIT)
+    return 0; /* a short listing stays whole */
   guint left = n - (first + fit);
-  if (left < MIN_LINES && it->kind == ITEM_TEXT) {
+  if (left < MIN_LINES) {
     guint give = MIN_LINES - left;
     fit = fit > give ? fit - give : 0;
-    if (first == 0 && fit < MIN_LINES)
-      fit = 0;
   }
+  /* A wrapped code line stays together with its continuations. */
+  while (it->kind == ITEM_CODE && fit > 0 &&
+         g_array_index(it->lines, LineBox, first + fit).continuation)
+    fit--;
+  if (first == 0 && fit < MIN_LINES)
+    fit = 0;
   return fit;
 }
 
@@ -152,8 +159,9 @@ static void place_item(Breaker *b, guint index) {
       new_page(b);
       continue;
     }
-    if (fit == 0)
-      fit = 1; /* taller than a page: place it anyway rather than loop */
+    if (fit == 0) /* the rules cannot be kept on an empty page: fill it, at least one line */
+      while (fit == 0 || (first + fit < n && fits(b, it, first, first + fit, gap)))
+        fit++;
     place(b, it, first, first + fit - 1, first == 0 ? gap : 0, FALSE);
     first += fit;
     if (first < n)

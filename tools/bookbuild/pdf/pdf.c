@@ -86,6 +86,37 @@ static double layout_height(PangoLayout *l) {
   return h / (double)PANGO_SCALE;
 }
 
+/* Narrows a wrapped display line (a title) to the least width that keeps its number of lines,
+ * so "Python Under the / Hood" becomes "Python Under / the Hood". */
+static void balance_lines(PangoLayout *l) {
+  int lines = pango_layout_get_line_count(l);
+  int hi = pango_layout_get_width(l), lo = hi / (lines + 1);
+  if (lines < 2 || hi <= 0)
+    return;
+  while (hi - lo > PANGO_SCALE) {
+    int mid = lo + (hi - lo) / 2;
+    pango_layout_set_width(l, mid);
+    if (pango_layout_get_line_count(l) > lines)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  pango_layout_set_width(l, hi);
+}
+
+/* Wrapped contents lines hang under the title's text, after its number ("1.3. "). */
+static void hang_after_number(PangoLayout *l) {
+  const char *text = pango_layout_get_text(l);
+  const char *p = text;
+  while (g_ascii_isdigit(*p) || (*p == '.' && p > text))
+    p++;
+  if (p == text || *p != ' ' || pango_layout_get_line_count(l) < 2)
+    return;
+  PangoRectangle pos;
+  pango_layout_index_to_pos(l, (int)(p + 1 - text), &pos);
+  pango_layout_set_indent(l, -pos.x);
+}
+
 static char *join(GPtrArray *list, const char *sep) {
   g_ptr_array_add(list, NULL);
   char *s = g_strjoinv(sep, (char **)list->pdata);
@@ -117,12 +148,14 @@ static void title_page(Job *job, Renderer *r) {
   g_autoptr(PangoLayout) title =
       text_layout(r->context, st, st->font_heading, st->chapter_size * 1.45, PANGO_WEIGHT_BOLD,
                   PANGO_STYLE_NORMAL, m->title ? m->title : "", job->measure, PANGO_ALIGN_LEFT);
+  balance_lines(title);
   render_layout(r, title, x, y, st->heading);
   y += layout_height(title) + st->chapter_size * 0.6;
   if (m->subtitle) {
     g_autoptr(PangoLayout) sub =
         text_layout(r->context, st, st->font_body, st->chapter_size * 0.68, PANGO_WEIGHT_NORMAL,
                     PANGO_STYLE_ITALIC, m->subtitle, job->measure, PANGO_ALIGN_LEFT);
+    balance_lines(sub);
     render_layout(r, sub, x, y, st->text);
     y += layout_height(sub);
   }
@@ -233,6 +266,7 @@ static GArray *toc_lines(Job *job, PangoContext *ctx, GArray *entries) {
                           chapter ? body * 1.02 : body * 0.95,
                           chapter ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
                           e->title, job->measure - t.indent - num_w - body, PANGO_ALIGN_LEFT);
+    hang_after_number(t.title);
     g_autofree char *num = g_strdup_printf("%d", e->page);
     t.number = text_layout(ctx, st, chapter ? st->font_heading : st->font_body,
                            chapter ? body * 1.02 : body * 0.95,
@@ -255,12 +289,23 @@ static void leaders(Renderer *r, PangoLayout *title, double x, double y, double 
   double base = y + pango_layout_iter_get_baseline(it) / (double)PANGO_SCALE;
   pango_layout_iter_free(it);
   double from = x + (logical.x + logical.width) / (double)PANGO_SCALE + 4;
-  cairo_set_source_rgb(r->cr, 0.45, 0.45, 0.45);
   const double step = 4.5;
-  for (double d = ceil(from / step) * step; d < to_x - 4; d += step) {
-    cairo_arc(r->cr, d, base - 1.6, 0.45, 0, 2 * G_PI);
-    cairo_fill(r->cr);
-  }
+  double first = ceil(from / step) * step, last = first;
+  while (last + step < to_x - 4)
+    last += step;
+  if (last < first + step)
+    return;
+  /* One stroke of zero-length round-capped dashes: dots on a grid shared by every line. */
+  const double dash[] = {0, step};
+  cairo_save(r->cr);
+  cairo_set_source_rgb(r->cr, r->style->rule.r, r->style->rule.g, r->style->rule.b);
+  cairo_set_line_width(r->cr, 0.9);
+  cairo_set_line_cap(r->cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_dash(r->cr, dash, 2, 0);
+  cairo_move_to(r->cr, first, base - 1.6);
+  cairo_line_to(r->cr, last + 0.01, base - 1.6);
+  cairo_stroke(r->cr);
+  cairo_restore(r->cr);
 }
 
 /* Pages of the contents: returns the index of the first line of each page. */
@@ -272,9 +317,14 @@ static GArray *toc_pages(Job *job, GArray *lines, double first_page_top) {
   for (guint i = 0; i < lines->len; i++) {
     TocLine *t = &g_array_index(lines, TocLine, i);
     double need = (y > 0 ? t->space_before : 0) + t->height;
-    /* A chapter line keeps its first section with it. */
-    if (t->entry->level <= 1 && i + 1 < lines->len)
-      need += g_array_index(lines, TocLine, i + 1).height;
+    /* A chapter line keeps its first section with it, and a group's last line is not left
+     * alone at the top of a page. */
+    gboolean next_ends_group =
+        i + 1 < lines->len && g_array_index(lines, TocLine, i + 1).entry->level > 1 &&
+        (i + 2 >= lines->len || g_array_index(lines, TocLine, i + 2).entry->level <= 1);
+    if ((t->entry->level <= 1 || next_ends_group) && i + 1 < lines->len)
+      need += g_array_index(lines, TocLine, i + 1).space_before +
+              g_array_index(lines, TocLine, i + 1).height;
     if (y + need > job->text_height && y > 0) {
       g_array_append_val(starts, i);
       y = 0;

@@ -129,15 +129,129 @@ static double placement_height(const Placement *p) {
   return h;
 }
 
+/* ---- text lines ---- */
+
+#define SHY_BYTES 2 /* U+00AD in UTF-8 */
+
+static gboolean is_shy(const char *s) { return (guchar)s[0] == 0xC2 && (guchar)s[1] == 0xAD; }
+
+/* The run's colour, rise and strikethrough from its attributes. */
+static void run_style(const PangoItem *item, Rgb fallback, Rgb *colour, int *rise,
+                      gboolean *strike) {
+  *colour = fallback;
+  *rise = 0;
+  *strike = FALSE;
+  for (GSList *a = item->analysis.extra_attrs; a; a = a->next) {
+    const PangoAttribute *attr = a->data;
+    if (attr->klass->type == PANGO_ATTR_FOREGROUND) {
+      const PangoColor *c = &((const PangoAttrColor *)attr)->color;
+      *colour = (Rgb){c->red / 65535.0, c->green / 65535.0, c->blue / 65535.0};
+    } else if (attr->klass->type == PANGO_ATTR_RISE) {
+      *rise = ((const PangoAttrInt *)attr)->value;
+    } else if (attr->klass->type == PANGO_ATTR_STRIKETHROUGH) {
+      *strike = ((const PangoAttrInt *)attr)->value != 0;
+    }
+  }
+}
+
+static gboolean is_drawn(const PangoGlyphInfo *gi) {
+  return gi->glyph != PANGO_GLYPH_EMPTY && !(gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG);
+}
+
+/* One run's glyphs with their text, leaving out the soft hyphens the line did not break at
+ * (Pango gives them empty glyphs), so text taken from the PDF has whole words. The layouts
+ * keep their soft hyphens: taking them out would cost a second shaping of every paragraph,
+ * and this is the only place they would show. Left-to-right runs only. */
+static void show_run(cairo_t *cr, const char *text, const PangoGlyphItem *run, double x,
+                     double y) {
+  const PangoGlyphString *gs = run->glyphs;
+  const PangoItem *item = run->item;
+  g_autofree cairo_glyph_t *glyphs = g_new(cairo_glyph_t, gs->num_glyphs);
+  g_autofree cairo_text_cluster_t *clusters = g_new(cairo_text_cluster_t, gs->num_glyphs);
+  g_autoptr(GString) utf8 = g_string_sized_new((gsize)item->length);
+  int n_glyphs = 0, n_clusters = 0;
+  double pen = x;
+  for (int g = 0, h; g < gs->num_glyphs; g = h) {
+    int drawn = 0, empty = 0;
+    for (h = g; h < gs->num_glyphs && gs->log_clusters[h] == gs->log_clusters[g]; h++) {
+      const PangoGlyphInfo *gi = &gs->glyphs[h];
+      if (is_drawn(gi)) {
+        glyphs[n_glyphs].index = gi->glyph;
+        glyphs[n_glyphs].x = pen + gi->geometry.x_offset / (double)PANGO_SCALE;
+        glyphs[n_glyphs].y = y + gi->geometry.y_offset / (double)PANGO_SCALE;
+        n_glyphs++;
+        drawn++;
+      } else {
+        empty++;
+      }
+      pen += gi->geometry.width / (double)PANGO_SCALE;
+    }
+    int from = item->offset + gs->log_clusters[g];
+    int to = h < gs->num_glyphs ? item->offset + gs->log_clusters[h] : item->offset + item->length;
+    gsize before = utf8->len;
+    for (int b = from; b < to; b++) {
+      if (empty && b + SHY_BYTES <= to && is_shy(text + b)) {
+        b += SHY_BYTES - 1; /* unused: its glyph is empty */
+        continue;
+      }
+      g_string_append_c(utf8, text[b]);
+    }
+    int bytes = (int)(utf8->len - before);
+    if (bytes || drawn)
+      clusters[n_clusters++] = (cairo_text_cluster_t){bytes, drawn};
+  }
+  if (n_glyphs)
+    cairo_show_text_glyphs(cr, utf8->str, (int)utf8->len, glyphs, n_glyphs, clusters,
+                           n_clusters, 0);
+}
+
+/* A layout line drawn run by run with show_run(), at its baseline's left end (x, y). */
+static void show_line(cairo_t *cr, PangoLayoutLine *line, double x, double y, Rgb fallback) {
+  const char *text = pango_layout_get_text(line->layout);
+  for (GSList *l = line->runs; l; l = l->next) {
+    PangoGlyphItem *run = l->data;
+    Rgb colour;
+    int rise;
+    gboolean strike;
+    run_style(run->item, fallback, &colour, &rise, &strike);
+    double width = pango_glyph_string_get_width(run->glyphs) / (double)PANGO_SCALE;
+    double base = y - (run->y_offset ? run->y_offset : rise) / (double)PANGO_SCALE;
+    PangoFont *font = run->item->analysis.font;
+    set_rgb(cr, colour);
+    cairo_set_scaled_font(cr, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)));
+    show_run(cr, text, run, x, base);
+    if (strike) {
+      PangoFontMetrics *m = pango_font_get_metrics(font, NULL);
+      double pos = pango_font_metrics_get_strikethrough_position(m) / (double)PANGO_SCALE;
+      double thick = pango_font_metrics_get_strikethrough_thickness(m) / (double)PANGO_SCALE;
+      pango_font_metrics_unref(m);
+      cairo_rectangle(cr, x, base - pos, width, thick);
+      cairo_fill(cr);
+    }
+    x += width;
+  }
+}
+
+/* A whole layout drawn line by line with show_line(), its top-left at (x, y). */
+static void show_layout(cairo_t *cr, PangoLayout *layout, double x, double y, Rgb colour) {
+  PangoLayoutIter *iter = pango_layout_get_iter(layout);
+  do {
+    PangoRectangle logical;
+    pango_layout_iter_get_line_extents(iter, NULL, &logical);
+    double base = pango_layout_iter_get_baseline(iter) / (double)PANGO_SCALE;
+    show_line(cr, pango_layout_iter_get_line_readonly(iter), x + logical.x / (double)PANGO_SCALE,
+              y + base, colour);
+  } while (pango_layout_iter_next_line(iter));
+  pango_layout_iter_free(iter);
+}
+
 static void draw_lines(PageCtx *pc, const Placement *p, double x, Rgb colour) {
   cairo_t *cr = pc->r->cr;
   double top = shown_top(p);
-  set_rgb(cr, colour);
   for (guint k = p->first; k <= p->last; k++) {
     const LineBox *lb = &g_array_index(p->item->lines, LineBox, k);
     PangoLayoutLine *line = pango_layout_get_line_readonly(p->item->layout, (int)k);
-    cairo_move_to(cr, x + lb->x, pc->y0 + top + lb->top + lb->baseline);
-    pango_cairo_show_layout_line(cr, line);
+    show_line(cr, line, x + lb->x, pc->y0 + top + lb->top + lb->baseline, colour);
   }
 }
 
@@ -217,9 +331,10 @@ static void draw_code(PageCtx *pc, const Placement *p) {
     set_rgb(cr, st->text);
     pango_cairo_show_layout_line(cr, line);
     if (lb->continuation) {
-      g_autoptr(PangoLayout) mark = small_text(pc->r, "↪", st->font_mono, size * 0.9, FALSE);
+      g_autoptr(PangoLayout) mark = small_text(pc->r, "↪", st->font_mono, size, FALSE);
       double mb = pango_layout_get_baseline(mark) / (double)PANGO_SCALE;
-      render_layout(pc->r, mark, bx + 0.8, base - mb, st->code_mark);
+      double mx = x + lb->x - layout_width(mark) - size * 0.3;
+      render_layout(pc->r, mark, MAX(mx, bx + 0.8), base - mb, st->code_mark);
     } else if (st->line_numbers) {
       g_autofree char *num = g_strdup_printf("%d", lb->source_line);
       g_autoptr(PangoLayout) nl = small_text(pc->r, num, st->font_mono, size * 0.85, FALSE);
@@ -229,7 +344,39 @@ static void draw_code(PageCtx *pc, const Placement *p) {
   }
 }
 
-static void draw_row(PageCtx *pc, const Placement *p) {
+/* Clickable rectangles of the links in a layout drawn at (x, y) (a table cell, a footnote),
+ * line by line. */
+static void draw_layout_links(Renderer *r, PangoLayout *layout, const GArray *links, double x,
+                              double y) {
+  for (guint i = 0; links && i < links->len; i++) {
+    const LinkSpan *span = &g_array_index(links, LinkSpan, i);
+    if (!span->dest && !span->uri)
+      continue;
+    PangoLayoutIter *iter = pango_layout_get_iter(layout);
+    do {
+      PangoLayoutLine *line = pango_layout_iter_get_line_readonly(iter);
+      int ls = line->start_index, le = line->start_index + line->length;
+      if (span->end <= ls || span->start >= le)
+        continue;
+      PangoRectangle logical;
+      pango_layout_iter_get_line_extents(iter, NULL, &logical);
+      int *ranges = NULL, n = 0;
+      pango_layout_line_get_x_ranges(line, MAX(span->start, ls), MIN(span->end, le), &ranges, &n);
+      for (int j = 0; j < n; j++) {
+        double rx = x + (logical.x + ranges[2 * j]) / (double)PANGO_SCALE;
+        double rw = (ranges[2 * j + 1] - ranges[2 * j]) / (double)PANGO_SCALE;
+        if (rw > 0.5)
+          render_link(r, span->dest, span->uri, rx, y + logical.y / (double)PANGO_SCALE, rw,
+                      logical.height / (double)PANGO_SCALE);
+      }
+      g_free(ranges);
+    } while (pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
+  }
+}
+
+/* `at_foot`: the page's last placement, so a table broken here gets a closing rule. */
+static void draw_row(PageCtx *pc, const Placement *p, gboolean at_foot) {
   const Item *it = p->item;
   const PrintStyle *st = pc->r->style;
   cairo_t *cr = pc->r->cr;
@@ -241,7 +388,9 @@ static void draw_row(PageCtx *pc, const Placement *p) {
   }
   for (guint i = 0; i < it->cells->len; i++) {
     Cell *c = it->cells->pdata[i];
-    render_layout(pc->r, c->layout, x + c->x + st->table_padding, y + st->table_padding, st->text);
+    double cx = x + c->x + st->table_padding, cy = y + st->table_padding + c->dy;
+    render_layout(pc->r, c->layout, cx, cy, st->text);
+    draw_layout_links(pc->r, c->layout, c->links, cx, cy);
   }
   set_rgb(cr, st->table_rule);
   if (it->is_header) {
@@ -250,7 +399,7 @@ static void draw_row(PageCtx *pc, const Placement *p) {
     cairo_line_to(cr, x + it->width, y);
     cairo_stroke(cr);
   }
-  if (it->rule_below > 0 || p->repeated) {
+  if (it->rule_below > 0 || p->repeated || at_foot) {
     cairo_set_line_width(cr, MAX(it->rule_below, 0.6));
     cairo_move_to(cr, x, y + h);
     cairo_line_to(cr, x + it->width, y + h);
@@ -345,7 +494,8 @@ static void draw_notes(PageCtx *pc, const Page *page) {
   for (guint i = 0; i < page->notes->len; i++) {
     Footnote *f = page->notes->pdata[i];
     render_dest(pc->r, f->dest, pc->x0, y);
-    render_layout(pc->r, f->layout, pc->x0, y + 1, st->text);
+    show_layout(cr, f->layout, pc->x0, y + 1, st->text); /* its soft hyphens left out */
+    draw_layout_links(pc->r, f->layout, f->links, pc->x0, y + 1);
     y += f->height;
   }
 }
@@ -366,7 +516,7 @@ void render_page(Renderer *r, const Page *page, const PageDecor *decor) {
         draw_code(&pc, p);
         break;
       case ITEM_TABLE_ROW:
-        draw_row(&pc, p);
+        draw_row(&pc, p, i + 1 == page->placements->len);
         break;
       case ITEM_IMAGE:
         draw_image(&pc, p);

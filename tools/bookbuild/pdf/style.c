@@ -38,8 +38,8 @@ typedef struct {
 
 static const StyleKey keys[] = {
     STR("paper", default_paper, "6x9"),
-    PAPER("a4", PAPER_A4, "595.28", "841.89", "72", "96", "70", "78", "10.5"),
-    PAPER("letter", PAPER_LETTER, "612", "792", "72", "102", "64", "72", "10.5"),
+    PAPER("a4", PAPER_A4, "595.28", "841.89", "90", "105", "72", "84", "11"),
+    PAPER("letter", PAPER_LETTER, "612", "792", "98", "114", "68", "78", "11"),
     PAPER("6x9", PAPER_6X9, "432", "648", "54", "45", "52", "58", "10"),
     PAPER("7x9.25", PAPER_7X925, "504", "666", "60", "54", "54", "62", "10"),
     STR("fonts.body", font_body, "Linux Libertine O"),
@@ -71,6 +71,7 @@ static const StyleKey keys[] = {
     RGB("code.background", code_background, "#f2f0eb"),
     RGB("code.frame", code_frame, "#d9d5cc"),
     RGB("code.continuation-mark", code_mark, "#8c8c8c"),
+    NUM("code.continuation-indent", code_hang, "2"),
     BOOL("code.line-numbers", line_numbers, "false"),
     INK("plain", HL_PLAIN, "#1a1a1a", "false", "false"),
     INK("keyword", HL_KEYWORD, "#1f3f8f", "true", "false"),
@@ -172,6 +173,7 @@ typedef struct {
   yaml_document_t *doc;
   const char *display;
   Diags *diags;
+  gboolean seen[G_N_ELEMENTS(keys)]; /* keys the file set */
 } StyleCtx;
 
 static void walk(StyleCtx *c, yaml_node_t *node, const char *prefix) {
@@ -188,8 +190,10 @@ static void walk(StyleCtx *c, yaml_node_t *node, const char *prefix) {
   }
   const StyleKey *k = NULL;
   for (gsize i = 0; i < G_N_ELEMENTS(keys) && !k; i++)
-    if (strcmp(keys[i].key, prefix) == 0)
+    if (strcmp(keys[i].key, prefix) == 0) {
       k = &keys[i];
+      c->seen[i] = TRUE;
+    }
   int line = (int)node->start_mark.line + 1, col = (int)node->start_mark.column + 1;
   if (!k) {
     diags_add(c->diags, DIAG_ERROR, c->display, 0, line, col, "style-key",
@@ -203,12 +207,14 @@ static void walk(StyleCtx *c, yaml_node_t *node, const char *prefix) {
               "'%s' must be %s", prefix, why ? why : "a single value");
 }
 
-void style_load(PrintStyle *style, const char *path, const char *display, Diags *diags) {
+guint style_key_count(void) { return G_N_ELEMENTS(keys); }
+
+guint style_load(PrintStyle *style, const char *path, const char *display, Diags *diags) {
   g_autofree char *text = NULL;
   gsize len = 0;
   if (!g_file_get_contents(path, &text, &len, NULL)) {
     diags_add(diags, DIAG_ERROR, display, 0, 0, 0, "style-key", "cannot read the print style");
-    return;
+    return 0;
   }
   yaml_parser_t parser;
   yaml_document_t doc;
@@ -219,10 +225,10 @@ void style_load(PrintStyle *style, const char *path, const char *display, Diags 
               (int)parser.problem_mark.column + 1, "yaml", "%s",
               parser.problem ? parser.problem : "invalid YAML");
     yaml_parser_delete(&parser);
-    return;
+    return 0;
   }
   yaml_node_t *root = yaml_document_get_root_node(&doc);
-  StyleCtx c = {style, &doc, display, diags};
+  StyleCtx c = {style, &doc, display, diags, {0}};
   if (root && root->type == YAML_MAPPING_NODE)
     walk(&c, root, "");
   else if (root)
@@ -232,6 +238,10 @@ void style_load(PrintStyle *style, const char *path, const char *display, Diags 
               "'paper' must be a4, letter, 6x9 or 7x9.25");
   yaml_document_delete(&doc);
   yaml_parser_delete(&parser);
+  guint set = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS(keys); i++)
+    set += c.seen[i];
+  return set;
 }
 
 static const char *const paper_names[PAPER_COUNT] = {"a4", "letter", "6x9", "7x9.25"};

@@ -49,6 +49,7 @@ typedef struct {
   Rgb heading;
   /* code */
   double code_size, code_leading, code_padding;
+  double code_hang;          /* indent of a wrapped line's continuation, in characters */
   Rgb code_background, code_frame, code_mark;
   gboolean line_numbers;
   InkStyle ink[HL_CLASS_COUNT];
@@ -68,8 +69,11 @@ typedef struct {
 void style_defaults(PrintStyle *style);
 
 /* Loads a print.yaml over the defaults; problems (unknown keys, bad values, YAML errors) become
- * diagnostics against `display`. */
-void style_load(PrintStyle *style, const char *path, const char *display, Diags *diags);
+ * diagnostics against `display`. Returns how many distinct keys the file set. */
+guint style_load(PrintStyle *style, const char *path, const char *display, Diags *diags);
+
+/* How many keys a print style has (the shipped file names every one). */
+guint style_key_count(void);
 
 void style_clear(PrintStyle *style);
 
