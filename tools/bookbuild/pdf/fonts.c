@@ -15,8 +15,12 @@ struct PdfFonts {
 void pdf_fonts_free(PdfFonts *fonts) {
   if (!fonts)
     return;
-  if (fonts->map)
+  if (fonts->map) {
+    /* The font map's fonts keep it alive past our last reference (Pango 1.50), and with it its
+     * reference to the fontconfig configuration: give that back first. */
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fonts->map), NULL);
     g_object_unref(fonts->map);
+  }
   if (fonts->config)
     FcConfigDestroy(fonts->config);
   if (fonts->options)
