@@ -82,6 +82,8 @@ bench: $(BIN)
 	@python3 tests/bench/make-book.py build/bench-book 50000
 	@echo "words: $$(cat build/bench-book/manuscript/chapters/*.md | wc -w)"
 	hyperfine -N --warmup 5 '$(BIN) check -C build/bench-book'
+	hyperfine -N --warmup 3 '$(BIN) epub -C build/bench-book -o build/bench-book/book.epub'
+	@bash tests/bench/pandoc.sh build/bench-book build/bench-book/pandoc.epub
 	hyperfine -N --warmup 2 '$(BIN) pdf -C build/bench-book -o build/bench-book/book.pdf'
 	@if [ -x /usr/bin/time ]; then /usr/bin/time -f "pdf peak memory: %M kB" \
 	  $(BIN) pdf -C build/bench-book -o build/bench-book/book.pdf; fi
