@@ -10,6 +10,7 @@
 #include "epub/package.h"
 #include "epub/xhtml.h"
 #include "epub/zip.h"
+#include "output.h"
 #include "typo.h"
 
 #include <fontconfig/fontconfig.h>
@@ -395,15 +396,12 @@ static GBytes *package(Epub *e, GError **error) {
   return epub_zip(entries, zip_time(e->timestamp), error);
 }
 
+/* Atomically (output.h): an interrupted or failed write leaves the previous EPUB and no
+ * temporary file. */
 static gboolean write_file(const char *path, GBytes *data, GError **error) {
   gsize len = 0;
   const char *bytes = g_bytes_get_data(data, &len);
-  g_autoptr(GError) err = NULL;
-  if (g_file_set_contents_full(path, bytes, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
-                               &err))
-    return TRUE;
-  g_set_error(error, G_FILE_ERROR, err->code, "cannot write '%s': %s", path, err->message);
-  return FALSE;
+  return output_write(path, bytes, len, error);
 }
 
 /* Everything but the file: the manifest filled, the zip made. */

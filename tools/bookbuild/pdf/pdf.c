@@ -9,6 +9,7 @@
 #include "pdf/layout.h"
 #include "pdf/paginate.h"
 #include "pdf/render.h"
+#include "output.h"
 #include "typo.h"
 
 #include <errno.h>
@@ -510,29 +511,17 @@ static gboolean render_to(Job *job, const char *path, GError **error) {
   return TRUE;
 }
 
-/* Writes to a temporary file beside the output, then renames it over the output. */
+/* Writes to a temporary file beside the output, then renames it over the output (output.h:
+ * an interrupted or failed build leaves the previous output and no temporary file). */
 static gboolean write_atomically(Job *job, GError **error) {
-  g_autofree char *dir = g_path_get_dirname(job->o->output);
-  g_autofree char *base = g_path_get_basename(job->o->output);
-  g_autofree char *tmpl = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-  int fd = g_mkstemp(tmpl);
-  if (fd < 0) {
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
-                "cannot write in '%s': %s", dir, g_strerror(errno));
+  OutputFile out;
+  if (!output_open(&out, job->o->output, error))
+    return FALSE;
+  if (!render_to(job, out.temp, error)) {
+    output_abort(&out);
     return FALSE;
   }
-  close(fd);
-  gboolean ok = render_to(job, tmpl, error);
-  if (ok && g_rename(tmpl, job->o->output) != 0) {
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot write '%s': %s",
-                job->o->output, g_strerror(errno));
-    ok = FALSE;
-  }
-  if (!ok)
-    g_unlink(tmpl);
-  else
-    g_chmod(job->o->output, 0644);
-  return ok;
+  return output_commit(&out, error);
 }
 
 static gboolean load_style(Job *job) {
