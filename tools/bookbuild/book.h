@@ -18,6 +18,11 @@
 #define BOOK_MAX_CHAPTERS 1000                    /* chapter files in manuscript/chapters */
 #define BOOK_MAX_NESTING 100                      /* block quotes and lists inside each other */
 #define BOOK_MAX_HEADING_BYTES 1000               /* a heading's plain text */
+#define BOOK_MAX_PARAGRAPH_BYTES 100000          /* a paragraph's or table row's source: Pango
+                                                   * lays each out whole, and gives up on one of
+                                                   * some 300 KB */
+#define BOOK_MAX_IMAGE_PIXELS (50u * 1000u * 1000u) /* an image's width times height */
+#define BOOK_MAX_IMAGE_SIDE 32767                 /* pixels a side (Cairo's largest image) */
 
 /* GFM extension node types are assigned when the extensions register (see STYLE.md), so they are
  * variables, not enum constants; book_init() registers the extensions. */

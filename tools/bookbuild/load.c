@@ -256,7 +256,32 @@ static gboolean is_nesting_block(cmark_node *node) {
   return t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST;
 }
 
-/* One walk over the tree indexes headings, callouts and code blocks, and enforces nesting. */
+/* Bytes of source from a block's first line to the end of its last. */
+static gsize block_bytes(const Chapter *ch, cmark_node *node) {
+  int first = cmark_node_get_start_line(node), last = cmark_node_get_end_line(node);
+  guint n = ch->line_starts->len;
+  if (first < 1 || last < first || (guint)first > n)
+    return 0;
+  gsize from = GPOINTER_TO_SIZE(ch->line_starts->pdata[first - 1]);
+  gsize to = (guint)last < n ? GPOINTER_TO_SIZE(ch->line_starts->pdata[last]) : ch->source_len;
+  return to - from;
+}
+
+static void check_block_size(Book *book, Chapter *ch, cmark_node *node) {
+  cmark_node_type t = cmark_node_get_type(node);
+  if (t != CMARK_NODE_PARAGRAPH && t != CMARK_NODE_TABLE_ROW)
+    return;
+  gsize bytes = block_bytes(ch, node);
+  if (bytes > BOOK_MAX_PARAGRAPH_BYTES)
+    diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id,
+              cmark_node_get_start_line(node), cmark_node_get_start_column(node),
+              "limit-paragraph", "%s is %zu bytes long, more than the limit of %d",
+              t == CMARK_NODE_PARAGRAPH ? "paragraph" : "table row", bytes,
+              BOOK_MAX_PARAGRAPH_BYTES);
+}
+
+/* One walk over the tree indexes headings, callouts and code blocks, and enforces nesting and
+ * the size of paragraphs. */
 static void index_chapter(Book *book, Chapter *ch) {
   g_autoptr(GHashTable) counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   cmark_iter *iter = cmark_iter_new(ch->doc);
@@ -276,6 +301,7 @@ static void index_chapter(Book *book, Chapter *ch) {
                 "limit-nesting", "lists and block quotes nest more than %d deep",
                 BOOK_MAX_NESTING);
     }
+    check_block_size(book, ch, node);
     switch (cmark_node_get_type(node)) {
     case CMARK_NODE_HEADING:
       index_heading(book, ch, node, counts);

@@ -6,6 +6,7 @@
 
 #include "callout.h"
 #include "fence.h"
+#include "image.h"
 #include "link.h"
 #include "text.h"
 #include "toc.h"
@@ -393,7 +394,33 @@ static void check_link(Ctx *v, cmark_node *node, const char *url) {
     err_at(v, DIAG_ERROR, line, col, "link-target", "link target '%s' does not exist", url);
 }
 
-static const char *const image_types[] = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"};
+/* An image's bytes must be what its name says, whole, and within the pixel limits, so that no
+ * writer decodes a damaged or oversized image (image.h reads headers only). */
+static void check_image_contents(Ctx *v, int line, int col, const char *url, const char *full,
+                                 ImageFormat named) {
+  ImageInfo info;
+  if (!image_sniff(full, &info)) {
+    err_at(v, DIAG_ERROR, line, col, "image-missing", "image '%s' cannot be read", url);
+    return;
+  }
+  if (info.format != named) {
+    err_at(v, DIAG_ERROR, line, col, "image-type",
+           "image '%s' is not the %s file its name says (its contents are %s)", url,
+           image_format_name(named), image_format_name(info.format));
+    return;
+  }
+  if (info.damaged) {
+    err_at(v, DIAG_ERROR, line, col, "image-data",
+           "image '%s' is a damaged %s file (truncated, or without its header)", url,
+           image_format_name(named));
+    return;
+  }
+  if ((guint64)info.width * info.height > BOOK_MAX_IMAGE_PIXELS ||
+      info.width > BOOK_MAX_IMAGE_SIDE || info.height > BOOK_MAX_IMAGE_SIDE)
+    err_at(v, DIAG_ERROR, line, col, "limit-image",
+           "image '%s' is %u x %u pixels, more than the limit of %u pixels (%d a side)", url,
+           info.width, info.height, BOOK_MAX_IMAGE_PIXELS, BOOK_MAX_IMAGE_SIDE);
+}
 
 static void check_image(Ctx *v, cmark_node *node, const char *url) {
   int line, col;
@@ -422,12 +449,13 @@ static void check_image(Ctx *v, cmark_node *node, const char *url) {
            "image '%s' resolves outside manuscript/ (a symbolic link?)", url);
     return;
   }
-  g_autofree char *lower = g_ascii_strdown(norm, -1);
-  for (gsize i = 0; i < G_N_ELEMENTS(image_types); i++)
-    if (g_str_has_suffix(lower, image_types[i]))
-      return;
-  err_at(v, DIAG_ERROR, line, col, "image-type",
-         "image '%s' is not PNG, JPEG, GIF, SVG or WebP", url);
+  ImageFormat named = image_format_from_name(norm);
+  if (named == IMAGE_UNKNOWN) {
+    err_at(v, DIAG_ERROR, line, col, "image-type",
+           "image '%s' is not PNG, JPEG, GIF, SVG or WebP", url);
+    return;
+  }
+  check_image_contents(v, line, col, url, full, named);
 }
 
 /* ---- raw HTML ---- */
@@ -562,6 +590,13 @@ static void check_inlines_and_html(Ctx *v) {
   cmark_iter_free(iter);
 }
 
+static gboolean cover_contents_ok(const char *full) {
+  ImageInfo info;
+  return image_sniff(full, &info) && info.format == image_format_from_name(full) &&
+         !info.damaged && (guint64)info.width * info.height <= BOOK_MAX_IMAGE_PIXELS &&
+         info.width <= BOOK_MAX_IMAGE_SIDE && info.height <= BOOK_MAX_IMAGE_SIDE;
+}
+
 /* cover-image: a PNG or JPEG file inside manuscript/. */
 static void check_cover(Book *book) {
   const char *cover = book->meta.cover_image;
@@ -578,6 +613,8 @@ static void check_cover(Book *book) {
   else if (!g_str_has_suffix(lower, ".png") && !g_str_has_suffix(lower, ".jpg") &&
            !g_str_has_suffix(lower, ".jpeg"))
     problem = "is not a PNG or JPEG file";
+  else if (!cover_contents_ok(full))
+    problem = "is damaged, too large, or not the PNG or JPEG file its name says";
   if (problem)
     diags_add(book->diags, DIAG_ERROR, book->meta_display, 0, book->meta.cover_line, 1,
               "meta-cover", "cover image '%s' %s", cover, problem);

@@ -1,0 +1,34 @@
+/* image.h: what an image file is, read from its headers and never decoded: its format by its
+ * bytes (not its name), its size in pixels, and whether a PNG's chunks or a JPEG's markers end
+ * early. The validator uses it to refuse an image that is not what its name says, a damaged
+ * one, or one over the pixel limit, before either writer decodes anything. */
+#ifndef BOOKBUILD_IMAGE_H
+#define BOOKBUILD_IMAGE_H
+
+#include <glib.h>
+
+typedef enum {
+  IMAGE_UNKNOWN = 0, /* none of the formats below (text, a zip, ...) */
+  IMAGE_PNG,
+  IMAGE_JPEG,
+  IMAGE_GIF,
+  IMAGE_WEBP,
+  IMAGE_SVG,
+} ImageFormat;
+
+typedef struct {
+  ImageFormat format;
+  guint32 width, height; /* pixels; 0 when the header does not say (SVG) */
+  gboolean damaged;      /* PNG: no IHDR, or the file ends before IEND; JPEG: no frame header */
+} ImageInfo;
+
+/* The format an image's name promises (by its extension), IMAGE_UNKNOWN for none. */
+ImageFormat image_format_from_name(const char *path);
+
+/* "PNG", "JPEG", "GIF", "WebP", "SVG", or "not an image" for IMAGE_UNKNOWN. */
+const char *image_format_name(ImageFormat format);
+
+/* Reads the headers of the file at `path` into `info`. FALSE when it cannot be read. */
+gboolean image_sniff(const char *path, ImageInfo *info);
+
+#endif
