@@ -99,6 +99,7 @@ install: $(BIN)
 	cp -R fonts/. $(DESTDIR)$(PREFIX)/share/bookbuild/fonts/
 
 -include $(OBJS:.o=.d) $(TESTS:%=%.d)
+include tests/hardening.mk
 
 else
 
