@@ -79,7 +79,7 @@ $(FUZZ_DIR)/libbookbuild.a: $(FUZZ_OBJS)
 	ar rcs $@ $^
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/obj/fuzz_common.o $(FUZZ_DIR)/libbookbuild.a
-	$(FUZZ_CC) $(SAN_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(FUZZ_CC) $(SAN_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS)
 
 fuzz-build: fuzz-cc $(FUZZ_BINS)
 
