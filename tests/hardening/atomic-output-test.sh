@@ -80,6 +80,33 @@ for sig in INT TERM; do
 done
 
 # A build that fails on a manuscript error writes nothing.
+# The EPUB is built in memory and written at the end, too fast to aim a signal at one phase:
+# signalled after various delays, it either stopped (the previous EPUB untouched) or finished
+# (a whole new one); no temporary file is left either way.
+prev_epub=$work/previous.epub
+printf 'PK the previous EPUB, which must survive\n' >"$prev_epub"
+for delay in 0.05 0.1 0.15 0.2 0.3 0.5; do
+  cp "$prev_epub" "$out_dir/book.epub"
+  SOURCE_DATE_EPOCH=1700000000 "$bb" epub -C "$work/book" -o "$out_dir/book.epub" 2>/dev/null &
+  pid=$!
+  pids+=("$pid")
+  sleep "$delay"
+  kill -TERM "$pid" 2>/dev/null
+  { wait "$pid"; } 2>/dev/null
+  code=$?
+  others=$(cd "$out_dir" && ls -A | grep -v -x -e 'book.pdf' -e 'book.epub')
+  if [ -n "$others" ]; then
+    fail "epub SIGTERM after ${delay}s: left behind" "$others"
+  elif [ "$code" = 0 ] && unzip -tq "$out_dir/book.epub" >/dev/null 2>&1; then
+    pass "epub SIGTERM after ${delay}s: finished first, whole new EPUB"
+  elif [ "$code" != 0 ] && cmp -s "$prev_epub" "$out_dir/book.epub"; then
+    pass "epub SIGTERM after ${delay}s: stopped (exit $code), previous EPUB untouched"
+  else
+    fail "epub SIGTERM after ${delay}s: exit $code and a changed or broken EPUB"
+  fi
+done
+rm -f "$out_dir/book.epub"
+
 cp "$previous" "$out_dir/book.pdf"
 cp -R "$work/book" "$work/bad"
 first=$(ls "$work/bad/manuscript/chapters" | head -n 1)
@@ -89,6 +116,15 @@ printf '\n## A section the table of contents does not list\n\nText.\n' \
 code=$?
 [ "$code" = 1 ] && pass "manuscript error: exit 1" || fail "manuscript error: exit $code, expected 1"
 untouched "manuscript error"
+cp "$prev_epub" "$out_dir/book.epub"
+"$bb" epub -C "$work/bad" -o "$out_dir/book.epub" 2>/dev/null
+code=$?
+if [ "$code" = 1 ] && cmp -s "$prev_epub" "$out_dir/book.epub"; then
+  pass "epub manuscript error: exit 1, previous EPUB untouched"
+else
+  fail "epub manuscript error: exit $code"
+fi
+rm -f "$out_dir/book.epub"
 
 # A build whose output cannot be written (its folder is a file) fails cleanly.
 "$bb" pdf -C "$work/book" -o "$out_dir/book.pdf/inside.pdf" 2>/dev/null
