@@ -18,9 +18,10 @@
 #define BOOK_MAX_CHAPTERS 1000                    /* chapter files in manuscript/chapters */
 #define BOOK_MAX_NESTING 100                      /* block quotes and lists inside each other */
 #define BOOK_MAX_HEADING_BYTES 1000               /* a heading's plain text */
-#define BOOK_MAX_PARAGRAPH_BYTES 100000          /* a paragraph's or table row's source: Pango
-                                                   * lays each out whole, and gives up on one of
-                                                   * some 300 KB */
+#define BOOK_MAX_PARAGRAPH_BYTES 100000          /* a paragraph's, code block's or table
+                                                   * row's source: Pango lays each out whole,
+                                                   * gives up on a paragraph of some 300 KB, and
+                                                   * takes 8 s over a 400 KB code block */
 #define BOOK_MAX_IMAGE_PIXELS (50u * 1000u * 1000u) /* an image's width times height */
 #define BOOK_MAX_IMAGE_SIDE 32767                 /* pixels a side (Cairo's largest image) */
 

@@ -269,14 +269,17 @@ static gsize block_bytes(const Chapter *ch, cmark_node *node) {
 
 static void check_block_size(Book *book, Chapter *ch, cmark_node *node) {
   cmark_node_type t = cmark_node_get_type(node);
-  if (t != CMARK_NODE_PARAGRAPH && t != CMARK_NODE_TABLE_ROW)
+  const char *what = t == CMARK_NODE_PARAGRAPH   ? "paragraph"
+                     : t == CMARK_NODE_CODE_BLOCK ? "code block"
+                     : t == CMARK_NODE_TABLE_ROW  ? "table row"
+                                                  : NULL;
+  if (!what)
     return;
   gsize bytes = block_bytes(ch, node);
   if (bytes > BOOK_MAX_PARAGRAPH_BYTES)
     diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id,
               cmark_node_get_start_line(node), cmark_node_get_start_column(node),
-              "limit-paragraph", "%s is %zu bytes long, more than the limit of %d",
-              t == CMARK_NODE_PARAGRAPH ? "paragraph" : "table row", bytes,
+              "limit-paragraph", "%s is %zu bytes long, more than the limit of %d", what, bytes,
               BOOK_MAX_PARAGRAPH_BYTES);
 }
 
