@@ -112,19 +112,6 @@ static void plan_chapters(Epub *e) {
 
 /* ---- stylesheet and fonts ---- */
 
-static const char *font_media_type(const char *name) {
-  g_autofree char *lower = g_ascii_strdown(name, -1);
-  if (g_str_has_suffix(lower, ".otf"))
-    return "font/otf";
-  if (g_str_has_suffix(lower, ".ttf"))
-    return "font/ttf";
-  if (g_str_has_suffix(lower, ".woff"))
-    return "font/woff";
-  if (g_str_has_suffix(lower, ".woff2"))
-    return "font/woff2";
-  return NULL;
-}
-
 static gint compare_strings(gconstpointer a, gconstpointer b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -135,7 +122,7 @@ static GPtrArray *font_files(const char *dir) {
   g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
   const char *name;
   while (d && (name = g_dir_read_name(d)))
-    if (font_media_type(name))
+    if (epub_media_type(name, "font"))
       g_ptr_array_add(names, g_strdup(name));
   g_ptr_array_sort(names, compare_strings);
   return names;
@@ -181,7 +168,7 @@ static gboolean embed_fonts(Epub *e, const char *css, GString *faces, GError **e
       return FALSE;
     g_autofree char *id = g_strdup_printf("font-%u", i + 1);
     g_autofree char *href = g_strconcat("fonts/", name, NULL);
-    EpubItem *font = epub_add_item(e, id, href, font_media_type(name),
+    EpubItem *font = epub_add_item(e, id, href, epub_media_type(name, "font"),
                                    g_bytes_new_take(g_steal_pointer(&data), len));
     font->level = EPUB_DEFLATE_FONT;
     e->fonts_embedded = TRUE;
@@ -250,8 +237,7 @@ static gboolean add_cover(Epub *e, GError **error) {
     gsize len = 0;
     if (!g_file_get_contents(full, &bytes, &len, error))
       return FALSE;
-    g_autofree char *lower = g_ascii_strdown(image, -1);
-    if (g_str_has_suffix(lower, ".jpg") || g_str_has_suffix(lower, ".jpeg")) {
+    if (g_strcmp0(epub_media_type(image, "image"), "image/jpeg") == 0) {
       type = "image/jpeg";
       href = "media/cover.jpg";
     }

@@ -26,6 +26,22 @@ EpubItem *epub_add_item(Epub *e, const char *id, const char *href, const char *m
   return item;
 }
 
+const char *epub_media_type(const char *name, const char *family) {
+  static const struct {
+    const char *suffix, *type;
+  } types[] = {{".png", "image/png"},   {".jpg", "image/jpeg"},    {".jpeg", "image/jpeg"},
+               {".gif", "image/gif"},   {".svg", "image/svg+xml"}, {".webp", "image/webp"},
+               {".otf", "font/otf"},    {".ttf", "font/ttf"},      {".woff", "font/woff"},
+               {".woff2", "font/woff2"}};
+  g_autofree char *lower = g_ascii_strdown(name, -1);
+  gsize family_len = strlen(family);
+  for (gsize i = 0; i < G_N_ELEMENTS(types); i++)
+    if (g_str_has_suffix(lower, types[i].suffix) &&
+        strncmp(types[i].type, family, family_len) == 0 && types[i].type[family_len] == '/')
+      return types[i].type;
+  return NULL;
+}
+
 const char *epub_heading_id(const Epub *e, const Chapter *chapter, const Heading *heading) {
   const EpubChapter *ec = g_hash_table_lookup(e->chapter_by_chapter, chapter);
   return ec ? g_hash_table_lookup(ec->out_ids, heading) : NULL;

@@ -57,6 +57,10 @@ typedef struct {
 EpubItem *epub_add_item(Epub *e, const char *id, const char *href, const char *media_type,
                         GBytes *data);
 
+/* The media type of a file the package may hold, from its name's suffix, when it is of
+ * `family` ("image" or "font"); NULL otherwise. */
+const char *epub_media_type(const char *name, const char *family);
+
 /* The XHTML id of a heading (a letter-initial form of its GitHub slug, unique in its file). */
 const char *epub_heading_id(const Epub *e, const Chapter *chapter, const Heading *heading);
 

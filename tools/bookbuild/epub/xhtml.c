@@ -126,21 +126,6 @@ static char *link_href(Xh *x, const char *url, int line) {
   return href;
 }
 
-static const char *image_media_type(const char *path) {
-  g_autofree char *lower = g_ascii_strdown(path, -1);
-  if (g_str_has_suffix(lower, ".png"))
-    return "image/png";
-  if (g_str_has_suffix(lower, ".jpg") || g_str_has_suffix(lower, ".jpeg"))
-    return "image/jpeg";
-  if (g_str_has_suffix(lower, ".gif"))
-    return "image/gif";
-  if (g_str_has_suffix(lower, ".svg"))
-    return "image/svg+xml";
-  if (g_str_has_suffix(lower, ".webp"))
-    return "image/webp";
-  return NULL;
-}
-
 /* A file name any reading system takes: letters, digits, '.', '-', '_' and '/'. */
 static char *safe_name(const char *path) {
   GString *s = g_string_new(NULL);
@@ -163,7 +148,7 @@ static EpubItem *image_item(Xh *x, const char *url) {
   EpubItem *item = g_hash_table_lookup(x->e->images, norm);
   if (item)
     return item;
-  const char *type = image_media_type(norm);
+  const char *type = epub_media_type(norm, "image");
   g_autofree char *full = g_build_filename(x->e->book->manuscript_dir, norm, NULL);
   if (!type || !path_inside(x->e->book->manuscript_dir, full))
     return NULL;
