@@ -29,4 +29,8 @@ void fuzz_write(const char *rel, const uint8_t *data, size_t size);
 void fuzz_split(const uint8_t *data, size_t size, const uint8_t **head, size_t *head_size,
                 const uint8_t **tail, size_t *tail_size);
 
+/* TRUE when validation stopped the book with an error that guards the writers (a limit,
+ * bad bytes, an image or path problem): the commands would not run a writer on it either. */
+gboolean fuzz_writer_guarded(const Book *book);
+
 #endif

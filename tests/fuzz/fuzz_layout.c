@@ -42,19 +42,6 @@ static Env *env_get(void) {
   return &env;
 }
 
-static gboolean guarded(const Book *book) {
-  static const char *const guards[] = {"limit-", "encoding", "image-", "path-outside",
-                                       "link-target", "meta-cover", "file-missing"};
-  g_autoptr(GPtrArray) sorted = diags_sorted(book->diags);
-  for (guint i = 0; i < sorted->len; i++) {
-    const Diag *d = sorted->pdata[i];
-    for (gsize k = 0; d->severity == DIAG_ERROR && k < G_N_ELEMENTS(guards); k++)
-      if (g_str_has_prefix(d->rule, guards[k]))
-        return TRUE;
-  }
-  return FALSE;
-}
-
 static cairo_status_t discard(void *closure, const unsigned char *bytes, unsigned int len) {
   (void)closure, (void)bytes, (void)len;
   return CAIRO_STATUS_SUCCESS;
@@ -104,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!book)
     abort();
   book_validate(book);
-  if (guarded(book))
+  if (fuzz_writer_guarded(book))
     return 0;
   double measure = env->paper->width - env->paper->inner - env->paper->outer;
   double text_height = env->paper->height - env->paper->top - env->paper->bottom;

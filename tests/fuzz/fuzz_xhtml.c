@@ -26,19 +26,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   return 0;
 }
 
-static gboolean guarded(const Book *book) {
-  static const char *const guards[] = {"limit-", "encoding", "image-", "path-outside",
-                                       "link-target", "meta-cover", "file-missing"};
-  g_autoptr(GPtrArray) sorted = diags_sorted(book->diags);
-  for (guint i = 0; i < sorted->len; i++) {
-    const Diag *d = sorted->pdata[i];
-    for (gsize k = 0; d->severity == DIAG_ERROR && k < G_N_ELEMENTS(guards); k++)
-      if (g_str_has_prefix(d->rule, guards[k]))
-        return TRUE;
-  }
-  return FALSE;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > FUZZ_MAX_INPUT / 4)
     return 0;
@@ -48,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!book)
     abort();
   book_validate(book);
-  if (guarded(book))
+  if (fuzz_writer_guarded(book))
     return 0;
   g_autofree char *out = g_build_filename(fuzz_book_root(), "out.epub", NULL);
   EpubOptions o = {out, size % 2 == 1};

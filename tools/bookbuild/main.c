@@ -211,6 +211,17 @@ static char *default_output(const Book *book, const char *suffix, GError **error
   return g_build_filename(dir, name, NULL);
 }
 
+/* After a writer ran: its diagnostics with the validator's, then the exit code (an environment
+ * error is 2, a manuscript error the writer found 1). */
+static int writer_result(const Book *book, gboolean ok, const GError *err) {
+  diags_print(book->diags, stderr);
+  if (err) {
+    fprintf(stderr, "bookbuild: error: %s\n", err->message);
+    return EXIT_USAGE;
+  }
+  return ok ? EXIT_OK : EXIT_MANUSCRIPT;
+}
+
 static int cmd_epub(int argc, char **argv) {
   g_autofree char *root = NULL, *output = NULL;
   gboolean draft = FALSE;
@@ -238,12 +249,7 @@ static int cmd_epub(int argc, char **argv) {
   }
   EpubOptions options = {output, draft};
   gboolean ok = epub_write(book, &options, &err);
-  diags_print(book->diags, stderr);
-  if (err) {
-    fprintf(stderr, "bookbuild: error: %s\n", err->message);
-    return EXIT_USAGE;
-  }
-  return ok ? EXIT_OK : EXIT_MANUSCRIPT;
+  return writer_result(book, ok, err);
 }
 
 static int cmd_pdf(int argc, char **argv) {
@@ -286,12 +292,7 @@ static int cmd_pdf(int argc, char **argv) {
   }
   PdfOptions options = {output, paper, chapter, draft, isatty(STDERR_FILENO)};
   gboolean ok = pdf_write(book, &options, &err);
-  diags_print(book->diags, stderr);
-  if (err) {
-    fprintf(stderr, "bookbuild: error: %s\n", err->message);
-    return EXIT_USAGE;
-  }
-  return ok ? EXIT_OK : EXIT_MANUSCRIPT;
+  return writer_result(book, ok, err);
 }
 
 static const Command commands[] = {

@@ -32,6 +32,7 @@ static void item_free(gpointer p) {
 
 static void chapter_free(gpointer p) {
   EpubChapter *ec = p;
+  g_free(ec->id);
   g_free(ec->href);
   g_hash_table_destroy(ec->out_ids);
   g_free(ec);
@@ -91,6 +92,7 @@ static void plan_chapters(Epub *e) {
     EpubChapter *ec = g_new0(EpubChapter, 1);
     ec->chapter = ch;
     g_autofree char *stem = safe_stem(ch->path);
+    ec->id = g_strconcat("ch-", stem, NULL);
     ec->href = g_strdup_printf("text/%s.xhtml", stem);
     ec->out_ids = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     g_autoptr(GHashTable) used = g_hash_table_new(g_str_hash, g_str_equal);
@@ -324,9 +326,7 @@ static gboolean finish_workers(Epub *e, GError **error) {
 static void add_chapters(Epub *e) {
   for (guint i = 0; i < e->chapters->len; i++) {
     const EpubChapter *ec = e->chapters->pdata[i];
-    g_autofree char *stem = safe_stem(ec->chapter->path);
-    g_autofree char *id = g_strconcat("ch-", stem, NULL);
-    add_page(e, id, ec->href, xhtml_chapter(e, ec));
+    add_page(e, ec->id, ec->href, xhtml_chapter(e, ec));
   }
 }
 

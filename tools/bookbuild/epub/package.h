@@ -32,6 +32,7 @@ typedef struct {
 /* A chapter of the spine and the ids its headings have in the XHTML. */
 typedef struct {
   const Chapter *chapter;
+  char *id;             /* manifest id: "ch-01-landscape" */
   char *href;           /* "text/01-landscape.xhtml", relative to OEBPS/ */
   GHashTable *out_ids;  /* Heading* -> char* (owned): the heading's XHTML id */
 } EpubChapter;
