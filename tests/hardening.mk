@@ -45,13 +45,13 @@ $(ASAN_DIR)/tests/%: tests/unit/%.c $(ASAN_LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CPPFLAGS) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $< $(ASAN_LIBOBJS) $(LDLIBS)
 
-check-asan: $(ASAN_BIN) $(ASAN_TESTS)
+check-asan: $(ASAN_BIN) $(ASAN_TESTS) pythons
 	@tools/install-deps check
 	@$(SAN_ENV) BOOKBUILD=$(CURDIR)/$(ASAN_BIN) bash tests/run $(ASAN_TESTS)
 
 # ---- valgrind (the normal build, every run of it under memcheck) ----
 
-check-valgrind: $(BIN) $(TESTS)
+check-valgrind: $(BIN) $(TESTS) pythons
 	@tools/install-deps check
 	@BOOKBUILD_REAL=$(CURDIR)/$(BIN) bash tests/hardening/valgrind-suite.sh $(TESTS)
 

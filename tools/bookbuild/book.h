@@ -65,6 +65,8 @@ typedef struct {
   char *version;
   GPtrArray *credits;  /* of char*: lines for the copyright page; never NULL */
   gboolean epub_embed_fonts; /* default TRUE */
+  GPtrArray *pythons;  /* of char*: `python:`, the versions ("3.13") the examples must run on,
+                        * in the order given; never NULL, may be empty */
   BookRules rules;
 } BookMeta;
 
@@ -121,7 +123,10 @@ typedef struct {
   char *lang;            /* lower-case language, "" when none */
   gboolean ignore;       /* `ignore`: not run */
   char *raises;          /* `raises=Name`, or NULL */
-  int min_major, min_minor; /* `min=3.12`; 0.0 when absent */
+  int min_major, min_minor; /* `min=3.12`: the oldest Python it holds for; 0.0 when absent */
+  int max_major, max_minor; /* `max=3.13`: the newest Python it holds for; 0.0 when absent */
+  GPtrArray *requires;   /* `requires=numpy` (repeatable): modules it imports (char*); NULL
+                          * when none */
   int timeout_s;         /* `timeout=N`; 0 = the runner's default */
   cmark_node *node;
   int line;              /* line of the opening fence */

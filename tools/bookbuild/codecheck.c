@@ -1,6 +1,7 @@
 /* codecheck.c: the example runner (see codecheck.h). Selects runnable blocks from the Book (the
- * fence flags were recognised when it was loaded), runs them on a thread pool, and judges each
- * result. A python block passes when it exits 0, or ends with its `raises=` exception; a pycon
+ * fence flags were recognised when it was loaded), pairs each with every interpreter whose version
+ * its bounds admit and that has the modules it requires, runs the pairs on a thread pool, and
+ * judges each result. A python block passes when it exits 0, or ends with its `raises=` exception; a pycon
  * block is handed to Python's own doctest module (ELLIPSIS on), the reference for doctest rules.
  * Hostile examples are contained: own process group (killed on timeout and after exit), capped
  * output, a private temporary directory removed afterwards, no stdin, an empty environment; a
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,12 +38,30 @@ static const char doctest_driver[] =
     "runner.run(test, out=sys.stdout.write)\n"
     "sys.exit(1 if runner.failures else 0)\n";
 
-typedef enum { RESULT_PASS, RESULT_FAIL, RESULT_SKIP, RESULT_IGNORED } ResultKind;
+/* Prints each module named on its command line that the interpreter cannot import: the
+ * `requires=` probe, run once per interpreter. */
+static const char requires_probe[] =
+    "import importlib.util, sys\n"
+    "for name in sys.argv[1:]:\n"
+    "    try:\n"
+    "        found = importlib.util.find_spec(name) is not None\n"
+    "    except Exception:\n"
+    "        found = False\n"
+    "    if not found:\n"
+    "        print(name)\n";
+
+typedef enum {
+  RESULT_PASS,
+  RESULT_FAIL,
+  RESULT_SKIP_VERSION,
+  RESULT_SKIP_LIBRARY,
+  RESULT_IGNORED
+} ResultKind;
 
 typedef struct {
   Chapter *chapter;
   CodeBlock *block;
-  const char *python; /* the interpreter's real path */
+  CodeRun *run; /* the interpreter it runs on */
   ResultKind result;
   char *reason; /* why it failed */
   char *output; /* the relevant output of a failure */
@@ -58,6 +78,7 @@ typedef struct {
   Capture out, err;
   int exit_status; /* -1 when killed */
   gboolean timed_out;
+  struct rusage usage; /* the example's own CPU time (not its descendants') */
 } RunOutput;
 
 static void job_free(gpointer p) {
@@ -132,7 +153,7 @@ static gboolean supervise(GPid pid, int fds_in[2], RunOutput *r, gint64 deadline
       return FALSE;
     if (exited && now_ms() >= exited_at + DRAIN_GRACE_MS)
       return TRUE;
-    if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
+    if (!exited && wait4(pid, &status, WNOHANG, &r->usage) == pid) {
       exited = TRUE;
       exited_at = now_ms();
       r->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -146,7 +167,7 @@ static gboolean supervise(GPid pid, int fds_in[2], RunOutput *r, gint64 deadline
   }
   if (!exited) {
     /* Both pipes closed: the example is finishing; wait for it within the deadline. */
-    while (waitpid(pid, &status, WNOHANG) != pid) {
+    while (wait4(pid, &status, WNOHANG, &r->usage) != pid) {
       if (now_ms() >= deadline)
         return FALSE;
       g_usleep(10000);
@@ -173,7 +194,7 @@ static gboolean run_process(const char *const *argv, const char *dir, int timeou
   r->timed_out = !done;
   kill(-pid, SIGKILL);
   if (!done)
-    waitpid(pid, NULL, 0);
+    wait4(pid, NULL, 0, &r->usage);
   close(fds[0]);
   close(fds[1]);
   g_spawn_close_pid(pid);
@@ -371,15 +392,21 @@ static void run_job(Job *j) {
     j->reason = g_strdup_printf("cannot prepare the example: %s", err->message);
     goto out;
   }
-  const char *py_argv[] = {j->python, "-I", name, NULL};
-  const char *doc_argv[] = {j->python, "-I", "-c", doctest_driver, name, NULL};
+  const char *python = j->run->python;
+  const char *py_argv[] = {python, "-I", name, NULL};
+  const char *doc_argv[] = {python, "-I", "-c", doctest_driver, name, NULL};
   int timeout = b->timeout_s ? b->timeout_s : CODECHECK_DEFAULT_TIMEOUT_S;
   if (!run_process(pycon ? doc_argv : py_argv, dir, timeout, &r, &err)) {
-    j->reason = g_strdup_printf("cannot run %s: %s", j->python, err->message);
+    j->reason = g_strdup_printf("cannot run %s: %s", python, err->message);
     goto out;
   }
   if (r.timed_out) {
-    j->reason = g_strdup_printf("timed out after %d s", timeout);
+    /* CPU time far below the limit tells a starved example (a busy machine) from a slow one. */
+    double cpu = (double)r.usage.ru_utime.tv_sec + (double)r.usage.ru_stime.tv_sec +
+                 (double)(r.usage.ru_utime.tv_usec + r.usage.ru_stime.tv_usec) / 1e6;
+    j->reason = g_strdup_printf("timed out: still running when its %d s ran out, having used "
+                                "%.1f s of CPU time (timeout=N raises the limit)",
+                                timeout, cpu);
     j->output = excerpt(r.err.head->len ? &r.err : &r.out, dir, 12, TRUE);
     goto out;
   }
@@ -516,31 +543,118 @@ static gpointer worker(gpointer data) {
   return NULL;
 }
 
+/* "[37/134] 03-scope.md:137 on 3.15": the example started last, on one terminal line. */
+static void show_progress(const Work *w) {
+  gint done = g_atomic_int_get(&w->done);
+  gint started = MIN(g_atomic_int_get(&w->next), (gint)w->queue->len);
+  const Job *j = started > 0 ? w->queue->pdata[started - 1] : NULL;
+  if (!j)
+    return;
+  g_autofree char *file = g_path_get_basename(j->chapter->display_path);
+  fprintf(stderr, "\r[%d/%u] %s:%d on %d.%d\033[K", done, w->queue->len, file, j->block->line,
+          j->run->major, j->run->minor);
+  fflush(stderr);
+}
+
 /* Runs the queue on `n` threads, joined before it returns (no thread outlives the run). */
-static void run_all(GPtrArray *queue, int n, gboolean show_progress) {
+static void run_all(GPtrArray *queue, int n, gboolean progress) {
   Work w = {queue, 0, 0};
   n = CLAMP(n, 1, MAX((int)queue->len, 1));
   g_autoptr(GPtrArray) threads = g_ptr_array_new();
   for (int i = 0; i < n; i++)
     g_ptr_array_add(threads, g_thread_new("example", worker, &w));
-  while (show_progress && g_atomic_int_get(&w.done) < (gint)queue->len) {
-    fprintf(stderr, "\rrunning examples: %d/%u", g_atomic_int_get(&w.done), queue->len);
+  while (progress && g_atomic_int_get(&w.done) < (gint)queue->len) {
+    show_progress(&w);
     g_usleep(100000);
   }
   for (guint i = 0; i < threads->len; i++)
     g_thread_join(threads->pdata[i]);
-  if (show_progress)
+  if (progress)
     fprintf(stderr, "\r\033[K");
 }
 
-gboolean codecheck_run(Book *book, const CodeOptions *o, CodeSummary *summary, GPtrArray *reports,
-                       GError **error) {
-  memset(summary, 0, sizeof *summary);
-  g_autofree char *python = NULL;
-  if (!python_version(o->python, &python, &summary->python_major, &summary->python_minor, error))
+void code_run_free(CodeRun *run) {
+  if (!run)
+    return;
+  g_free(run->python);
+  g_free(run->missing);
+  g_free(run);
+}
+
+/* The modules of `wanted` (a set of names) that `python` cannot import; FALSE with `error` when
+ * the probe does not run. */
+static gboolean missing_modules(const char *python, GHashTable *wanted, GHashTable *missing,
+                                GError **error) {
+  if (!g_hash_table_size(wanted))
+    return TRUE;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_ptr_array_add(argv, (gpointer)python);
+  g_ptr_array_add(argv, "-I");
+  g_ptr_array_add(argv, "-c");
+  g_ptr_array_add(argv, (gpointer)requires_probe);
+  GHashTableIter it;
+  gpointer name;
+  g_hash_table_iter_init(&it, wanted);
+  while (g_hash_table_iter_next(&it, &name, NULL))
+    g_ptr_array_add(argv, name);
+  g_ptr_array_add(argv, NULL);
+  g_autofree char *out = NULL;
+  int status = 0;
+  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL,
+                    G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &out,
+                    NULL, &status, error))
     return FALSE;
-  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func(job_free);
-  g_autoptr(GPtrArray) queue = g_ptr_array_new();
+  if (!g_spawn_check_wait_status(status, error))
+    return FALSE;
+  g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+  for (int i = 0; lines[i]; i++)
+    if (*lines[i])
+      g_hash_table_add(missing, g_strdup(lines[i]));
+  return TRUE;
+}
+
+/* The first module of the block's `requires=` that is in `missing`, or NULL. */
+static const char *first_missing(const CodeBlock *b, GHashTable *missing) {
+  for (guint i = 0; b->requires && i < b->requires->len; i++)
+    if (g_hash_table_contains(missing, b->requires->pdata[i]))
+      return b->requires->pdata[i];
+  return NULL;
+}
+
+static int cmp_strings(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "numpy, pandas": the set's names, sorted; caller frees. NULL for an empty set. */
+static char *join_sorted(GHashTable *set) {
+  if (!g_hash_table_size(set))
+    return NULL;
+  guint n = 0;
+  g_autofree gpointer *names = g_hash_table_get_keys_as_array(set, &n);
+  qsort(names, n, sizeof *names, cmp_strings);
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf(out, "%s%s", i ? ", " : "", (char *)names[i]);
+  return g_string_free(out, FALSE);
+}
+
+/* Queues every selected block for one interpreter: `jobs` owns the Job, `queue` lists those that
+ * run. Blocks outside the version bounds, or needing a module it lacks, are counted as skipped. */
+static gboolean plan_run(Book *book, const CodeOptions *o, CodeRun *run, GPtrArray *jobs,
+                         GPtrArray *queue, GError **error) {
+  g_autoptr(GHashTable) wanted = g_hash_table_new(g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) missing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < book->chapters->len; i++) {
+    Chapter *ch = book->chapters->pdata[i];
+    for (guint k = 0; k < ch->code_blocks->len; k++) {
+      CodeBlock *b = ch->code_blocks->pdata[k];
+      for (guint m = 0; b->requires && selected(ch, b, o) && m < b->requires->len; m++)
+        g_hash_table_add(wanted, b->requires->pdata[m]);
+    }
+  }
+  if (!missing_modules(run->python, wanted, missing, error))
+    return FALSE;
+  g_autoptr(GHashTable) lacked = g_hash_table_new(g_str_hash, g_str_equal);
   for (guint i = 0; i < book->chapters->len; i++) {
     Chapter *ch = book->chapters->pdata[i];
     for (guint k = 0; k < ch->code_blocks->len; k++) {
@@ -550,41 +664,111 @@ gboolean codecheck_run(Book *book, const CodeOptions *o, CodeSummary *summary, G
       Job *j = g_new0(Job, 1);
       j->chapter = ch;
       j->block = b;
-      j->python = python;
+      j->run = run;
       g_ptr_array_add(jobs, j);
-      gboolean too_old = b->min_major > summary->python_major ||
-                         (b->min_major == summary->python_major &&
-                          b->min_minor > summary->python_minor);
+      const char *lacks = first_missing(b, missing);
       if (b->ignore)
         j->result = RESULT_IGNORED;
-      else if (too_old)
-        j->result = RESULT_SKIP;
-      else
+      else if (!fence_holds_for(b, run->major, run->minor))
+        j->result = RESULT_SKIP_VERSION;
+      else if (lacks) {
+        j->result = RESULT_SKIP_LIBRARY;
+        g_hash_table_add(lacked, (gpointer)lacks);
+      } else
         g_ptr_array_add(queue, j);
     }
+  }
+  run->missing = join_sorted(lacked);
+  return TRUE;
+}
+
+/* Counts a finished job in its run; a failure becomes a diagnostic with the block's first line
+ * and the relevant output attached. */
+static void tally(Book *book, Job *j) {
+  CodeRun *run = j->run;
+  switch (j->result) {
+  case RESULT_PASS:
+    run->passed++;
+    break;
+  case RESULT_SKIP_VERSION:
+    run->skipped_version++;
+    break;
+  case RESULT_SKIP_LIBRARY:
+    run->skipped_library++;
+    break;
+  case RESULT_IGNORED:
+    run->ignored++;
+    break;
+  case RESULT_FAIL: {
+    run->failed++;
+    diags_add(book->diags, DIAG_ERROR, j->chapter->display_path, j->chapter->file_id,
+              j->block->line, 1, "example", "example failed on %d.%d: %s", run->major,
+              run->minor, j->reason);
+    g_autofree char *detail = failure_report(j);
+    diags_add_detail(book->diags, detail);
+    break;
+  }
+  }
+}
+
+gboolean codecheck_run(Book *book, const CodeOptions *o, GPtrArray *runs, GError **error) {
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func(job_free);
+  g_autoptr(GPtrArray) queue = g_ptr_array_new();
+  for (guint i = 0; i < o->pythons->len; i++) {
+    g_autoptr(CodeRun) run = g_new0(CodeRun, 1);
+    if (!python_version(o->pythons->pdata[i], &run->python, &run->major, &run->minor, error) ||
+        !plan_run(book, o, run, jobs, queue, error))
+      return FALSE;
+    g_ptr_array_add(runs, g_steal_pointer(&run));
   }
   adopt_orphans(TRUE);
   run_all(queue, o->jobs, o->progress);
   end_strays();
-  for (guint i = 0; i < jobs->len; i++) {
-    Job *j = jobs->pdata[i];
-    switch (j->result) {
-    case RESULT_PASS:
-      summary->passed++;
-      break;
-    case RESULT_SKIP:
-      summary->skipped++;
-      break;
-    case RESULT_IGNORED:
-      summary->ignored++;
-      break;
-    case RESULT_FAIL:
-      summary->failed++;
-      diags_add(book->diags, DIAG_ERROR, j->chapter->display_path, j->chapter->file_id,
-                j->block->line, 1, "example", "example failed: %s", j->reason);
-      g_ptr_array_add(reports, failure_report(j));
-      break;
-    }
-  }
+  for (guint i = 0; i < jobs->len; i++)
+    tally(book, jobs->pdata[i]);
   return TRUE;
+}
+
+/* pyenv's newest `version`.x interpreter, or NULL. */
+static char *pyenv_python(const char *version) {
+  const char *root = g_getenv("PYENV_ROOT");
+  g_autofree char *fallback = g_build_filename(g_get_home_dir(), ".pyenv", NULL);
+  g_autofree char *versions = g_build_filename(root && *root ? root : fallback, "versions", NULL);
+  g_autoptr(GDir) dir = g_dir_open(versions, 0, NULL);
+  g_autofree char *prefix = g_strconcat(version, ".", NULL);
+  g_autofree char *exe = g_strconcat("python", version, NULL);
+  char *best = NULL;
+  int best_patch = -1;
+  for (const char *name; dir && (name = g_dir_read_name(dir));) {
+    guint64 patch;
+    if (!g_str_has_prefix(name, prefix) ||
+        !g_ascii_string_to_unsigned(name + strlen(prefix), 10, 0, 999, &patch, NULL) ||
+        (int)patch <= best_patch)
+      continue;
+    g_autofree char *path = g_build_filename(versions, name, "bin", exe, NULL);
+    if (!g_file_test(path, G_FILE_TEST_IS_EXECUTABLE))
+      continue;
+    g_free(best);
+    best = g_steal_pointer(&path);
+    best_patch = (int)patch;
+  }
+  return best;
+}
+
+char *codecheck_find_python(const char *book_root, const char *version) {
+  g_autofree char *exe = g_strconcat("python", version, NULL);
+  char *found = pyenv_python(version);
+  if (!found) {
+    /* A pyenv shim on PATH runs only pyenv's selected version: pyenv_python() looked already. */
+    found = g_find_program_in_path(exe);
+    if (found && strstr(found, "/shims/"))
+      g_clear_pointer(&found, g_free);
+  }
+  if (!found) {
+    g_autofree char *fetched =
+        g_build_filename(book_root, "build", "pythons", version, "usr", "bin", exe, NULL);
+    if (g_file_test(fetched, G_FILE_TEST_IS_EXECUTABLE))
+      found = g_steal_pointer(&fetched);
+  }
+  return found;
 }

@@ -13,6 +13,7 @@ static void diag_free(gpointer p) {
   g_free(d->path);
   g_free(d->message);
   g_free(d->rule);
+  g_free(d->detail);
   g_free(d);
 }
 
@@ -48,6 +49,13 @@ void diags_add(Diags *diags, DiagSeverity severity, const char *path, int file_i
     diags->errors++;
   else
     diags->warnings++;
+}
+
+void diags_add_detail(Diags *diags, const char *detail) {
+  g_return_if_fail(diags->items->len > 0);
+  Diag *d = diags->items->pdata[diags->items->len - 1];
+  g_free(d->detail);
+  d->detail = g_strdup(detail);
 }
 
 guint diags_errors(const Diags *diags) { return diags->errors; }
@@ -88,12 +96,22 @@ static void diag_print(const Diag *d, FILE *out) {
             d->message, d->rule);
   else
     fprintf(out, "%s: %s: %s [%s]\n", d->path, sev, d->message, d->rule);
+  if (!d->detail)
+    return;
+  g_auto(GStrv) lines = g_strsplit(d->detail, "\n", -1);
+  for (int k = 0; lines[k]; k++)
+    if (*lines[k] || lines[k + 1]) /* not the empty piece after a final newline */
+      fprintf(out, "    %s\n", lines[k]);
 }
 
-void diags_print(const Diags *diags, FILE *out) {
+void diags_print_list(const Diags *diags, FILE *out) {
   g_autoptr(GPtrArray) sorted = diags_sorted(diags);
   for (guint i = 0; i < sorted->len; i++)
     diag_print(sorted->pdata[i], out);
+}
+
+void diags_print(const Diags *diags, FILE *out) {
+  diags_print_list(diags, out);
   g_autofree char *summary = diags_summary(diags);
   fprintf(out, "%s\n", summary);
 }

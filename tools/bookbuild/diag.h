@@ -18,6 +18,7 @@ typedef struct {
   int line, col; /* 1-based; 0 when the diagnostic is about the whole file */
   char *message;
   char *rule;    /* rule id, shown in brackets */
+  char *detail;  /* lines printed under it, indented (an example's output), or NULL */
   guint seq;     /* order of arrival, the tie-breaker */
 } Diag;
 
@@ -31,13 +32,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Diags, diags_free)
 void diags_add(Diags *diags, DiagSeverity severity, const char *path, int file_id, int line,
                int col, const char *rule, const char *fmt, ...) G_GNUC_PRINTF(8, 9);
 
+/* Attaches `detail` (copied; lines printed indented under the diagnostic) to the diagnostic
+ * added last. */
+void diags_add_detail(Diags *diags, const char *detail);
+
 guint diags_errors(const Diags *diags);
 guint diags_warnings(const Diags *diags);
 
 /* Sorted copy of the diagnostics (by file, line, column, arrival); the array does not own them. */
 GPtrArray *diags_sorted(const Diags *diags);
 
-/* Prints every diagnostic, sorted, then the summary line ("3 errors, 1 warning"). */
+/* Prints every diagnostic, sorted, each followed by its detail. */
+void diags_print_list(const Diags *diags, FILE *out);
+
+/* diags_print_list(), then the summary line ("3 errors, 1 warning"). */
 void diags_print(const Diags *diags, FILE *out);
 
 /* "3 errors, 1 warning"; caller frees. */

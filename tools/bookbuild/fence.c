@@ -18,20 +18,7 @@ gboolean fence_is_known_language(const char *lang) {
   return FALSE;
 }
 
-gboolean fence_is_runnable(const char *lang) {
-  return strcmp(lang, "python") == 0 || strcmp(lang, "pycon") == 0;
-}
-
-static gboolean valid_exception_name(const char *s) {
-  if (!*s)
-    return FALSE;
-  for (const char *p = s; *p; p++)
-    if (!(g_ascii_isalnum(*p) || *p == '_' || *p == '.') || (p == s && g_ascii_isdigit(*p)))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean parse_version(const char *s, int *major, int *minor) {
+gboolean fence_parse_version(const char *s, int *major, int *minor) {
   guint64 a, b;
   g_auto(GStrv) parts = g_strsplit(s, ".", 3);
   if (!parts[0] || !parts[1] || parts[2] ||
@@ -43,6 +30,34 @@ static gboolean parse_version(const char *s, int *major, int *minor) {
   return TRUE;
 }
 
+int fence_version_cmp(int major_a, int minor_a, int major_b, int minor_b) {
+  return major_a != major_b ? (major_a > major_b) - (major_a < major_b)
+                            : (minor_a > minor_b) - (minor_a < minor_b);
+}
+
+gboolean fence_holds_for(const CodeBlock *block, int major, int minor) {
+  if (block->min_major && fence_version_cmp(major, minor, block->min_major, block->min_minor) < 0)
+    return FALSE;
+  return !block->max_major ||
+         fence_version_cmp(major, minor, block->max_major, block->max_minor) <= 0;
+}
+
+gboolean fence_is_runnable(const char *lang) {
+  return strcmp(lang, "python") == 0 || strcmp(lang, "pycon") == 0;
+}
+
+/* A dotted Python name: an exception (`raises=json.JSONDecodeError`) or a module
+ * (`requires=numpy.linalg`). */
+static gboolean valid_dotted_name(const char *s) {
+  if (!*s || *s == '.' || s[strlen(s) - 1] == '.' || strstr(s, ".."))
+    return FALSE;
+  for (const char *p = s; *p; p++)
+    if (!(g_ascii_isalnum(*p) || *p == '_' || *p == '.') ||
+        (g_ascii_isdigit(*p) && (p == s || p[-1] == '.')))
+      return FALSE;
+  return TRUE;
+}
+
 static void parse_flag(const char *flag, CodeBlock *block, GPtrArray *problems) {
   const char *eq = strchr(flag, '=');
   g_autofree char *name = eq ? g_strndup(flag, eq - flag) : g_strdup(flag);
@@ -51,14 +66,25 @@ static void parse_flag(const char *flag, CodeBlock *block, GPtrArray *problems) 
   if (strcmp(name, "ignore") == 0 && !value) {
     block->ignore = TRUE;
   } else if (strcmp(name, "raises") == 0 && value) {
-    if (valid_exception_name(value))
+    if (valid_dotted_name(value))
       block->raises = g_strdup(value);
     else
       g_ptr_array_add(problems, g_strdup_printf("'raises=%s' does not name an exception", value));
-  } else if (strcmp(name, "min") == 0 && value) {
-    if (!parse_version(value, &block->min_major, &block->min_minor))
+  } else if ((strcmp(name, "min") == 0 || strcmp(name, "max") == 0) && value) {
+    gboolean is_min = name[1] == 'i';
+    if (!fence_parse_version(value, is_min ? &block->min_major : &block->max_major,
+                       is_min ? &block->min_minor : &block->max_minor))
+      g_ptr_array_add(problems, g_strdup_printf("'%s=%s' must be a Python version such as 3.12",
+                                                name, value));
+  } else if (strcmp(name, "requires") == 0 && value) {
+    if (!valid_dotted_name(value)) {
       g_ptr_array_add(problems,
-                      g_strdup_printf("'min=%s' must be a Python version such as 3.12", value));
+                      g_strdup_printf("'requires=%s' does not name a Python module", value));
+      return;
+    }
+    if (!block->requires)
+      block->requires = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(block->requires, g_strdup(value));
   } else if (strcmp(name, "timeout") == 0 && value) {
     if (g_ascii_string_to_unsigned(value, 10, 1, 600, &n, NULL))
       block->timeout_s = (int)n;
@@ -68,7 +94,7 @@ static void parse_flag(const char *flag, CodeBlock *block, GPtrArray *problems) 
   } else {
     g_ptr_array_add(problems,
                     g_strdup_printf("unknown code flag '%s' (known: ignore, raises=Exception, "
-                                    "min=3.N, timeout=SECONDS)",
+                                    "min=3.N, max=3.N, requires=module, timeout=SECONDS)",
                                     flag));
   }
 }
@@ -88,11 +114,18 @@ void fence_parse(const char *info, CodeBlock *block, GPtrArray *problems) {
   }
   if (!block->lang)
     block->lang = g_strdup("");
-  gboolean has_flags = block->ignore || block->raises || block->min_major || block->timeout_s;
+  gboolean has_flags = block->ignore || block->raises || block->min_major || block->max_major ||
+                       block->requires || block->timeout_s;
   if (has_flags && !fence_is_runnable(block->lang))
     g_ptr_array_add(problems,
                     g_strdup_printf("code flags apply only to python and pycon blocks, not '%s'",
                                     *block->lang ? block->lang : "(no language)"));
+  if (block->min_major && block->max_major &&
+      fence_version_cmp(block->min_major, block->min_minor, block->max_major, block->max_minor) > 0)
+    g_ptr_array_add(problems, g_strdup_printf("'min=%d.%d' is newer than 'max=%d.%d': no Python "
+                                              "can run this block",
+                                              block->min_major, block->min_minor,
+                                              block->max_major, block->max_minor));
   if (block->raises && strcmp(block->lang, "pycon") == 0)
     g_ptr_array_add(problems, g_strdup("'raises=' applies to python blocks; a pycon block shows "
                                        "its traceback in the output"));

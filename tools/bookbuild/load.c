@@ -39,6 +39,8 @@ static void code_block_free(gpointer p) {
   CodeBlock *b = p;
   g_free(b->lang);
   g_free(b->raises);
+  if (b->requires)
+    g_ptr_array_unref(b->requires);
   g_free(b);
 }
 

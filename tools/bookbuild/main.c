@@ -123,39 +123,85 @@ static int cmd_import(int argc, char **argv) {
   return EXIT_OK;
 }
 
-static void print_reports(const Book *book, const GPtrArray *reports) {
-  /* Diagnostics sorted as diags_print does; each example failure is followed by its output. */
-  g_autoptr(GPtrArray) sorted = diags_sorted(book->diags);
-  guint report = 0;
-  for (guint i = 0; i < sorted->len; i++) {
-    const Diag *d = sorted->pdata[i];
-    fprintf(stderr, "%s:%d:%d: %s: %s [%s]\n", d->path, d->line, d->col,
-            d->severity == DIAG_ERROR ? "error" : "warning", d->message, d->rule);
-    if (strcmp(d->rule, "example") != 0 || report >= reports->len)
-      continue;
-    g_auto(GStrv) lines = g_strsplit(reports->pdata[report++], "\n", -1);
-    for (int k = 0; lines[k]; k++)
-      if (*lines[k] || lines[k + 1])
-        fprintf(stderr, "    %s\n", lines[k]);
+/* The interpreters `code` runs: every --python given; else each version book.yaml lists, found
+ * by codecheck_find_python (a listed version not found is an environment error that says how
+ * to get it); else $PYTHON; else python3. NULL after printing the error. */
+static GPtrArray *pick_pythons(const Book *book, char **given) {
+  GPtrArray *pythons = g_ptr_array_new_with_free_func(g_free);
+  for (int i = 0; given && given[i]; i++)
+    g_ptr_array_add(pythons, g_strdup(given[i]));
+  const GPtrArray *listed = book->meta.pythons;
+  for (guint i = 0; !(given && *given) && i < listed->len; i++) {
+    const char *version = listed->pdata[i];
+    char *path = codecheck_find_python(book->root, version);
+    if (!path) {
+      fprintf(stderr,
+              "bookbuild: error: Python %s, which book.yaml lists, was not found (looked for "
+              "python%s on PATH, in pyenv and in build/pythons/%s/); install it, run "
+              "'tools/fetch-python %s', or name an interpreter with --python\n",
+              version, version, version, version);
+      g_ptr_array_unref(pythons);
+      return NULL;
+    }
+    g_ptr_array_add(pythons, path);
   }
+  if (!pythons->len) {
+    const char *env = g_getenv("PYTHON");
+    g_ptr_array_add(pythons, g_strdup(env && *env ? env : "python3"));
+  }
+  return pythons;
 }
 
-/* The interpreter: --python, else $PYTHON, else python3. */
-static const char *pick_python(const char *option) {
-  if (option)
-    return option;
-  const char *env = g_getenv("PYTHON");
-  return env && *env ? env : "python3";
+/* "12 passed, 0 failed, 2 skipped (version bounds), 1 skipped (missing library: numpy),
+ * 1 ignored"; caller frees. */
+static char *run_counts(guint passed, guint failed, guint skipped_version, guint skipped_library,
+                        const char *missing, guint ignored) {
+  return g_strdup_printf("%u passed, %u failed, %u skipped (version bounds), %u skipped (missing "
+                         "library%s%s), %u ignored",
+                         passed, failed, skipped_version, skipped_library,
+                         missing ? ": " : "", missing ? missing : "", ignored);
+}
+
+/* One line per interpreter, the listed versions that did not run, and the totals. Returns the
+ * number of failures. */
+static guint print_runs(const Book *book, const GPtrArray *runs, gboolean show_paths) {
+  guint p = 0, f = 0, sv = 0, sl = 0, ig = 0;
+  g_autoptr(GPtrArray) ran = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < runs->len; i++) {
+    const CodeRun *r = runs->pdata[i];
+    g_autofree char *counts = run_counts(r->passed, r->failed, r->skipped_version,
+                                         r->skipped_library, r->missing, r->ignored);
+    if (show_paths)
+      fprintf(stderr, "Python %d.%d (%s): %s\n", r->major, r->minor, r->python, counts);
+    else
+      fprintf(stderr, "Python %d.%d: %s\n", r->major, r->minor, counts);
+    p += r->passed, f += r->failed, sv += r->skipped_version, sl += r->skipped_library;
+    ig += r->ignored;
+    g_ptr_array_add(ran, g_strdup_printf("%d.%d", r->major, r->minor));
+  }
+  for (guint i = 0; i < book->meta.pythons->len; i++) {
+    const char *v = book->meta.pythons->pdata[i];
+    if (!g_ptr_array_find_with_equal_func(ran, v, g_str_equal, NULL))
+      fprintf(stderr, "not run on Python %s, which book.yaml lists\n", v);
+  }
+  if (runs->len > 1) {
+    g_autofree char *counts = run_counts(p, f, sv, sl, NULL, ig);
+    fprintf(stderr, "all %u interpreters: %s\n", runs->len, counts);
+  }
+  return f;
 }
 
 static int cmd_code(int argc, char **argv) {
-  g_autofree char *root = NULL, *python = NULL, *filter = NULL;
+  g_autofree char *root = NULL, *filter = NULL;
+  g_auto(GStrv) given = NULL;
   int jobs = (int)g_get_num_processors(), chapter = 0;
   GOptionEntry entries[] = {
       {"directory", 'C', 0, G_OPTION_ARG_FILENAME, &root, "The book's root (holds manuscript/)",
        "DIR"},
-      {"python", 0, 0, G_OPTION_ARG_FILENAME, &python,
-       "Interpreter to run (default: $PYTHON, else python3)", "PATH"},
+      {"python", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &given,
+       "Interpreter to run; repeat for several (default: the versions book.yaml lists, else "
+       "$PYTHON, else python3)",
+       "PATH"},
       {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Examples run in parallel (default: cores)", "N"},
       {"chapter", 0, 0, G_OPTION_ARG_INT, &chapter, "Only chapter N (its place in the TOC)", "N"},
       {"filter", 0, 0, G_OPTION_ARG_STRING, &filter,
@@ -183,20 +229,18 @@ static int cmd_code(int argc, char **argv) {
   const Chapter *only = chapter ? book_chapter_by_number(book, chapter) : NULL;
   if (chapter && !only)
     return usage_error(NULL, "--chapter: no written chapter has that number");
-  CodeOptions options = {pick_python(python), jobs, chapter, only, filter, isatty(STDERR_FILENO)};
-  CodeSummary sum;
-  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func(g_free);
-  if (!codecheck_run(book, &options, &sum, reports, &err)) {
+  g_autoptr(GPtrArray) pythons = pick_pythons(book, given);
+  if (!pythons)
+    return EXIT_USAGE;
+  gboolean terminal = isatty(STDERR_FILENO);
+  CodeOptions options = {pythons, jobs, chapter, only, filter, terminal};
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func((GDestroyNotify)code_run_free);
+  if (!codecheck_run(book, &options, runs, &err)) {
     fprintf(stderr, "bookbuild: error: %s\n", err->message);
     return EXIT_USAGE;
   }
-  print_reports(book, reports);
-  if (options.progress)
-    fprintf(stderr, "examples run with %s (Python %d.%d)\n", options.python, sum.python_major,
-            sum.python_minor);
-  fprintf(stderr, "%u passed, %u failed, %u skipped (min version), %u ignored\n", sum.passed,
-          sum.failed, sum.skipped, sum.ignored);
-  return sum.failed ? EXIT_MANUSCRIPT : EXIT_OK;
+  diags_print_list(book->diags, stderr);
+  return print_runs(book, runs, terminal) ? EXIT_MANUSCRIPT : EXIT_OK;
 }
 
 /* build/<slug-of-title><suffix> under the book's root, the folder created. Caller frees. */

@@ -3,6 +3,8 @@
  * than their type and shape. Aliases are refused, so a YAML bomb cannot expand. */
 #include "meta.h"
 
+#include "fence.h"
+
 #include <string.h>
 #include <yaml.h>
 
@@ -25,6 +27,7 @@ void meta_init(BookMeta *meta) {
   meta->authors = g_ptr_array_new_with_free_func(g_free);
   meta->subjects = g_ptr_array_new_with_free_func(g_free);
   meta->credits = g_ptr_array_new_with_free_func(g_free);
+  meta->pythons = g_ptr_array_new_with_free_func(g_free);
   meta->epub_embed_fonts = TRUE;
   meta->rules.section_paragraphs = TRUE;
   meta->rules.paragraphs_min = 2;
@@ -43,6 +46,7 @@ void meta_clear(BookMeta *meta) {
   g_clear_pointer(&meta->authors, g_ptr_array_unref);
   g_clear_pointer(&meta->subjects, g_ptr_array_unref);
   g_clear_pointer(&meta->credits, g_ptr_array_unref);
+  g_clear_pointer(&meta->pythons, g_ptr_array_unref);
 }
 
 static const char *scalar(yaml_node_t *node) {
@@ -240,7 +244,26 @@ static gboolean valid_date(const char *s) {
   return FALSE;
 }
 
-typedef enum { KEY_STRING, KEY_LIST, KEY_BOOL, KEY_RULES } KeyKind;
+/* `python:` a version or a list of them ("3.13"), each once. */
+static void want_versions(MetaCtx *m, yaml_node_t *value, GPtrArray *list) {
+  g_autoptr(GPtrArray) given = g_ptr_array_new_with_free_func(g_free);
+  want_strings(m, "python", value, given);
+  for (guint i = 0; i < given->len; i++) {
+    const char *v = given->pdata[i];
+    int major, minor;
+    if (!fence_parse_version(v, &major, &minor)) {
+      g_autofree char *msg = g_strdup_printf(
+          "'python' lists Python versions such as \"3.13\", not '%s'", v);
+      meta_diag(m, DIAG_ERROR, value, "meta-type", msg);
+      continue;
+    }
+    g_autofree char *norm = g_strdup_printf("%d.%d", major, minor);
+    if (!g_ptr_array_find_with_equal_func(list, norm, g_str_equal, NULL))
+      g_ptr_array_add(list, g_steal_pointer(&norm));
+  }
+}
+
+typedef enum { KEY_STRING, KEY_LIST, KEY_BOOL, KEY_RULES, KEY_VERSIONS } KeyKind;
 
 static void parse_pair(MetaCtx *m, BookMeta *meta, yaml_node_t *kn, yaml_node_t *value) {
   const struct {
@@ -263,6 +286,7 @@ static void parse_pair(MetaCtx *m, BookMeta *meta, yaml_node_t *kn, yaml_node_t 
       {"credits", KEY_LIST, meta->credits},
       {"epub-embed-fonts", KEY_BOOL, &meta->epub_embed_fonts},
       {"rules", KEY_RULES, &meta->rules},
+      {"python", KEY_VERSIONS, meta->pythons},
   };
   const char *key = scalar(kn);
   if (!key) {
@@ -292,6 +316,9 @@ static void parse_pair(MetaCtx *m, BookMeta *meta, yaml_node_t *kn, yaml_node_t 
     }
     case KEY_RULES:
       parse_rules(m, keys[i].field, value);
+      break;
+    case KEY_VERSIONS:
+      want_versions(m, value, keys[i].field);
       break;
     }
     return;

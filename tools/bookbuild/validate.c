@@ -324,12 +324,35 @@ static void check_sections(Ctx *v) {
 
 /* ---- code blocks ---- */
 
-static void check_code(Ctx *v) {
-  if (!v->book->meta.rules.code_language)
+/* A block's `min=`/`max=` bounds must admit at least one of the versions book.yaml lists (an
+ * example that runs nowhere is not checked by anything). */
+static void check_code_bounds(Ctx *v, const CodeBlock *b, int col) {
+  const GPtrArray *pythons = v->book->meta.pythons;
+  if (!pythons->len || !(b->min_major || b->max_major))
     return;
+  if (b->min_major && b->max_major &&
+      fence_version_cmp(b->min_major, b->min_minor, b->max_major, b->max_minor) > 0)
+    return; /* reported as reversed bounds when the fence was read */
+  for (guint i = 0; i < pythons->len; i++) {
+    int major, minor;
+    if (fence_parse_version(pythons->pdata[i], &major, &minor) &&
+        fence_holds_for(b, major, minor))
+      return;
+  }
+  g_autoptr(GString) listed = g_string_new(NULL);
+  for (guint i = 0; i < pythons->len; i++)
+    g_string_append_printf(listed, "%s%s", i ? ", " : "", (char *)pythons->pdata[i]);
+  err_at(v, DIAG_ERROR, b->line, col, "code-flag",
+         "no Python version that book.yaml lists (%s) is within this block's bounds", listed->str);
+}
+
+static void check_code(Ctx *v) {
   for (guint i = 0; i < v->ch->code_blocks->len; i++) {
     CodeBlock *b = v->ch->code_blocks->pdata[i];
     int col = cmark_node_get_start_column(b->node);
+    check_code_bounds(v, b, col);
+    if (!v->book->meta.rules.code_language)
+      continue;
     if (!*b->lang)
       err_at(v, DIAG_ERROR, b->line, col, "code-language",
              "code block names no language (for example ```python or ```text)");
