@@ -1,9 +1,10 @@
 /* meta.c: book.yaml, read with libyaml's document API. Knows the metadata vocabulary (pandoc's
  * plus `rules`, `credits`, `version`, `epub-embed-fonts`); does not interpret the values further
- * than their type and shape. Aliases are refused, so a YAML bomb cannot expand. */
+ * than their type and shape. Read through safeyaml.c, so a YAML bomb cannot expand. */
 #include "meta.h"
 
 #include "fence.h"
+#include "safeyaml.h"
 
 #include <string.h>
 #include <yaml.h>
@@ -380,48 +381,12 @@ static void check_values(MetaCtx *m, BookMeta *meta, yaml_node_t *root) {
   }
 }
 
-static gboolean has_alias(const char *text, gsize len, yaml_mark_t *where) {
-  yaml_parser_t parser;
-  yaml_event_t event;
-  gboolean found = FALSE;
-  yaml_parser_initialize(&parser);
-  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-  while (!found && yaml_parser_parse(&parser, &event)) {
-    gboolean done = event.type == YAML_STREAM_END_EVENT;
-    if (event.type == YAML_ALIAS_EVENT) {
-      *where = event.start_mark;
-      found = TRUE;
-    }
-    yaml_event_delete(&event);
-    if (done)
-      break;
-  }
-  yaml_parser_delete(&parser);
-  return found;
-}
-
 void meta_parse(BookMeta *meta, const char *text, gsize len, const char *path, int file_id,
                 Diags *diags) {
-  yaml_parser_t parser;
   yaml_document_t doc;
-  yaml_mark_t alias_mark;
   MetaCtx m = {&doc, path, file_id, diags};
-
-  if (has_alias(text, len, &alias_mark)) {
-    diags_add(diags, DIAG_ERROR, path, file_id, (int)alias_mark.line + 1,
-              (int)alias_mark.column + 1, "yaml", "aliases are not allowed in book.yaml");
+  if (!safeyaml_load(&doc, text, len, path, file_id, diags))
     return;
-  }
-  yaml_parser_initialize(&parser);
-  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-  if (!yaml_parser_load(&parser, &doc)) {
-    yaml_mark_t mark = parser.problem_mark;
-    diags_add(diags, DIAG_ERROR, path, file_id, (int)mark.line + 1, (int)mark.column + 1, "yaml",
-              "%s%s%s", parser.problem ? parser.problem : "invalid YAML",
-              parser.context ? " " : "", parser.context ? parser.context : "");
-    yaml_parser_delete(&parser);
-    return;
-  }
   yaml_node_t *root = yaml_document_get_root_node(&doc);
   if (!root || root->type != YAML_MAPPING_NODE) {
     meta_diag(&m, DIAG_ERROR, root, "yaml", "book.yaml must be a mapping of keys to values");
@@ -435,5 +400,4 @@ void meta_parse(BookMeta *meta, const char *text, gsize len, const char *path, i
     meta->cover_line = cover ? (int)cover->start_mark.line + 1 : 1;
   }
   yaml_document_delete(&doc);
-  yaml_parser_delete(&parser);
 }

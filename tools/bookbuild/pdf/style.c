@@ -3,6 +3,8 @@
  * authors to copy and change. Unknown keys are errors, so a typo never passes silently. */
 #include "style.h"
 
+#include "safeyaml.h"
+
 #include <stddef.h>
 #include <string.h>
 #include <yaml.h>
@@ -216,17 +218,9 @@ guint style_load(PrintStyle *style, const char *path, const char *display, Diags
     diags_add(diags, DIAG_ERROR, display, 0, 0, 0, "style-key", "cannot read the print style");
     return 0;
   }
-  yaml_parser_t parser;
   yaml_document_t doc;
-  yaml_parser_initialize(&parser);
-  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-  if (!yaml_parser_load(&parser, &doc)) {
-    diags_add(diags, DIAG_ERROR, display, 0, (int)parser.problem_mark.line + 1,
-              (int)parser.problem_mark.column + 1, "yaml", "%s",
-              parser.problem ? parser.problem : "invalid YAML");
-    yaml_parser_delete(&parser);
+  if (!safeyaml_load(&doc, text, len, display, 0, diags))
     return 0;
-  }
   yaml_node_t *root = yaml_document_get_root_node(&doc);
   StyleCtx c = {style, &doc, display, diags, {0}};
   if (root && root->type == YAML_MAPPING_NODE)
@@ -237,7 +231,6 @@ guint style_load(PrintStyle *style, const char *path, const char *display, Diags
     diags_add(diags, DIAG_ERROR, display, 0, 1, 1, "style-value",
               "'paper' must be a4, letter, 6x9 or 7x9.25");
   yaml_document_delete(&doc);
-  yaml_parser_delete(&parser);
   guint set = 0;
   for (gsize i = 0; i < G_N_ELEMENTS(keys); i++)
     set += c.seen[i];
