@@ -14,33 +14,51 @@ LIBOBJS := $(filter-out $(OBJDIR)/main.o,$(OBJS))
 TESTSRC := $(sort $(wildcard tests/unit/test_*.c))
 TESTS   := $(TESTSRC:tests/unit/%.c=build/tests/%)
 
-DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && test -f /usr/include/hyphen.h \
-             && test -f /usr/include/cmark-gfm-core-extensions.h && echo yes)
+# The libraries are there when pkg-config knows them and their headers preprocess (no fixed
+# /usr/include paths: Homebrew and other prefixes work too).
+DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && \
+             printf '\043include <hyphen.h>\n\043include <cmark-gfm-core-extensions.h>\n' | \
+             $(CC) $$(pkg-config --cflags $(PKGS)) $(CPPFLAGS) -E - >/dev/null 2>&1 && echo yes)
 
-CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
-CPPFLAGS += -MMD -MP -Itools/bookbuild -DBOOKBUILD_DATADIR='"$(PREFIX)/share/bookbuild"'
-LDLIBS   += -lcmark-gfm-extensions -lhyphen -lm
+# The packager's CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are theirs to set: the project's own flags
+# live apart (git's ALL_CFLAGS), so `make CFLAGS=-O2` changes the optimisation, never the
+# language level or the feature macros the code needs. WERROR= turns warnings back into warnings.
+CFLAGS      ?= -O2 -g
+WERROR      ?= -Werror
+DEPFLAGS     = -MMD -MP
+BB_CPPFLAGS  = -Itools/bookbuild -D_GNU_SOURCE $(PKG_CFLAGS)
+BB_CFLAGS    = -std=c11 -Wall -Wextra $(WERROR)
+DATADIR_DEF  = -DBOOKBUILD_DATADIR='"$(PREFIX)/share/bookbuild"'
+ALL_CFLAGS   = $(DEPFLAGS) $(BB_CPPFLAGS) $(DATADIR_DEF) $(CPPFLAGS) $(BB_CFLAGS) $(CFLAGS)
+ALL_LDLIBS   = -lhyphen -lm $(PKG_LIBS) $(LDLIBS)
 
-.PHONY: all check unit bench deps install clean format lint epub pdf handouts pythons
+.PHONY: all check unit bench deps install clean format format-check lint epub pdf handouts pythons FORCE
 .DEFAULT_GOAL := all
 
 ifeq ($(DEPS_OK),yes)
 
-CPPFLAGS += $(shell pkg-config --cflags $(PKGS))
-LDLIBS   += $(shell pkg-config --libs $(PKGS))
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
 all: $(BIN)
 
 $(BIN): $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 $(OBJDIR)/%.o: tools/bookbuild/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The data directory is compiled into load.c: rebuild it when PREFIX changes (git's GIT-PREFIX),
+# so `make && make install PREFIX=/opt/x` installs a binary that finds its styles.
+$(OBJDIR)/load.o: $(OBJDIR)/PREFIX
+$(OBJDIR)/PREFIX: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' >$@
+FORCE:
 
 build/tests/%: tests/unit/%.c $(LIBOBJS) | build/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(ALL_LDLIBS)
 
 build/tests:
 	mkdir -p $@
@@ -123,10 +141,19 @@ deps:
 clean:
 	rm -rf build $(BIN)
 
-format:
-	clang-format -i tools/bookbuild/*.[ch] tests/unit/*.c
+# Every C file of the tool and its tests, as clang-format and the linters see them.
+C_FILES := $(sort $(wildcard tools/bookbuild/*.[ch] tools/bookbuild/*/*.[ch] tests/unit/*.c \
+             tests/fuzz/*.c))
 
+format:
+	clang-format -i $(C_FILES)
+
+format-check:
+	clang-format --dry-run -Werror $(C_FILES)
+
+# cppcheck with GLib's macros known, and clang-tidy's analyser (.clang-tidy) with the compiler's
+# own flags. Both run in CI.
 lint:
-	clang-tidy $(SRCS) -- -std=c11 -Itools/bookbuild $(shell pkg-config --cflags $(PKGS))
-	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
-	  --suppress=missingIncludeSystem -Itools/bookbuild tools/bookbuild
+	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 --library=gtk \
+	  -D_GNU_SOURCE --suppress=missingIncludeSystem -Itools/bookbuild tools/bookbuild
+	clang-tidy --quiet $(SRCS) -- -std=c11 $(BB_CPPFLAGS) $(DATADIR_DEF) $(shell pkg-config --cflags $(PKGS))

@@ -11,7 +11,7 @@
 
 # The sanitized build finds styles/ and fonts/ as an installed one would: its data dir is the
 # source tree (its binary is not at tools/bookbuild/, where the source-tree lookup looks).
-SAN_CPPFLAGS := $(filter-out -DBOOKBUILD_DATADIR=%,$(CPPFLAGS)) -DBOOKBUILD_DATADIR='"$(CURDIR)"'
+SAN_CPPFLAGS := $(DEPFLAGS) $(BB_CPPFLAGS) $(CPPFLAGS) -DBOOKBUILD_DATADIR='"$(CURDIR)"'
 SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # ---- AddressSanitizer + UBSan + LeakSanitizer (the system compiler) ----
@@ -21,7 +21,7 @@ ASAN_BIN     := $(ASAN_DIR)/bookbuild
 ASAN_OBJS    := $(SRCS:tools/bookbuild/%.c=$(ASAN_DIR)/obj/%.o)
 ASAN_LIBOBJS := $(filter-out $(ASAN_DIR)/obj/main.o,$(ASAN_OBJS))
 ASAN_TESTS   := $(TESTSRC:tests/unit/%.c=$(ASAN_DIR)/tests/%)
-ASAN_CFLAGS  := $(CFLAGS) -O1 $(SAN_FLAGS)
+ASAN_CFLAGS  := $(BB_CFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS)
 # intercept_strstr=0: ASan's strstr() wrapper measures the whole haystack on every call, which
 # makes g_strsplit() quadratic (test_import_large's 400,000 lines take minutes instead of 0.1 s).
 # fast_unwind_on_malloc=0: whole leak stacks through libraries built without frame pointers,
@@ -35,7 +35,7 @@ FUZZ_ENV     := ASAN_OPTIONS=abort_on_error=0 \
                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 $(ASAN_BIN): $(ASAN_OBJS)
-	$(CC) $(LDFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) $(SAN_FLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 $(ASAN_DIR)/obj/%.o: tools/bookbuild/%.c
 	@mkdir -p $(@D)
@@ -43,7 +43,7 @@ $(ASAN_DIR)/obj/%.o: tools/bookbuild/%.c
 
 $(ASAN_DIR)/tests/%: tests/unit/%.c $(ASAN_LIBOBJS)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CPPFLAGS) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $< $(ASAN_LIBOBJS) $(LDLIBS)
+	$(CC) $(SAN_CPPFLAGS) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $< $(ASAN_LIBOBJS) $(ALL_LDLIBS)
 
 check-asan: $(ASAN_BIN) $(ASAN_TESTS) pythons
 	@tools/install-deps check
@@ -62,7 +62,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= meta toc chapter import layout xhtml
 FUZZ_DIR     := build/fuzz
 FUZZ_OBJS    := $(filter-out $(FUZZ_DIR)/obj/main.o,$(SRCS:tools/bookbuild/%.c=$(FUZZ_DIR)/obj/%.o))
-FUZZ_CFLAGS  := $(CFLAGS) -O1 $(SAN_FLAGS) -fsanitize=fuzzer-no-link
+FUZZ_CFLAGS  := $(BB_CFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -fsanitize=fuzzer-no-link
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
 $(FUZZ_DIR)/obj/%.o: tools/bookbuild/%.c
@@ -79,7 +79,7 @@ $(FUZZ_DIR)/libbookbuild.a: $(FUZZ_OBJS)
 	ar rcs $@ $^
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/obj/fuzz_common.o $(FUZZ_DIR)/libbookbuild.a
-	$(FUZZ_CC) $(SAN_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS)
+	$(FUZZ_CC) $(SAN_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(ALL_LDLIBS)
 
 fuzz-build: fuzz-cc $(FUZZ_BINS)
 

@@ -80,10 +80,11 @@ static gsize indent_of(const char *line) { return (gsize)(skip_space(line) - lin
 /* Emits one startpython block from lines[*i] (the marker) as a ```lang fence. */
 static void convert_block(Import *im, guint *i, guint end, GPtrArray *out, const char *lang) {
   guint start = *i, j = start + 1;
-  g_autofree char *end_lang = NULL;
-  for (; j < end; j++)
-    if ((end_lang = code_marker(im->lines->pdata[j], "end")))
+  for (; j < end; j++) {
+    g_autofree char *end_marker = code_marker(im->lines->pdata[j], "end");
+    if (end_marker)
       break;
+  }
   if (j == end)
     diags_add(im->diags, DIAG_WARNING, im->path, 0, (int)start + 1, 1, "import-marker",
               "'startpython' block is never closed with 'endpython'; closed at the end");

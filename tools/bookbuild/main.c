@@ -288,7 +288,8 @@ static int cmd_epub(int argc, char **argv) {
     return code;
   g_autoptr(GError) err = NULL;
   if (!output && !(output = default_output(book, ".epub", &err))) {
-    fprintf(stderr, "bookbuild: error: %s\n", err->message);
+    /* default_output() sets err whenever it returns NULL */
+    fprintf(stderr, "bookbuild: error: %s\n", err->message); // NOLINT(*NullDereference)
     return EXIT_USAGE;
   }
   EpubOptions options = {output, draft};
@@ -329,8 +330,8 @@ static int cmd_pdf(int argc, char **argv) {
                                                         paper ? paper : "default")
                                       : g_strdup(".pdf");
     output = default_output(book, suffix, &err);
-    if (!output) {
-      fprintf(stderr, "bookbuild: error: %s\n", err->message);
+    if (!output) { /* default_output() sets err whenever it returns NULL */
+      fprintf(stderr, "bookbuild: error: %s\n", err->message); // NOLINT(*NullDereference)
       return EXIT_USAGE;
     }
   }

@@ -121,7 +121,7 @@ static gboolean parse_rgb(const char *s, Rgb *out) {
 /* Sets a key from its text; FALSE with a reason when the value does not fit. */
 static gboolean set_value(PrintStyle *style, const StyleKey *k, const char *value,
                           const char **why) {
-  char *field = (char *)style + k->offset;
+  void *field = (char *)style + k->offset; /* the member the key names */
   switch (k->type) {
   case KEY_NUM: {
     char *end = NULL;
