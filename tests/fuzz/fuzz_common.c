@@ -115,7 +115,7 @@ void fuzz_split(const uint8_t *data, size_t size, const uint8_t **head, size_t *
 }
 
 gboolean fuzz_writer_guarded(const Book *book) {
-  static const char *const guards[] = {"limit-", "encoding", "image-", "path-outside",
+  static const char *const guards[] = {"limit-",      "encoding",   "image-",      "path-outside",
                                        "link-target", "meta-cover", "file-missing"};
   g_autoptr(GPtrArray) sorted = diags_sorted(book->diags);
   for (guint i = 0; i < sorted->len; i++) {

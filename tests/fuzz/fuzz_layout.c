@@ -34,8 +34,7 @@ static Env *env_get(void) {
   env.fonts = pdf_fonts_new(BOOKBUILD_DATADIR "/fonts", &env.style, &err);
   if (!env.fonts)
     g_error("fuzz_layout: %s", err->message);
-  env.hyphenator =
-      hyphenator_new(env.style.hyphen_language, (int)env.style.hyphen_min_word, &err);
+  env.hyphenator = hyphenator_new(env.style.hyphen_language, (int)env.style.hyphen_min_word, &err);
   if (!env.hyphenator)
     g_error("fuzz_layout: %s", err->message);
   env.paper = &env.style.papers[PAPER_6X9];
@@ -97,9 +96,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   double text_height = env->paper->height - env->paper->top - env->paper->bottom;
   PangoContext *ctx = pdf_fonts_context(env->fonts);
   g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func(page_free);
-  g_autoptr(GPtrArray) layouts = g_ptr_array_new_with_free_func((GDestroyNotify)chapter_layout_free);
-  LayoutEnv le = {book, &env->style, env->paper, ctx, env->hyphenator, measure, text_height,
-                  size % 2 == 1, NULL, book->diags};
+  g_autoptr(GPtrArray) layouts =
+      g_ptr_array_new_with_free_func((GDestroyNotify)chapter_layout_free);
+  LayoutEnv le = {book,    &env->style, env->paper,    ctx,  env->hyphenator,
+                  measure, text_height, size % 2 == 1, NULL, book->diags};
   PageFrame frame = {text_height, TRUE, env->paper->body_size * env->style.leading};
   for (guint i = 0; i < book->chapters->len; i++) {
     const Chapter *ch = book->chapters->pdata[i];

@@ -38,16 +38,16 @@ static void test_resolve(void) {
   Chapter *preface = book->chapters->pdata[0];
   Chapter *target;
   Heading *heading;
-  g_assert_true(book_resolve_link(book, preface, "01-markup.md#12-lists-tables-and-quotes",
-                                  &target, &heading));
+  g_assert_true(book_resolve_link(book, preface, "01-markup.md#12-lists-tables-and-quotes", &target,
+                                  &heading));
   g_assert_cmpstr(target->path, ==, "chapters/01-markup.md");
   g_assert_cmpstr(heading->text, ==, "1.2. Lists, tables, and quotes");
   g_assert_true(book_resolve_link(book, preface, "01-markup.md", &target, &heading));
   g_assert_null(heading);
   g_assert_true(book_resolve_link(book, preface, "#why-this-book", &target, &heading));
   g_assert_true(target == preface);
-  g_assert_true(book_resolve_link(book, preface, "../chapters/02-code.md#flags-on-fences",
-                                  &target, &heading));
+  g_assert_true(book_resolve_link(book, preface, "../chapters/02-code.md#flags-on-fences", &target,
+                                  &heading));
   g_assert_false(book_resolve_link(book, preface, "01-markup.md#nope", &target, &heading));
   g_assert_nonnull(target);
   g_assert_false(book_resolve_link(book, preface, "99-none.md", &target, &heading));

@@ -17,8 +17,8 @@ static void test_raw(void) {
   g_autofree char *out = convert("- plan\n```markdown\n# T\n\ntext\n\n`startpython\n    x = 1\n"
                                  "    if x:\n        pass\n``endpython\n```\n",
                                  &n, &e);
-  g_assert_cmpstr(out, ==,
-                  "# T\n\n> [!OUTLINE]\n> - plan\n\ntext\n\n```python\nx = 1\nif x:\n    pass\n```\n");
+  g_assert_cmpstr(
+      out, ==, "# T\n\n> [!OUTLINE]\n> - plan\n\ntext\n\n```python\nx = 1\nif x:\n    pass\n```\n");
   g_assert_cmpuint(n, ==, 3);
   g_assert_cmpuint(e, ==, 0);
 }

@@ -36,8 +36,8 @@ static void test_fence_flags(void) {
 }
 
 static void test_fence_problems(void) {
-  static const char *bad[] = {"python,raise=X", "python,min=3",   "python,min=3.x",
-                              "python,timeout=0", "python,raises=1X", "text,ignore",
+  static const char *bad[] = {"python,raise=X",       "python,min=3",     "python,min=3.x",
+                              "python,timeout=0",     "python,raises=1X", "text,ignore",
                               "pycon,raises=KeyError"};
   for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
     g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);

@@ -23,8 +23,10 @@ static char *render(const char *lang, const char *code) {
 }
 
 static void test_python(void) {
-  g_autofree char *a = render("python", "@cache\ndef f(x=1.5):  # hi\n    return f'{x}' + \"\"\"a\nb\"\"\"\n");
-  g_assert_cmpstr(a, ==, "de:@cache kw:def nm:f nu:1.5 co:# hi kw:return st:f'{x}' st:\"\"\"a\nb\"\"\"");
+  g_autofree char *a =
+      render("python", "@cache\ndef f(x=1.5):  # hi\n    return f'{x}' + \"\"\"a\nb\"\"\"\n");
+  g_assert_cmpstr(a, ==,
+                  "de:@cache kw:def nm:f nu:1.5 co:# hi kw:return st:f'{x}' st:\"\"\"a\nb\"\"\"");
   g_autofree char *b = render("python", "class C(object): print(len(None))");
   g_assert_cmpstr(b, ==, "kw:class nm:C bi:object bi:print bi:len kw:None");
 }

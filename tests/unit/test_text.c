@@ -49,7 +49,9 @@ static void on_bad(int line, int col, guint8 byte, gboolean is_nul, gpointer dat
 }
 
 static void test_repair(void) {
-  const char src[] = "ok\nab\xff" "c\x00" "d\n";
+  const char src[] = "ok\nab\xff"
+                     "c\x00"
+                     "d\n";
   BadBytes b = {0};
   gsize len = 0;
   g_autofree char *out = text_repair_utf8(src, sizeof src - 1, &len, on_bad, &b);
@@ -58,7 +60,10 @@ static void test_repair(void) {
   g_assert_cmpint(b.col, ==, 3);
   g_assert_true(b.nul);
   g_assert_true(g_utf8_validate(out, (gssize)len, NULL));
-  g_assert_cmpstr(out, ==, "ok\nab\xEF\xBF\xBD" "c\xEF\xBF\xBD" "d\n");
+  g_assert_cmpstr(out, ==,
+                  "ok\nab\xEF\xBF\xBD"
+                  "c\xEF\xBF\xBD"
+                  "d\n");
 }
 
 static void test_near_miss(void) {

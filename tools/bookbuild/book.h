@@ -18,12 +18,11 @@
 #define BOOK_MAX_CHAPTERS 1000                    /* chapter files in manuscript/chapters */
 #define BOOK_MAX_NESTING 100                      /* block quotes and lists inside each other */
 #define BOOK_MAX_HEADING_BYTES 1000               /* a heading's plain text */
-#define BOOK_MAX_PARAGRAPH_BYTES 100000          /* a paragraph's, code block's or table
-                                                   * row's source: Pango lays each out whole,
-                                                   * gives up on a paragraph of some 300 KB, and
-                                                   * takes 8 s over a 400 KB code block */
+/* A paragraph's, code block's or table row's source: Pango lays each out whole, gives up on a
+ * paragraph of some 300 KB, and takes 8 s over a 400 KB code block. */
+#define BOOK_MAX_PARAGRAPH_BYTES 100000
 #define BOOK_MAX_IMAGE_PIXELS (50u * 1000u * 1000u) /* an image's width times height */
-#define BOOK_MAX_IMAGE_SIDE 32767                 /* pixels a side (Cairo's largest image) */
+#define BOOK_MAX_IMAGE_SIDE 32767                   /* pixels a side (Cairo's largest image) */
 
 /* GFM extension node types are assigned when the extensions register (see STYLE.md), so they are
  * variables, not enum constants; book_init() registers the extensions. */
@@ -40,12 +39,12 @@ typedef enum {
 
 /* The manuscript rules of book.yaml `rules:`; defaults are those of DESIGN.md section 2. */
 typedef struct {
-  gboolean section_paragraphs;  /* FALSE when `section-paragraphs: off` */
-  int paragraphs_min;           /* fewer is an error */
-  int paragraphs_max;           /* more is a warning */
-  gboolean key_takeaways;       /* `key-takeaways: required` */
-  gboolean code_language;       /* `code-language: required` */
-  RuleLevel missing_chapters;   /* `missing-chapters: error|warning` */
+  gboolean section_paragraphs; /* FALSE when `section-paragraphs: off` */
+  int paragraphs_min;          /* fewer is an error */
+  int paragraphs_max;          /* more is a warning */
+  gboolean key_takeaways;      /* `key-takeaways: required` */
+  gboolean code_language;      /* `code-language: required` */
+  RuleLevel missing_chapters;  /* `missing-chapters: error|warning` */
 } BookRules;
 
 /* book.yaml. Every string is UTF-8, owned, NULL when absent. */
@@ -56,17 +55,17 @@ typedef struct {
   char *lang;         /* BCP 47 tag */
   char *identifier;   /* urn:uuid:..., urn:isbn:..., or an ISBN */
   char *publisher;
-  char *date;         /* YYYY, YYYY-MM or YYYY-MM-DD */
+  char *date; /* YYYY, YYYY-MM or YYYY-MM-DD */
   char *rights;
   char *description;
   GPtrArray *subjects; /* of char*; never NULL */
   char *cover_image;   /* path relative to manuscript/ */
   int cover_line;      /* its line in book.yaml, for diagnostics */
   char *version;
-  GPtrArray *credits;  /* of char*: lines for the copyright page; never NULL */
+  GPtrArray *credits;        /* of char*: lines for the copyright page; never NULL */
   gboolean epub_embed_fonts; /* default TRUE */
-  GPtrArray *pythons;  /* of char*: `python:`, the versions ("3.13") the examples must run on,
-                        * in the order given; never NULL, may be empty */
+  GPtrArray *pythons;        /* of char*: `python:`, the versions ("3.13") the examples must run on,
+                              * in the order given; never NULL, may be empty */
   BookRules rules;
 } BookMeta;
 
@@ -77,22 +76,22 @@ typedef enum {
 
 typedef struct TocItem {
   TocItemKind kind;
-  char *text;         /* plain text, as the heading must read */
-  int line, col;      /* in toc.md */
-  GPtrArray *items;   /* TOC_GROUP: its sections (TocItem*); NULL for a section */
+  char *text;       /* plain text, as the heading must read */
+  int line, col;    /* in toc.md */
+  GPtrArray *items; /* TOC_GROUP: its sections (TocItem*); NULL for a section */
 } TocItem;
 
 typedef struct {
-  char *title;        /* plain text of the `##` entry */
-  char *link;         /* the linked file relative to manuscript/, or NULL */
-  int line, col;      /* in toc.md */
-  int number;         /* 1-based position in the TOC */
-  GPtrArray *items;   /* TocItem*, in order */
+  char *title;      /* plain text of the `##` entry */
+  char *link;       /* the linked file relative to manuscript/, or NULL */
+  int line, col;    /* in toc.md */
+  int number;       /* 1-based position in the TOC */
+  GPtrArray *items; /* TocItem*, in order */
 } TocChapter;
 
 typedef struct {
-  char *title;           /* the `#` heading */
-  GPtrArray *chapters;   /* TocChapter* */
+  char *title;         /* the `#` heading */
+  GPtrArray *chapters; /* TocChapter* */
 } Toc;
 
 typedef enum {
@@ -111,50 +110,50 @@ typedef enum {
  * line break (first_content is the first inline node after it). */
 typedef struct {
   CalloutKind kind;
-  char *title;              /* text after the marker, or NULL */
-  cmark_node *node;         /* the block quote */
-  cmark_node *marker;       /* the paragraph that holds the marker */
-  cmark_node *first_content;/* first inline after the marker line inside `marker`, or NULL */
+  char *title;               /* text after the marker, or NULL */
+  cmark_node *node;          /* the block quote */
+  cmark_node *marker;        /* the paragraph that holds the marker */
+  cmark_node *first_content; /* first inline after the marker line inside `marker`, or NULL */
   int line, col;
 } Callout;
 
 /* A fenced or indented code block with its info string recognised. */
 typedef struct {
-  char *lang;            /* lower-case language, "" when none */
-  gboolean ignore;       /* `ignore`: not run */
-  char *raises;          /* `raises=Name`, or NULL */
+  char *lang;               /* lower-case language, "" when none */
+  gboolean ignore;          /* `ignore`: not run */
+  char *raises;             /* `raises=Name`, or NULL */
   int min_major, min_minor; /* `min=3.12`: the oldest Python it holds for; 0.0 when absent */
   int max_major, max_minor; /* `max=3.13`: the newest Python it holds for; 0.0 when absent */
-  GPtrArray *requires;   /* `requires=numpy` (repeatable): modules it imports (char*); NULL
-                          * when none */
-  int timeout_s;         /* `timeout=N`; 0 = the runner's default */
+  GPtrArray *requires;      /* `requires=numpy` (repeatable): modules it imports (char*); NULL
+                             * when none */
+  int timeout_s;            /* `timeout=N`; 0 = the runner's default */
   cmark_node *node;
-  int line;              /* line of the opening fence */
-  int first_code_line;   /* line of the first line of code */
+  int line;            /* line of the opening fence */
+  int first_code_line; /* line of the first line of code */
 } CodeBlock;
 
 typedef struct {
-  int level;       /* 1..6 */
-  char *text;      /* plain text (inline markup removed) */
-  char *id;        /* GitHub slug, unique within its chapter file */
+  int level;  /* 1..6 */
+  char *text; /* plain text (inline markup removed) */
+  char *id;   /* GitHub slug, unique within its chapter file */
   cmark_node *node;
   int line, col;
   const TocItem *toc_item; /* the TOC entry it stands for, or NULL */
 } Heading;
 
 typedef struct Chapter {
-  char *path;          /* relative to manuscript/, e.g. "chapters/01-landscape.md" */
-  char *display_path;  /* as diagnostics show it (relative to the current directory) */
-  gboolean readable;   /* FALSE when the file could not be read (a diagnostic says why) */
-  char *source;        /* the file's text, UTF-8 (invalid bytes replaced by U+FFFD) */
+  char *path;         /* relative to manuscript/, e.g. "chapters/01-landscape.md" */
+  char *display_path; /* as diagnostics show it (relative to the current directory) */
+  gboolean readable;  /* FALSE when the file could not be read (a diagnostic says why) */
+  char *source;       /* the file's text, UTF-8 (invalid bytes replaced by U+FFFD) */
   gsize source_len;
   GPtrArray *line_starts; /* byte offset of each line, as GSIZE_TO_POINTER, index 0 = line 1 */
   cmark_node *doc;
-  char *title;         /* plain text of the first heading, or NULL */
+  char *title; /* plain text of the first heading, or NULL */
   Heading *title_heading;
-  GPtrArray *headings; /* Heading*, in document order (the title included) */
-  GPtrArray *callouts; /* Callout* */
-  GPtrArray *code_blocks; /* CodeBlock* */
+  GPtrArray *headings;         /* Heading*, in document order (the title included) */
+  GPtrArray *callouts;         /* Callout* */
+  GPtrArray *code_blocks;      /* CodeBlock* */
   GHashTable *callout_by_node; /* cmark_node* -> Callout* (not owning) */
   GHashTable *code_by_node;    /* cmark_node* -> CodeBlock* (not owning) */
   GHashTable *heading_by_node; /* cmark_node* -> Heading* (not owning) */
@@ -164,17 +163,17 @@ typedef struct Chapter {
 } Chapter;
 
 typedef struct {
-  char *root;            /* the book's root (the -C directory) */
-  char *manuscript_dir;  /* root/manuscript */
-  char *meta_display;    /* book.yaml's path as diagnostics show it */
-  char *toc_display;     /* toc.md's path as diagnostics show it */
+  char *root;           /* the book's root (the -C directory) */
+  char *manuscript_dir; /* root/manuscript */
+  char *meta_display;   /* book.yaml's path as diagnostics show it */
+  char *toc_display;    /* toc.md's path as diagnostics show it */
   BookMeta meta;
   Toc toc;
-  GPtrArray *chapters;   /* Chapter*: matched ones in TOC order, then unlisted files by name */
-  GPtrArray *missing;    /* const TocChapter*: TOC chapters without a file */
+  GPtrArray *chapters; /* Chapter*: matched ones in TOC order, then unlisted files by name */
+  GPtrArray *missing;  /* const TocChapter*: TOC chapters without a file */
   GHashTable *chapter_by_path; /* path relative to manuscript/ -> Chapter* (not owning) */
-  Diags *diags;          /* owned */
-  gint64 newest_mtime;   /* newest modification time of the files read (Unix seconds) */
+  Diags *diags;                /* owned */
+  gint64 newest_mtime;         /* newest modification time of the files read (Unix seconds) */
 } Book;
 
 /* Registers cmark-gfm's extensions; call once before any other function here. */

@@ -1,4 +1,5 @@
-/* callout.h: recognising `> [!KIND] title` block quotes (GitHub alerts, plus DIAGRAM and OUTLINE). */
+/* callout.h: recognising `> [!KIND] title` block quotes (GitHub alerts, plus DIAGRAM and OUTLINE).
+ */
 #ifndef BOOKBUILD_CALLOUT_H
 #define BOOKBUILD_CALLOUT_H
 

@@ -1,11 +1,11 @@
 /* codecheck.c: the example runner (see codecheck.h). Selects runnable blocks from the Book (the
  * fence flags were recognised when it was loaded), pairs each with every interpreter whose version
  * its bounds admit and that has the modules it requires, runs the pairs on a thread pool, and
- * judges each result. A python block passes when it exits 0, or ends with its `raises=` exception; a pycon
- * block is handed to Python's own doctest module (ELLIPSIS on), the reference for doctest rules.
- * Hostile examples are contained: own process group (killed on timeout and after exit), capped
- * output, a private temporary directory removed afterwards, no stdin, an empty environment; a
- * descendant that escapes its group (setsid) is reparented to bookbuild, which is made a child
+ * judges each result. A python block passes when it exits 0, or ends with its `raises=` exception;
+ * a pycon block is handed to Python's own doctest module (ELLIPSIS on), the reference for doctest
+ * rules. Hostile examples are contained: own process group (killed on timeout and after exit),
+ * capped output, a private temporary directory removed afterwards, no stdin, an empty environment;
+ * a descendant that escapes its group (setsid) is reparented to bookbuild, which is made a child
  * subreaper, and is killed when the run ends. */
 #include "codecheck.h"
 
@@ -40,15 +40,14 @@ static const char doctest_driver[] =
 
 /* Prints each module named on its command line that the interpreter cannot import: the
  * `requires=` probe, run once per interpreter. */
-static const char requires_probe[] =
-    "import importlib.util, sys\n"
-    "for name in sys.argv[1:]:\n"
-    "    try:\n"
-    "        found = importlib.util.find_spec(name) is not None\n"
-    "    except Exception:\n"
-    "        found = False\n"
-    "    if not found:\n"
-    "        print(name)\n";
+static const char requires_probe[] = "import importlib.util, sys\n"
+                                     "for name in sys.argv[1:]:\n"
+                                     "    try:\n"
+                                     "        found = importlib.util.find_spec(name) is not None\n"
+                                     "    except Exception:\n"
+                                     "        found = False\n"
+                                     "    if not found:\n"
+                                     "        print(name)\n";
 
 typedef enum {
   RESULT_PASS,
@@ -179,8 +178,8 @@ static gboolean supervise(GPid pid, int fds_in[2], RunOutput *r, gint64 deadline
 
 /* Runs argv in `dir` in its own process group; fills `r`. FALSE with `error` when it could not
  * be started. The group is killed when the example ends or times out. */
-static gboolean run_process(const char *const *argv, const char *dir, int timeout_s,
-                            RunOutput *r, GError **error) {
+static gboolean run_process(const char *const *argv, const char *dir, int timeout_s, RunOutput *r,
+                            GError **error) {
   g_autofree char *home = g_strconcat("HOME=", dir, NULL);
   g_autofree char *tmp = g_strconcat("TMPDIR=", dir, NULL);
   const char *env[] = {home, tmp, NULL};
@@ -617,7 +616,7 @@ static gboolean missing_modules(const char *python, GHashTable *wanted, GHashTab
 static const char *first_missing(const CodeBlock *b, GHashTable *missing) {
   for (guint i = 0; b->requires && i < b->requires->len; i++)
     if (g_hash_table_contains(missing, b->requires->pdata[i]))
-      return b->requires->pdata[i];
+  return b->requires->pdata[i];
   return NULL;
 }
 
@@ -702,8 +701,8 @@ static void tally(Book *book, Job *j) {
   case RESULT_FAIL: {
     run->failed++;
     diags_add(book->diags, DIAG_ERROR, j->chapter->display_path, j->chapter->file_id,
-              j->block->line, 1, "example", "example failed on %d.%d: %s", run->major,
-              run->minor, j->reason);
+              j->block->line, 1, "example", "example failed on %d.%d: %s", run->major, run->minor,
+              j->reason);
     g_autofree char *detail = failure_report(j);
     diags_add_detail(book->diags, detail);
     break;

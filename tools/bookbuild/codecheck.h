@@ -13,27 +13,27 @@
 
 typedef struct {
   const GPtrArray *pythons; /* const char*: the interpreters to run every example on, >= 1 */
-  int jobs;            /* parallel examples, >= 1 */
-  int chapter;         /* only chapter N (see book_chapter_by_number), or 0 for all */
-  const Chapter *only; /* that chapter */
-  const char *filter;  /* only blocks whose code or "path:line" contains this, or NULL */
-  gboolean progress;   /* show a progress line on stderr */
+  int jobs;                 /* parallel examples, >= 1 */
+  int chapter;              /* only chapter N (see book_chapter_by_number), or 0 for all */
+  const Chapter *only;      /* that chapter */
+  const char *filter;       /* only blocks whose code or "path:line" contains this, or NULL */
+  gboolean progress;        /* show a progress line on stderr */
 } CodeOptions;
 
 /* The results on one interpreter. */
 typedef struct {
-  char *python;        /* the interpreter's real path */
-  int major, minor;    /* its version */
+  char *python;     /* the interpreter's real path */
+  int major, minor; /* its version */
   guint passed, failed, skipped_version, skipped_library, ignored;
-  char *missing;       /* the `requires=` modules it lacks, "numpy, pandas", or NULL */
+  char *missing; /* the `requires=` modules it lacks, "numpy, pandas", or NULL */
 } CodeRun;
 
 void code_run_free(CodeRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CodeRun, code_run_free)
 
 /* Finds an interpreter for Python `version` ("3.14"): pyenv's newest 3.14.x, else python3.14 on
- * PATH (not a pyenv shim), else the one tools/fetch-python puts under the book's build/pythons/. Returns its path
- * (caller frees), or NULL. */
+ * PATH (not a pyenv shim), else the one tools/fetch-python puts under the book's build/pythons/.
+ * Returns its path (caller frees), or NULL. */
 char *codecheck_find_python(const char *book_root, const char *version);
 
 /* Runs the selected examples on every interpreter of `options`. Failures become diagnostics (rule

@@ -17,9 +17,9 @@ typedef struct {
   int file_id;   /* order of files in the report */
   int line, col; /* 1-based; 0 when the diagnostic is about the whole file */
   char *message;
-  char *rule;    /* rule id, shown in brackets */
-  char *detail;  /* lines printed under it, indented (an example's output), or NULL */
-  guint seq;     /* order of arrival, the tie-breaker */
+  char *rule;   /* rule id, shown in brackets */
+  char *detail; /* lines printed under it, indented (an example's output), or NULL */
+  guint seq;    /* order of arrival, the tie-breaker */
 } Diag;
 
 typedef struct Diags Diags;

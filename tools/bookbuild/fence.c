@@ -5,10 +5,11 @@
 #include <string.h>
 
 static const char *const known_languages[] = {
-    "python", "pycon",  "console", "bash", "sh",   "shell", "toml",  "ini",      "yaml",
-    "json",   "dockerfile", "c",   "text", "cpp",  "diff",  "html",  "xml",      "css",
-    "javascript", "js", "sql",     "make", "makefile", "markdown", "md", "rust", "go",
-    "pytb",   "cfg",    "csv",     "powershell", "bat", "nginx", "jinja", "ebnf", "peg",
+    "python", "pycon", "console",    "bash", "sh",   "shell", "toml",       "ini",
+    "yaml",   "json",  "dockerfile", "c",    "text", "cpp",   "diff",       "html",
+    "xml",    "css",   "javascript", "js",   "sql",  "make",  "makefile",   "markdown",
+    "md",     "rust",  "go",         "pytb", "cfg",  "csv",   "powershell", "bat",
+    "nginx",  "jinja", "ebnf",       "peg",
 };
 
 gboolean fence_is_known_language(const char *lang) {
@@ -73,9 +74,9 @@ static void parse_flag(const char *flag, CodeBlock *block, GPtrArray *problems) 
   } else if ((strcmp(name, "min") == 0 || strcmp(name, "max") == 0) && value) {
     gboolean is_min = name[1] == 'i';
     if (!fence_parse_version(value, is_min ? &block->min_major : &block->max_major,
-                       is_min ? &block->min_minor : &block->max_minor))
-      g_ptr_array_add(problems, g_strdup_printf("'%s=%s' must be a Python version such as 3.12",
-                                                name, value));
+                             is_min ? &block->min_minor : &block->max_minor))
+      g_ptr_array_add(
+          problems, g_strdup_printf("'%s=%s' must be a Python version such as 3.12", name, value));
   } else if (strcmp(name, "requires") == 0 && value) {
     if (!valid_dotted_name(value)) {
       g_ptr_array_add(problems,
@@ -83,7 +84,7 @@ static void parse_flag(const char *flag, CodeBlock *block, GPtrArray *problems) 
       return;
     }
     if (!block->requires)
-      block->requires = g_ptr_array_new_with_free_func(g_free);
+    block->requires = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(block->requires, g_strdup(value));
   } else if (strcmp(name, "timeout") == 0 && value) {
     if (g_ascii_string_to_unsigned(value, 10, 1, 600, &n, NULL))
@@ -124,8 +125,8 @@ void fence_parse(const char *info, CodeBlock *block, GPtrArray *problems) {
       fence_version_cmp(block->min_major, block->min_minor, block->max_major, block->max_minor) > 0)
     g_ptr_array_add(problems, g_strdup_printf("'min=%d.%d' is newer than 'max=%d.%d': no Python "
                                               "can run this block",
-                                              block->min_major, block->min_minor,
-                                              block->max_major, block->max_minor));
+                                              block->min_major, block->min_minor, block->max_major,
+                                              block->max_minor));
   if (block->raises && strcmp(block->lang, "pycon") == 0)
     g_ptr_array_add(problems, g_strdup("'raises=' applies to python blocks; a pycon block shows "
                                        "its traceback in the output"));

@@ -43,19 +43,29 @@ static gboolean is_ident_start(char c) { return g_ascii_isalpha(c) || c == '_' |
 static gboolean is_ident(char c) { return g_ascii_isalnum(c) || c == '_' || (c & 0x80); }
 
 static const char *const py_keywords[] = {
-    "False",  "None",   "True",    "and",      "as",     "assert", "async",  "await",
-    "break",  "class",  "continue", "def",     "del",    "elif",   "else",   "except",
-    "finally", "for",   "from",    "global",   "if",     "import", "in",     "is",
-    "lambda", "nonlocal", "not",   "or",       "pass",   "raise",  "return", "try",
-    "while",  "with",   "yield",   "match",    "case",   "type",   "lazy",   NULL};
+    "False",   "None",     "True",     "and",    "as",   "assert", "async",  "await",
+    "break",   "class",    "continue", "def",    "del",  "elif",   "else",   "except",
+    "finally", "for",      "from",     "global", "if",   "import", "in",     "is",
+    "lambda",  "nonlocal", "not",      "or",     "pass", "raise",  "return", "try",
+    "while",   "with",     "yield",    "match",  "case", "type",   "lazy",   NULL};
 static const char *const py_builtins[] = {
-    "print", "len", "range", "type", "object", "int", "str", "float", "bool", "list", "dict",
-    "set", "tuple", "frozenset", "bytes", "isinstance", "issubclass", "id", "super", "property",
-    "staticmethod", "classmethod", "getattr", "setattr", "hasattr", "delattr", "iter", "next",
-    "open", "repr", "sorted", "reversed", "enumerate", "zip", "map", "filter", "sum", "min",
-    "max", "abs", "any", "all", "vars", "dir", "globals", "locals", "callable", "hash", "self",
-    "cls", "__name__", "NotImplemented", "Ellipsis", "compile", "exec", "eval", "memoryview",
-    "bytearray", "divmod", "round", "pow", "format", "chr", "ord", "hex", "bin", "oct", NULL};
+    "print",        "len",         "range",    "type",
+    "object",       "int",         "str",      "float",
+    "bool",         "list",        "dict",     "set",
+    "tuple",        "frozenset",   "bytes",    "isinstance",
+    "issubclass",   "id",          "super",    "property",
+    "staticmethod", "classmethod", "getattr",  "setattr",
+    "hasattr",      "delattr",     "iter",     "next",
+    "open",         "repr",        "sorted",   "reversed",
+    "enumerate",    "zip",         "map",      "filter",
+    "sum",          "min",         "max",      "abs",
+    "any",          "all",         "vars",     "dir",
+    "globals",      "locals",      "callable", "hash",
+    "self",         "cls",         "__name__", "NotImplemented",
+    "Ellipsis",     "compile",     "exec",     "eval",
+    "memoryview",   "bytearray",   "divmod",   "round",
+    "pow",          "format",      "chr",      "ord",
+    "hex",          "bin",         "oct",      NULL};
 
 /* A Python string at i (after an optional prefix); returns its end. */
 static gsize py_string_end(const char *s, gsize len, gsize i) {
@@ -78,8 +88,9 @@ static gsize py_string_end(const char *s, gsize len, gsize i) {
 
 static gsize number_end(const char *s, gsize len, gsize i) {
   gsize j = i;
-  while (j < len && (g_ascii_isalnum(s[j]) || s[j] == '_' || s[j] == '.' ||
-                     ((s[j] == '+' || s[j] == '-') && j > i && (s[j - 1] == 'e' || s[j - 1] == 'E'))))
+  while (j < len &&
+         (g_ascii_isalnum(s[j]) || s[j] == '_' || s[j] == '.' ||
+          ((s[j] == '+' || s[j] == '-') && j > i && (s[j - 1] == 'e' || s[j - 1] == 'E'))))
     j++;
   return j;
 }
@@ -146,7 +157,8 @@ static void lex_pycon(Lexer *lx) {
   gsize i = 0;
   while (i < lx->len) {
     gsize end = line_end(lx->s, lx->len, i);
-    gboolean prompt = (end - i >= 3) && (!strncmp(lx->s + i, ">>>", 3) || !strncmp(lx->s + i, "...", 3)) &&
+    gboolean prompt = (end - i >= 3) &&
+                      (!strncmp(lx->s + i, ">>>", 3) || !strncmp(lx->s + i, "...", 3)) &&
                       (end - i == 3 || lx->s[i + 3] == ' ' || lx->s[i + 3] == '\n');
     if (prompt) {
       gsize p = i + MIN((gsize)4, end - i);
@@ -159,10 +171,10 @@ static void lex_pycon(Lexer *lx) {
   }
 }
 
-static const char *const sh_keywords[] = {
-    "if", "then", "else", "elif", "fi", "for", "while", "do", "done", "case", "esac", "in",
-    "function", "return", "export", "local", "set", "unset", "source", "cd", "echo", "exit",
-    "sudo", NULL};
+static const char *const sh_keywords[] = {"if",       "then",   "else",   "elif",  "fi",   "for",
+                                          "while",    "do",     "done",   "case",  "esac", "in",
+                                          "function", "return", "export", "local", "set",  "unset",
+                                          "source",   "cd",     "echo",   "exit",  "sudo", NULL};
 
 static void lex_shell_line(Lexer *lx, gsize from, gsize to) {
   const char *s = lx->s;
@@ -204,8 +216,8 @@ static void lex_shell(Lexer *lx, gboolean console) {
   gboolean continued = FALSE;
   while (i < lx->len) {
     gsize end = line_end(lx->s, lx->len, i);
-    gboolean prompt = console && end - i >= 2 && (lx->s[i] == '$' || lx->s[i] == '>') &&
-                      lx->s[i + 1] == ' ';
+    gboolean prompt =
+        console && end - i >= 2 && (lx->s[i] == '$' || lx->s[i] == '>') && lx->s[i + 1] == ' ';
     if (!console || prompt || continued) {
       gsize p = prompt ? i + 2 : i;
       emit(lx, i, p, HL_PROMPT);
@@ -222,10 +234,11 @@ static void lex_shell(Lexer *lx, gboolean console) {
 }
 
 static const char *const c_keywords[] = {
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
-    "union", "unsigned", "void", "volatile", "while", "bool", "NULL", "true", "false", NULL};
+    "auto",     "break",  "case",   "char",     "const",    "continue", "default",  "do",
+    "double",   "else",   "enum",   "extern",   "float",    "for",      "goto",     "if",
+    "inline",   "int",    "long",   "register", "restrict", "return",   "short",    "signed",
+    "sizeof",   "static", "struct", "switch",   "typedef",  "union",    "unsigned", "void",
+    "volatile", "while",  "bool",   "NULL",     "true",     "false",    NULL};
 
 static void lex_c(Lexer *lx) {
   const char *s = lx->s;
@@ -305,9 +318,8 @@ static void lex_data(Lexer *lx, gboolean json) {
       while (k < len && s[k] == ' ')
         k++;
       gboolean key = line_start && k < len && (s[k] == ':' || s[k] == '=');
-      HighlightClass cls = key ? HL_NAME
-                               : (word_in(s + start, i - start, data_literals) ? HL_BUILTIN
-                                                                                : HL_PLAIN);
+      HighlightClass cls =
+          key ? HL_NAME : (word_in(s + start, i - start, data_literals) ? HL_BUILTIN : HL_PLAIN);
       emit(lx, start, i, cls);
     } else {
       i++;

@@ -9,8 +9,8 @@
 
 typedef enum {
   HL_PLAIN,
-  HL_KEYWORD,   /* def, class, if, return; shell builtins; C keywords; Dockerfile instructions */
-  HL_BUILTIN,   /* print, len, None, True; json true/false/null */
+  HL_KEYWORD, /* def, class, if, return; shell builtins; C keywords; Dockerfile instructions */
+  HL_BUILTIN, /* print, len, None, True; json true/false/null */
   HL_STRING,
   HL_NUMBER,
   HL_COMMENT,

@@ -12,8 +12,8 @@ ImageFormat image_format_from_name(const char *path) {
   static const struct {
     const char *ext;
     ImageFormat format;
-  } names[] = {{".png", IMAGE_PNG},  {".jpg", IMAGE_JPEG},  {".jpeg", IMAGE_JPEG},
-               {".gif", IMAGE_GIF},  {".webp", IMAGE_WEBP}, {".svg", IMAGE_SVG}};
+  } names[] = {{".png", IMAGE_PNG}, {".jpg", IMAGE_JPEG},  {".jpeg", IMAGE_JPEG},
+               {".gif", IMAGE_GIF}, {".webp", IMAGE_WEBP}, {".svg", IMAGE_SVG}};
   g_autofree char *lower = g_ascii_strdown(path, -1);
   for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
     if (g_str_has_suffix(lower, names[i].ext))
@@ -97,8 +97,8 @@ static void sniff_webp(const guchar *h, gsize n, ImageInfo *info) {
     info->width = le24(h + 24) + 1;
     info->height = le24(h + 27) + 1;
   } else if (n >= 25 && memcmp(h + 12, "VP8L", 4) == 0 && h[20] == 0x2f) {
-    guint32 bits = (guint32)h[21] | (guint32)h[22] << 8 | (guint32)h[23] << 16 |
-                   (guint32)h[24] << 24;
+    guint32 bits =
+        (guint32)h[21] | (guint32)h[22] << 8 | (guint32)h[23] << 16 | (guint32)h[24] << 24;
     info->width = (bits & 0x3fff) + 1;
     info->height = ((bits >> 14) & 0x3fff) + 1;
   } else if (n >= 30 && memcmp(h + 12, "VP8 ", 4) == 0) {
@@ -139,8 +139,8 @@ gboolean image_sniff(const char *path, ImageInfo *info) {
     info->format = IMAGE_SVG;
   }
   fclose(f);
-  gboolean sized = info->format == IMAGE_PNG || info->format == IMAGE_JPEG ||
-                   info->format == IMAGE_GIF;
+  gboolean sized =
+      info->format == IMAGE_PNG || info->format == IMAGE_JPEG || info->format == IMAGE_GIF;
   if (sized && (!info->width || !info->height))
     info->damaged = TRUE;
   return TRUE;

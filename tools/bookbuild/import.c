@@ -187,8 +187,8 @@ char *import_convert(const char *raw, gsize len, const char *path, Diags *diags,
     outline_lines += !is_blank(outline->pdata[i]);
   if (outline_lines) {
     add_outline(out, outline);
-    change(&im, "moved %u line%s of the author's approach into a > [!OUTLINE] block",
-           outline_lines, outline_lines == 1 ? "" : "s");
+    change(&im, "moved %u line%s of the author's approach into a > [!OUTLINE] block", outline_lines,
+           outline_lines == 1 ? "" : "s");
   }
   guint blocks = 0;
   for (guint i = first_heading + 1; i < end;) {

@@ -1,7 +1,7 @@
-/* load.c: building the Book from a book's root: book.yaml, toc.md and manuscript/chapters/NN-slug.md,
- * each read once, checked for encoding, parsed with cmark-gfm, and indexed (headings and their
- * ids, callouts, code blocks); chapters matched to the TOC. Rules that judge the result live in
- * validate.c. */
+/* load.c: building the Book from a book's root: book.yaml, toc.md and
+ * manuscript/chapters/NN-slug.md, each read once, checked for encoding, parsed with cmark-gfm, and
+ * indexed (headings and their ids, callouts, code blocks); chapters matched to the TOC. Rules that
+ * judge the result live in validate.c. */
 #include "book.h"
 
 #include "callout.h"
@@ -128,8 +128,8 @@ static char *read_manuscript_file(Book *book, const char *rel, const char *displ
   book->newest_mtime = MAX(book->newest_mtime, (gint64)st.st_mtime);
   if ((guint64)st.st_size > BOOK_MAX_FILE_BYTES) {
     diags_add(book->diags, DIAG_ERROR, display, file_id, 0, 0, "limit-file-size",
-              "file is %" G_GUINT64_FORMAT " bytes, more than the limit of %u",
-              (guint64)st.st_size, BOOK_MAX_FILE_BYTES);
+              "file is %" G_GUINT64_FORMAT " bytes, more than the limit of %u", (guint64)st.st_size,
+              BOOK_MAX_FILE_BYTES);
     return NULL;
   }
   g_autoptr(GError) err = NULL;
@@ -159,8 +159,7 @@ static void report_bad_byte(int line, int col, guint8 byte, gboolean is_nul, gpo
 }
 
 /* Reads, repairs and returns a file's text (valid UTF-8) or NULL. */
-static char *load_text(Book *book, const char *rel, const char *display, int file_id,
-                       gsize *len) {
+static char *load_text(Book *book, const char *rel, const char *display, int file_id, gsize *len) {
   gsize raw_len = 0;
   g_autofree char *raw = read_manuscript_file(book, rel, display, file_id, &raw_len);
   if (!raw)
@@ -224,8 +223,7 @@ static void index_callout(Book *book, Chapter *ch, cmark_node *node) {
   }
   case CALLOUT_UNKNOWN_KIND:
     diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id,
-              cmark_node_get_start_line(node), cmark_node_get_start_column(node),
-              "callout-kind",
+              cmark_node_get_start_line(node), cmark_node_get_start_column(node), "callout-kind",
               "unknown callout kind '%s' (known: NOTE, TIP, IMPORTANT, WARNING, CAUTION, DIAGRAM, "
               "OUTLINE)",
               unknown);
@@ -247,8 +245,7 @@ static void index_code_block(Book *book, Chapter *ch, cmark_node *node) {
   fence_parse(cmark_node_get_fence_info(node), b, problems);
   for (guint i = 0; i < problems->len; i++)
     diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id, b->line,
-              cmark_node_get_start_column(node), "code-flag", "%s",
-              (char *)problems->pdata[i]);
+              cmark_node_get_start_column(node), "code-flag", "%s", (char *)problems->pdata[i]);
   g_ptr_array_add(ch->code_blocks, b);
   g_hash_table_insert(ch->code_by_node, node, b);
 }
@@ -271,7 +268,7 @@ static gsize block_bytes(const Chapter *ch, cmark_node *node) {
 
 static void check_block_size(Book *book, Chapter *ch, cmark_node *node) {
   cmark_node_type t = cmark_node_get_type(node);
-  const char *what = t == CMARK_NODE_PARAGRAPH   ? "paragraph"
+  const char *what = t == CMARK_NODE_PARAGRAPH    ? "paragraph"
                      : t == CMARK_NODE_CODE_BLOCK ? "code block"
                      : t == CMARK_NODE_TABLE_ROW  ? "table row"
                                                   : NULL;
@@ -280,8 +277,8 @@ static void check_block_size(Book *book, Chapter *ch, cmark_node *node) {
   gsize bytes = block_bytes(ch, node);
   if (bytes > BOOK_MAX_PARAGRAPH_BYTES)
     diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id,
-              cmark_node_get_start_line(node), cmark_node_get_start_column(node),
-              "limit-paragraph", "%s is %zu bytes long, more than the limit of %d", what, bytes,
+              cmark_node_get_start_line(node), cmark_node_get_start_column(node), "limit-paragraph",
+              "%s is %zu bytes long, more than the limit of %d", what, bytes,
               BOOK_MAX_PARAGRAPH_BYTES);
 }
 
@@ -302,9 +299,8 @@ static void index_chapter(Book *book, Chapter *ch) {
     if (depth > BOOK_MAX_NESTING && !too_deep) {
       too_deep = TRUE;
       diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id,
-                cmark_node_get_start_line(node), cmark_node_get_start_column(node),
-                "limit-nesting", "lists and block quotes nest more than %d deep",
-                BOOK_MAX_NESTING);
+                cmark_node_get_start_line(node), cmark_node_get_start_column(node), "limit-nesting",
+                "lists and block quotes nest more than %d deep", BOOK_MAX_NESTING);
     }
     check_block_size(book, ch, node);
     switch (cmark_node_get_type(node)) {
@@ -551,8 +547,7 @@ static gsize line_offset(const Chapter *ch, int line) {
   return GPOINTER_TO_SIZE(ch->line_starts->pdata[line - 1]);
 }
 
-void chapter_locate(const Chapter *ch, cmark_node *node, const char *needle, int *line,
-                    int *col) {
+void chapter_locate(const Chapter *ch, cmark_node *node, const char *needle, int *line, int *col) {
   cmark_node *block = enclosing_block(node);
   int start = block ? cmark_node_get_start_line(block) : 1;
   int end = block ? cmark_node_get_end_line(block) : start;
@@ -608,8 +603,8 @@ static GPtrArray *resource_candidates(const Book *book, const char *name) {
   if (exe) {
     g_autofree char *dir = g_path_get_dirname(exe);
     g_autofree char *tree = g_build_filename(dir, "..", "..", name, NULL);
-    g_autofree char *marker = g_build_filename(dir, "..", "..", "tools", "bookbuild", "book.h",
-                                               NULL);
+    g_autofree char *marker =
+        g_build_filename(dir, "..", "..", "tools", "bookbuild", "book.h", NULL);
     if (g_file_test(marker, G_FILE_TEST_EXISTS))
       g_ptr_array_add(dirs, g_canonicalize_filename(tree, NULL));
   }

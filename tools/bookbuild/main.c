@@ -158,8 +158,8 @@ static char *run_counts(guint passed, guint failed, guint skipped_version, guint
                         const char *missing, guint ignored) {
   return g_strdup_printf("%u passed, %u failed, %u skipped (version bounds), %u skipped (missing "
                          "library%s%s), %u ignored",
-                         passed, failed, skipped_version, skipped_library,
-                         missing ? ": " : "", missing ? missing : "", ignored);
+                         passed, failed, skipped_version, skipped_library, missing ? ": " : "",
+                         missing ? missing : "", ignored);
 }
 
 /* One line per interpreter, the listed versions that did not run, and the totals. Returns the
@@ -326,9 +326,9 @@ static int cmd_pdf(int argc, char **argv) {
     return usage_error(NULL, "--chapter: no written chapter has that number");
   g_autoptr(GError) err = NULL;
   if (!output) {
-    g_autofree char *suffix = chapter ? g_strdup_printf("-ch%02d-%s.pdf", chapter,
-                                                        paper ? paper : "default")
-                                      : g_strdup(".pdf");
+    g_autofree char *suffix =
+        chapter ? g_strdup_printf("-ch%02d-%s.pdf", chapter, paper ? paper : "default")
+                : g_strdup(".pdf");
     output = default_output(book, suffix, &err);
     if (!output) { /* default_output() sets err whenever it returns NULL */
       fprintf(stderr, "bookbuild: error: %s\n", err->message); // NOLINT(*NullDereference)

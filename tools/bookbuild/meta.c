@@ -39,8 +39,8 @@ void meta_init(BookMeta *meta) {
 }
 
 void meta_clear(BookMeta *meta) {
-  char **strings[] = {&meta->title,  &meta->subtitle,    &meta->lang,   &meta->identifier,
-                      &meta->publisher, &meta->date,     &meta->rights, &meta->description,
+  char **strings[] = {&meta->title,       &meta->subtitle, &meta->lang,   &meta->identifier,
+                      &meta->publisher,   &meta->date,     &meta->rights, &meta->description,
                       &meta->cover_image, &meta->version};
   for (gsize i = 0; i < G_N_ELEMENTS(strings); i++)
     g_clear_pointer(strings[i], g_free);
@@ -253,8 +253,8 @@ static void want_versions(MetaCtx *m, yaml_node_t *value, GPtrArray *list) {
     const char *v = given->pdata[i];
     int major, minor;
     if (!fence_parse_version(v, &major, &minor)) {
-      g_autofree char *msg = g_strdup_printf(
-          "'python' lists Python versions such as \"3.13\", not '%s'", v);
+      g_autofree char *msg =
+          g_strdup_printf("'python' lists Python versions such as \"3.13\", not '%s'", v);
       meta_diag(m, DIAG_ERROR, value, "meta-type", msg);
       continue;
     }
@@ -360,9 +360,8 @@ static void check_values(MetaCtx *m, BookMeta *meta, yaml_node_t *root) {
     }
   }
   if (meta->lang && *meta->lang && !valid_lang(meta->lang)) {
-    g_autofree char *msg =
-        g_strdup_printf("'lang' must be a BCP 47 language tag such as 'en' or 'en-US', not '%s'",
-                        meta->lang);
+    g_autofree char *msg = g_strdup_printf(
+        "'lang' must be a BCP 47 language tag such as 'en' or 'en-US', not '%s'", meta->lang);
     meta_diag(m, DIAG_ERROR, value_of(m, root, "lang"), "meta-lang", msg);
   }
   if (!meta->identifier)

@@ -8,7 +8,8 @@
 void meta_init(BookMeta *meta);
 void meta_clear(BookMeta *meta);
 
-/* Parses `text` (the contents of book.yaml) into `meta`; `path` and `file_id` are for diagnostics. */
+/* Parses `text` (the contents of book.yaml) into `meta`; `path` and `file_id` are for diagnostics.
+ */
 void meta_parse(BookMeta *meta, const char *text, gsize len, const char *path, int file_id,
                 Diags *diags);
 

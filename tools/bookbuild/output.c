@@ -112,8 +112,8 @@ gboolean output_open(OutputFile *out, const char *target, GError **error) {
   }
   block_signals(FALSE, &saved);
   if (fd < 0) {
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot write in '%s': %s",
-                dir, g_strerror(e));
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot write in '%s': %s", dir,
+                g_strerror(e));
     return FALSE;
   }
   if (!registered) {
@@ -159,8 +159,8 @@ gboolean output_write(const char *target, const void *data, gsize len, GError **
     e = errno;
   }
   if (!ok) {
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot write '%s': %s",
-                target, g_strerror(e));
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot write '%s': %s", target,
+                g_strerror(e));
     output_abort(&out);
     return FALSE;
   }

@@ -2,8 +2,8 @@
  * aliases and depth; only a document that passes is built. */
 #include "safeyaml.h"
 
-#define YAML_DIAG(mark, ...)                                                                     \
-  diags_add(diags, DIAG_ERROR, display, file_id, (int)(mark).line + 1, (int)(mark).column + 1,    \
+#define YAML_DIAG(mark, ...)                                                                       \
+  diags_add(diags, DIAG_ERROR, display, file_id, (int)(mark).line + 1, (int)(mark).column + 1,     \
             "yaml", __VA_ARGS__)
 
 /* FALSE (after a diagnostic) when the stream holds an alias or nests too deep. Syntax errors are
@@ -22,8 +22,7 @@ static gboolean events_safe(const char *text, gsize len, const char *display, in
     if (event.type == YAML_ALIAS_EVENT) {
       YAML_DIAG(event.start_mark, "aliases are not allowed in %s", name);
       safe = FALSE;
-    } else if (event.type == YAML_MAPPING_START_EVENT ||
-               event.type == YAML_SEQUENCE_START_EVENT) {
+    } else if (event.type == YAML_MAPPING_START_EVENT || event.type == YAML_SEQUENCE_START_EVENT) {
       if (++depth > SAFEYAML_MAX_DEPTH) {
         YAML_DIAG(event.start_mark, "mappings and lists nest deeper than %d levels",
                   SAFEYAML_MAX_DEPTH);

@@ -168,11 +168,18 @@ static const struct {
   gunichar c;
   const char *name;
 } char_names[] = {
-    {0x2010, "hyphen"},          {0x2011, "non-breaking hyphen"}, {0x2012, "figure dash"},
-    {0x2013, "en dash"},         {0x2014, "em dash"},             {0x2212, "minus sign"},
-    {0x2018, "left single quotation mark"}, {0x2019, "right single quotation mark"},
-    {0x201C, "left double quotation mark"}, {0x201D, "right double quotation mark"},
-    {0x00A0, "no-break space"},  {0x2192, "rightwards arrow"},
+    {0x2010, "hyphen"},
+    {0x2011, "non-breaking hyphen"},
+    {0x2012, "figure dash"},
+    {0x2013, "en dash"},
+    {0x2014, "em dash"},
+    {0x2212, "minus sign"},
+    {0x2018, "left single quotation mark"},
+    {0x2019, "right single quotation mark"},
+    {0x201C, "left double quotation mark"},
+    {0x201D, "right double quotation mark"},
+    {0x00A0, "no-break space"},
+    {0x2192, "rightwards arrow"},
 };
 
 /* "'-'" for printable ASCII, else "non-breaking hyphen U+2011". */

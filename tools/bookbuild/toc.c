@@ -125,8 +125,7 @@ static void add_list(TocCtx *t, cmark_node *list) {
   }
 }
 
-void toc_parse(Toc *toc, const char *text, gsize len, const char *path, int file_id,
-               Diags *diags) {
+void toc_parse(Toc *toc, const char *text, gsize len, const char *path, int file_id, Diags *diags) {
   TocCtx t = {toc, path, file_id, diags, NULL, NULL};
   toc->chapters = g_ptr_array_new_with_free_func(chapter_free);
   cmark_node *doc = markdown_parse(text, len);

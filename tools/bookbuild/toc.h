@@ -5,8 +5,7 @@
 #include "book.h"
 
 /* Parses toc.md's text; problems become diagnostics against `path`. */
-void toc_parse(Toc *toc, const char *text, gsize len, const char *path, int file_id,
-               Diags *diags);
+void toc_parse(Toc *toc, const char *text, gsize len, const char *path, int file_id, Diags *diags);
 void toc_clear(Toc *toc);
 
 /* Number of sections a TOC chapter lists (groups' sections included). */

@@ -40,9 +40,8 @@ static void check_missing_chapters(Book *book) {
     const TocChapter *tc = book->missing->pdata[i];
     DiagSeverity sev = level == RULE_ERROR ? DIAG_ERROR : DIAG_WARNING;
     if (tc->link)
-      diags_add(book->diags, DIAG_ERROR, book->toc_display, 1, tc->line, tc->col,
-                "chapter-missing", "chapter '%s' links to '%s', which does not exist", tc->title,
-                tc->link);
+      diags_add(book->diags, DIAG_ERROR, book->toc_display, 1, tc->line, tc->col, "chapter-missing",
+                "chapter '%s' links to '%s', which does not exist", tc->title, tc->link);
     else
       diags_add(book->diags, sev, book->toc_display, 1, tc->line, tc->col, "chapter-missing",
                 "chapter '%s' has no file in manuscript/chapters/", tc->title);
@@ -335,8 +334,7 @@ static void check_code_bounds(Ctx *v, const CodeBlock *b, int col) {
     return; /* reported as reversed bounds when the fence was read */
   for (guint i = 0; i < pythons->len; i++) {
     int major, minor;
-    if (fence_parse_version(pythons->pdata[i], &major, &minor) &&
-        fence_holds_for(b, major, minor))
+    if (fence_parse_version(pythons->pdata[i], &major, &minor) && fence_holds_for(b, major, minor))
       return;
   }
   g_autoptr(GString) listed = g_string_new(NULL);
@@ -357,8 +355,7 @@ static void check_code(Ctx *v) {
       err_at(v, DIAG_ERROR, b->line, col, "code-language",
              "code block names no language (for example ```python or ```text)");
     else if (!fence_is_known_language(b->lang))
-      err_at(v, DIAG_WARNING, b->line, col, "code-language", "unknown code language '%s'",
-             b->lang);
+      err_at(v, DIAG_WARNING, b->line, col, "code-language", "unknown code language '%s'", b->lang);
   }
 }
 
@@ -400,8 +397,8 @@ static void check_link(Ctx *v, cmark_node *node, const char *url) {
     const char *guess = closest_id(target, hash + 1);
     if (guess)
       err_at(v, DIAG_ERROR, line, col, "link-anchor",
-             "anchor '#%s' does not exist in '%s' (did you mean '#%s'?)", hash + 1,
-             target->path, guess);
+             "anchor '#%s' does not exist in '%s' (did you mean '#%s'?)", hash + 1, target->path,
+             guess);
     else
       err_at(v, DIAG_ERROR, line, col, "link-anchor", "anchor '#%s' does not exist in '%s'",
              hash + 1, target->path);
@@ -458,8 +455,7 @@ static void check_image(Ctx *v, cmark_node *node, const char *url) {
   g_autofree char *norm =
       unescaped && !g_path_is_absolute(unescaped) ? book_normalize_path(dir, unescaped) : NULL;
   if (!norm) {
-    err_at(v, DIAG_ERROR, line, col, "image-outside", "image path '%s' leaves manuscript/",
-           url);
+    err_at(v, DIAG_ERROR, line, col, "image-outside", "image path '%s' leaves manuscript/", url);
     return;
   }
   g_autofree char *full = g_build_filename(v->book->manuscript_dir, norm, NULL);
@@ -474,8 +470,8 @@ static void check_image(Ctx *v, cmark_node *node, const char *url) {
   }
   ImageFormat named = image_format_from_name(norm);
   if (named == IMAGE_UNKNOWN) {
-    err_at(v, DIAG_ERROR, line, col, "image-type",
-           "image '%s' is not PNG, JPEG, GIF, SVG or WebP", url);
+    err_at(v, DIAG_ERROR, line, col, "image-type", "image '%s' is not PNG, JPEG, GIF, SVG or WebP",
+           url);
     return;
   }
   check_image_contents(v, line, col, url, full, named);
@@ -516,7 +512,7 @@ static void check_html_block(Ctx *v, cmark_node *node) {
 }
 
 static gboolean is_void_element(const char *name) {
-  static const char *const voids[] = {"area", "base", "br",   "col",   "embed", "hr",    "img",
+  static const char *const voids[] = {"area",  "base", "br",   "col",    "embed", "hr", "img",
                                       "input", "link", "meta", "source", "track", "wbr"};
   for (gsize i = 0; i < G_N_ELEMENTS(voids); i++)
     if (g_ascii_strcasecmp(name, voids[i]) == 0)
@@ -615,8 +611,8 @@ static void check_inlines_and_html(Ctx *v) {
 
 static gboolean cover_contents_ok(const char *full) {
   ImageInfo info;
-  return image_sniff(full, &info) && info.format == image_format_from_name(full) &&
-         !info.damaged && (guint64)info.width * info.height <= BOOK_MAX_IMAGE_PIXELS &&
+  return image_sniff(full, &info) && info.format == image_format_from_name(full) && !info.damaged &&
+         (guint64)info.width * info.height <= BOOK_MAX_IMAGE_PIXELS &&
          info.width <= BOOK_MAX_IMAGE_SIDE && info.height <= BOOK_MAX_IMAGE_SIDE;
 }
 

@@ -23,8 +23,8 @@ static void rgb(cairo_t *cr, guint32 hex) {
 
 /* Draws `text` wrapped to `width` with its top at y; returns the height used. */
 static double text_block(Painter *p, const char *text, const char *family, double size,
-                         PangoWeight weight, PangoStyle slant, double x, double y,
-                         double width, guint32 colour) {
+                         PangoWeight weight, PangoStyle slant, double x, double y, double width,
+                         guint32 colour) {
   PangoLayout *layout = pango_layout_new(p->ctx);
   PangoFontDescription *fd = pango_font_description_new();
   pango_font_description_set_family(fd, family);
@@ -70,8 +70,8 @@ static void paint(Painter *p, const BookMeta *m) {
   cairo_rectangle(cr, margin, 640, 260, 18);
   cairo_fill(cr);
   double y = 740;
-  y += text_block(p, m->title, p->style->font_heading, 168, PANGO_WEIGHT_BOLD,
-                  PANGO_STYLE_NORMAL, margin, y, width, 0xFFFFFF);
+  y += text_block(p, m->title, p->style->font_heading, 168, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL,
+                  margin, y, width, 0xFFFFFF);
   if (m->subtitle)
     text_block(p, m->subtitle, p->style->font_body, 72, PANGO_WEIGHT_NORMAL, PANGO_STYLE_ITALIC,
                margin, y + 70, width, 0xD5DEE8);
@@ -79,8 +79,8 @@ static void paint(Painter *p, const BookMeta *m) {
   text_block(p, authors, p->style->font_heading, 64, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
              margin, 2060, width, 0xFFFFFF);
   if (m->publisher)
-    text_block(p, m->publisher, p->style->font_heading, 44, PANGO_WEIGHT_NORMAL,
-               PANGO_STYLE_NORMAL, margin, 2300, width, 0xE0A43B);
+    text_block(p, m->publisher, p->style->font_heading, 44, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
+               margin, 2300, width, 0xE0A43B);
 }
 
 static void png_write_bytes(png_structp png, png_bytep data, png_size_t len) {
@@ -106,8 +106,8 @@ static GBytes *encode_png(cairo_surface_t *surface) {
     return NULL;
   }
   png_set_write_fn(png, out, png_write_bytes, png_flush_nothing);
-  png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
-               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
   png_set_compression_strategy(png, Z_RLE);
   png_write_info(png, info);

@@ -63,8 +63,8 @@ static char *package_identifier(const BookMeta *m) {
   d[8] = (guint8)((d[8] & 0x3F) | 0x80); /* RFC 4122 variant */
   return g_strdup_printf("urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
                          "%02x%02x%02x%02x%02x%02x",
-                         d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10],
-                         d[11], d[12], d[13], d[14], d[15]);
+                         d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11],
+                         d[12], d[13], d[14], d[15]);
 }
 
 static char *iso_time(gint64 t) {
@@ -398,8 +398,8 @@ static GBytes *build(Epub *e, GError **error) {
   start_fonts_worker(e);
   add_page(e, "title-page", "text/title.xhtml", xhtml_title_page(e));
   add_page(e, "copyright", "text/copyright.xhtml", xhtml_copyright_page(e));
-  EpubItem *nav = epub_add_item(e, "nav", "nav.xhtml", "application/xhtml+xml",
-                                epub_nav(e, CONTENTS_TITLE));
+  EpubItem *nav =
+      epub_add_item(e, "nav", "nav.xhtml", "application/xhtml+xml", epub_nav(e, CONTENTS_TITLE));
   nav->properties = g_strdup("nav");
   nav->in_spine = TRUE;
   epub_add_item(e, "ncx", "toc.ncx", "application/x-dtbncx+xml", NULL);

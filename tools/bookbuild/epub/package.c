@@ -77,8 +77,8 @@ char *epub_nav_text(const char *plain) {
   return typo_smarten(plain, &prev);
 }
 
-xmlDocPtr epub_xhtml_new(const Epub *e, const char *title, const char *css_href,
-                         xmlNodePtr *body, xmlNsPtr *epub_ns) {
+xmlDocPtr epub_xhtml_new(const Epub *e, const char *title, const char *css_href, xmlNodePtr *body,
+                         xmlNsPtr *epub_ns) {
   xmlDocPtr doc = xmlNewDoc(X("1.0"));
   xmlCreateIntSubset(doc, X("html"), NULL, NULL);
   xmlNodePtr html = xmlNewDocNode(doc, NULL, X("html"), NULL);
@@ -379,8 +379,10 @@ GBytes *epub_ncx(const Epub *e) {
   xmlDocPtr doc = ncx->doc;
   set(ncx, "version", "2005-1");
   xmlNodePtr head = el(ncx, "head");
-  const char *metas[][2] = {{"dtb:uid", e->identifier}, {"dtb:depth", "2"},
-                            {"dtb:totalPageCount", "0"}, {"dtb:maxPageNumber", "0"}};
+  const char *metas[][2] = {{"dtb:uid", e->identifier},
+                            {"dtb:depth", "2"},
+                            {"dtb:totalPageCount", "0"},
+                            {"dtb:maxPageNumber", "0"}};
   for (gsize i = 0; i < G_N_ELEMENTS(metas); i++) {
     xmlNodePtr m = el(head, "meta");
     set(m, "name", metas[i][0]);

@@ -18,39 +18,39 @@
 
 /* One file of the package (everything under OEBPS/ but the OPF itself). */
 typedef struct {
-  char *id;         /* manifest id */
-  char *href;       /* relative to OEBPS/ */
+  char *id;   /* manifest id */
+  char *href; /* relative to OEBPS/ */
   char *media_type;
   char *properties; /* "nav", "cover-image", or NULL */
   GBytes *data;
-  int level;        /* deflate level (EPUB_DEFLATE_*), 0 for data already compressed */
+  int level; /* deflate level (EPUB_DEFLATE_*), 0 for data already compressed */
   gboolean in_spine;
   gboolean linear;
-  int packed_index;  /* >= 0: the entry of Epub.packed that holds it, deflated on a worker */
+  int packed_index; /* >= 0: the entry of Epub.packed that holds it, deflated on a worker */
 } EpubItem;
 
 /* A chapter of the spine and the ids its headings have in the XHTML. */
 typedef struct {
   const Chapter *chapter;
-  char *id;             /* manifest id: "ch-01-landscape" */
-  char *href;           /* "text/01-landscape.xhtml", relative to OEBPS/ */
-  GHashTable *out_ids;  /* Heading* -> char* (owned): the heading's XHTML id */
+  char *id;            /* manifest id: "ch-01-landscape" */
+  char *href;          /* "text/01-landscape.xhtml", relative to OEBPS/ */
+  GHashTable *out_ids; /* Heading* -> char* (owned): the heading's XHTML id */
 } EpubChapter;
 
 typedef struct {
   Book *book;
   const EpubOptions *o;
-  char *identifier;     /* dc:identifier: urn:uuid:..., urn:isbn:... */
-  char *modified;       /* dcterms:modified, CCYY-MM-DDThh:mm:ssZ */
-  gint64 timestamp;     /* the build's time (zip entries) */
-  GPtrArray *chapters;  /* EpubChapter*, spine order */
+  char *identifier;               /* dc:identifier: urn:uuid:..., urn:isbn:... */
+  char *modified;                 /* dcterms:modified, CCYY-MM-DDThh:mm:ssZ */
+  gint64 timestamp;               /* the build's time (zip entries) */
+  GPtrArray *chapters;            /* EpubChapter*, spine order */
   GHashTable *chapter_by_chapter; /* const Chapter* -> EpubChapter* (not owning) */
-  GPtrArray *items;     /* EpubItem*, manifest order (chapters added as they are written) */
-  GHashTable *images;   /* manuscript-relative path -> EpubItem* (not owning) */
-  EpubItem *cover;      /* the cover image */
+  GPtrArray *items;   /* EpubItem*, manifest order (chapters added as they are written) */
+  GHashTable *images; /* manuscript-relative path -> EpubItem* (not owning) */
+  EpubItem *cover;    /* the cover image */
   gboolean images_with_alt, images_without_alt;
   gboolean fonts_embedded;
-  GBytes *packed;       /* the fonts, deflated into a zip of their own on a worker thread */
+  GBytes *packed; /* the fonts, deflated into a zip of their own on a worker thread */
   GThread *cover_worker, *fonts_worker;
 } Epub;
 
@@ -70,8 +70,8 @@ GBytes *epub_serialize(xmlDocPtr doc);
 
 /* A new XHTML document with head (title, stylesheet) and an empty body; *body is set.
  * `css_href` is relative to the document. */
-xmlDocPtr epub_xhtml_new(const Epub *e, const char *title, const char *css_href,
-                         xmlNodePtr *body, xmlNsPtr *epub_ns);
+xmlDocPtr epub_xhtml_new(const Epub *e, const char *title, const char *css_href, xmlNodePtr *body,
+                         xmlNsPtr *epub_ns);
 
 /* The package documents, once every content file is in e->items. */
 GBytes *epub_container_xml(void);

@@ -22,14 +22,14 @@ typedef struct {
   const Chapter *ch;
   xmlDocPtr doc;
   xmlNsPtr epub_ns;
-  GHashTable *ids;          /* ids used in this document (owned keys) */
-  GHashTable *note_ids;     /* footnote number -> its id (owned) */
-  GHashTable *ref_counts;   /* footnote number -> references so far */
-  GHashTable *warned;       /* messages already given for this chapter */
-  int link_depth;           /* > 0 inside <a>: no link may open there */
-  const char *skip_until;   /* inside a dropped inline element: its name, until it closes */
-  int callouts;             /* label ids */
-  gunichar prev;            /* the character before the next text, for quotes */
+  GHashTable *ids;        /* ids used in this document (owned keys) */
+  GHashTable *note_ids;   /* footnote number -> its id (owned) */
+  GHashTable *ref_counts; /* footnote number -> references so far */
+  GHashTable *warned;     /* messages already given for this chapter */
+  int link_depth;         /* > 0 inside <a>: no link may open there */
+  const char *skip_until; /* inside a dropped inline element: its name, until it closes */
+  int callouts;           /* label ids */
+  gunichar prev;          /* the character before the next text, for quotes */
 } Xh;
 
 /* ---- small tree helpers ---- */
@@ -201,21 +201,21 @@ static gboolean in_list(const char *name, const char *const *list, gsize n) {
 
 /* Elements dropped with their content: scripts, plug-ins, forms and what belongs in <head>. */
 static const char *const dropped_elements[] = {
-    "script", "style",  "iframe",   "object", "embed",  "applet",   "form",  "input",
-    "button", "select", "textarea", "option", "link",   "meta",     "base",  "frame",
-    "frameset", "noscript", "template", "svg", "math",  "canvas",   "audio", "video",
-    "source", "track",  "param",    "head",   "title", "dialog",   "portal", "noembed"};
+    "script",   "style",    "iframe",   "object", "embed", "applet", "form",   "input",
+    "button",   "select",   "textarea", "option", "link",  "meta",   "base",   "frame",
+    "frameset", "noscript", "template", "svg",    "math",  "canvas", "audio",  "video",
+    "source",   "track",    "param",    "head",   "title", "dialog", "portal", "noembed"};
 
 static const char *const phrasing_elements[] = {
-    "a",   "abbr", "b",    "bdi",  "bdo",  "br",    "cite",  "code", "data", "del",
-    "dfn", "em",   "i",    "img",  "ins",  "kbd",   "mark",  "q",    "s",    "samp",
-    "small", "span", "strong", "sub", "sup", "time", "u",   "var",  "wbr"};
+    "a",     "abbr", "b",      "bdi", "bdo", "br",   "cite", "code", "data", "del",
+    "dfn",   "em",   "i",      "img", "ins", "kbd",  "mark", "q",    "s",    "samp",
+    "small", "span", "strong", "sub", "sup", "time", "u",    "var",  "wbr"};
 
 static const char *const flow_elements[] = {
-    "address", "article", "aside", "blockquote", "caption", "col",    "colgroup", "dd",
-    "details", "div",     "dl",    "dt",         "figcaption", "figure", "footer", "h1",
-    "h2",      "h3",      "h4",    "h5",         "h6",      "header", "hr",       "li",
-    "ol",      "p",       "pre",   "section",    "summary", "table",  "tbody",    "td",
+    "address", "article", "aside", "blockquote", "caption",    "col",    "colgroup", "dd",
+    "details", "div",     "dl",    "dt",         "figcaption", "figure", "footer",   "h1",
+    "h2",      "h3",      "h4",    "h5",         "h6",         "header", "hr",       "li",
+    "ol",      "p",       "pre",   "section",    "summary",    "table",  "tbody",    "td",
     "tfoot",   "th",      "thead", "tr",         "ul"};
 
 static const char *const void_elements[] = {"br", "hr", "img", "wbr", "col"};
@@ -227,14 +227,13 @@ static gboolean attr_allowed(const char *element, const char *name) {
     return TRUE;
   static const struct {
     const char *element, *attr;
-  } specific[] = {{"a", "href"},         {"a", "hreflang"},   {"img", "src"},
-                  {"img", "alt"},        {"img", "width"},    {"img", "height"},
-                  {"td", "colspan"},     {"td", "rowspan"},   {"th", "colspan"},
-                  {"th", "rowspan"},     {"th", "scope"},     {"ol", "start"},
-                  {"ol", "reversed"},    {"ol", "type"},      {"li", "value"},
-                  {"time", "datetime"},  {"data", "value"},   {"q", "cite"},
-                  {"blockquote", "cite"}, {"del", "datetime"}, {"ins", "datetime"},
-                  {"col", "span"},       {"colgroup", "span"}, {"details", "open"}};
+  } specific[] = {
+      {"a", "href"},       {"a", "hreflang"}, {"img", "src"},         {"img", "alt"},
+      {"img", "width"},    {"img", "height"}, {"td", "colspan"},      {"td", "rowspan"},
+      {"th", "colspan"},   {"th", "rowspan"}, {"th", "scope"},        {"ol", "start"},
+      {"ol", "reversed"},  {"ol", "type"},    {"li", "value"},        {"time", "datetime"},
+      {"data", "value"},   {"q", "cite"},     {"blockquote", "cite"}, {"del", "datetime"},
+      {"ins", "datetime"}, {"col", "span"},   {"colgroup", "span"},   {"details", "open"}};
   for (gsize i = 0; i < G_N_ELEMENTS(specific); i++)
     if (strcmp(element, specific[i].element) == 0 && strcmp(name, specific[i].attr) == 0)
       return TRUE;
@@ -356,13 +355,15 @@ static void raw_node(Xh *x, xmlNodePtr n, xmlNodePtr to, gboolean phrasing, int 
   }
   if (strcmp(name, "img") == 0) {
     xmlChar *src = xmlGetProp(n, X("src")), *alt = xmlGetProp(n, X("alt"));
-    xmlNodePtr img = image_element(x, to, src ? (const char *)src : NULL,
-                                   alt ? (const char *)alt : "", NULL);
+    xmlNodePtr img =
+        image_element(x, to, src ? (const char *)src : NULL, alt ? (const char *)alt : "", NULL);
     if (img) {
       copy_attributes(x, n, img, at);
     } else if (src) {
-      warn(x, at, "raw-html", "raw HTML image '%s' is not an image file inside manuscript/; "
-           "its alt text is shown", (const char *)src);
+      warn(x, at, "raw-html",
+           "raw HTML image '%s' is not an image file inside manuscript/; "
+           "its alt text is shown",
+           (const char *)src);
     }
     xmlFree(src);
     xmlFree(alt);
@@ -374,8 +375,8 @@ static void raw_node(Xh *x, xmlNodePtr n, xmlNodePtr to, gboolean phrasing, int 
     return;
   gboolean is_link = strcmp(name, "a") == 0;
   x->link_depth += is_link;
-  gboolean inner_phrasing = phrasing || in_list(name, phrasing_elements,
-                                                G_N_ELEMENTS(phrasing_elements)) ||
+  gboolean inner_phrasing = phrasing ||
+                            in_list(name, phrasing_elements, G_N_ELEMENTS(phrasing_elements)) ||
                             strcmp(name, "p") == 0 || name[0] == 'h';
   raw_children(x, n, out, inner_phrasing, line);
   x->link_depth -= is_link;
@@ -856,8 +857,8 @@ static void callout(Xh *x, xmlNodePtr parent, const Callout *co) {
   static const struct {
     const char *element, *role;
   } markup[CALLOUT_KIND_COUNT] = {
-      [CALLOUT_NOTE] = {"aside", "note"},       [CALLOUT_TIP] = {"aside", "doc-tip"},
-      [CALLOUT_IMPORTANT] = {"aside", "note"},  [CALLOUT_WARNING] = {"div", "doc-notice"},
+      [CALLOUT_NOTE] = {"aside", "note"},        [CALLOUT_TIP] = {"aside", "doc-tip"},
+      [CALLOUT_IMPORTANT] = {"aside", "note"},   [CALLOUT_WARNING] = {"div", "doc-notice"},
       [CALLOUT_CAUTION] = {"div", "doc-notice"}, [CALLOUT_DIAGRAM] = {"div", "figure"},
       [CALLOUT_OUTLINE] = {"aside", "note"},
   };
@@ -1118,8 +1119,7 @@ xmlDocPtr xhtml_copyright_page(const Epub *e) {
   para(s, "copyright-line", version);
   g_autofree char *date = m->date ? g_strdup_printf("Published %s", m->date) : NULL;
   para(s, "copyright-line", date);
-  g_autofree char *publisher =
-      m->publisher ? g_strdup_printf("Publisher: %s", m->publisher) : NULL;
+  g_autofree char *publisher = m->publisher ? g_strdup_printf("Publisher: %s", m->publisher) : NULL;
   para(s, "copyright-line", publisher);
   g_autofree char *identifier = g_strdup_printf("Identifier: %s", e->identifier);
   para(s, "copyright-line", identifier);

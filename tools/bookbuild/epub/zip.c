@@ -67,8 +67,7 @@ static gboolean add_entries(zip_t *za, const GArray *entries, time_t mtime, GHas
       return fail(error, en->name, zip_get_error(za));
     }
     if ((!en->packed &&
-         zip_set_file_compression(za, (zip_uint64_t)idx,
-                                  en->level ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
+         zip_set_file_compression(za, (zip_uint64_t)idx, en->level ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
                                   (zip_uint32_t)en->level) < 0) ||
         zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) < 0)
       return fail(error, en->name, zip_get_error(za));

@@ -6,11 +6,11 @@
 #include <glib.h>
 
 typedef struct {
-  const char *name;  /* path inside the zip */
-  GBytes *data;      /* not owned; NULL when `packed` holds the entry */
-  int level;         /* deflate level 1-9, or 0: stored */
-  GBytes *packed;    /* not owned: a zip from epub_zip() whose entry `packed_index` is this
-                      * one, compressed already (copied as it is, not deflated again) */
+  const char *name; /* path inside the zip */
+  GBytes *data;     /* not owned; NULL when `packed` holds the entry */
+  int level;        /* deflate level 1-9, or 0: stored */
+  GBytes *packed;   /* not owned: a zip from epub_zip() whose entry `packed_index` is this
+                     * one, compressed already (copied as it is, not deflated again) */
   guint packed_index;
 } ZipEntry;
 

@@ -26,15 +26,15 @@ typedef struct {
   const LayoutEnv *env;
   const Chapter *ch;
   ChapterLayout *cl;
-  double body;        /* body size */
-  double line;        /* body line height */
-  int depth;          /* container nesting */
+  double body;          /* body size */
+  double line;          /* body line height */
+  int depth;            /* container nesting */
   gboolean indent_next; /* first-line indent for the next paragraph */
 } Ctx;
 
 typedef struct {
   double x, width;
-  gboolean tight;     /* inside a list item: no paragraph spacing or indent */
+  gboolean tight; /* inside a list item: no paragraph spacing or indent */
   int list_level;
 } Frame;
 
@@ -250,15 +250,15 @@ typedef struct {
   Ctx *c;
   GString *text;
   PangoAttrList *attrs;
-  GArray *links;          /* LinkSpan */
-  GArray *notes;          /* footnote refs: {byte index, number} as pairs of ints */
-  gunichar prev;          /* for typographic quotes */
+  GArray *links; /* LinkSpan */
+  GArray *notes; /* footnote refs: {byte index, number} as pairs of ints */
+  gunichar prev; /* for typographic quotes */
   gboolean hyphenate;
-  gboolean hard_break;    /* holds a hard line break */
-  double size;            /* font size of the run */
+  gboolean hard_break; /* holds a hard line break */
+  double size;         /* font size of the run */
   const char *mono;
-  int code_spans;         /* code spans seen */
-  gboolean code_breaks;   /* let long code spans break at . _ / (a loose paragraph's retry) */
+  int code_spans;       /* code spans seen */
+  gboolean code_breaks; /* let long code spans break at . _ / (a loose paragraph's retry) */
 } Inline;
 
 static void add_attr(Inline *in, PangoAttribute *a, gsize start, gsize end) {
@@ -400,8 +400,9 @@ static void inline_node(Inline *in, cmark_node *n) {
     if (span.dest || span.uri) {
       g_array_append_val(in->links, span);
       Rgb l = st->link;
-      add_attr(in, pango_attr_foreground_new((guint16)(l.r * 65535), (guint16)(l.g * 65535),
-                                             (guint16)(l.b * 65535)),
+      add_attr(in,
+               pango_attr_foreground_new((guint16)(l.r * 65535), (guint16)(l.g * 65535),
+                                         (guint16)(l.b * 65535)),
                start, in->text->len);
     }
     break;
@@ -496,8 +497,8 @@ static void delete_soft_hyphens(Inline *in, GHashTable *drop) {
   GSList *all = pango_attr_list_get_attributes(in->attrs);
   for (GSList *a = all; a; a = a->next) {
     PangoAttribute *attr = a->data;
-    attr->start_index = attr->start_index >= text->len ? (guint)out->len
-                                                       : (guint)map[attr->start_index];
+    attr->start_index =
+        attr->start_index >= text->len ? (guint)out->len : (guint)map[attr->start_index];
     attr->end_index = attr->end_index >= text->len ? (guint)out->len : (guint)map[attr->end_index];
     pango_attr_list_insert(moved, attr);
   }
@@ -643,8 +644,13 @@ static void inline_clear(Inline *in) {
 
 static TextLook body_look(Ctx *c, gboolean indent) {
   const PrintStyle *st = c->env->style;
-  TextLook look = {st->font_body, c->body, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
-                   PANGO_ALIGN_LEFT, st->justify, indent ? st->paragraph_indent * c->body : 0,
+  TextLook look = {st->font_body,
+                   c->body,
+                   PANGO_WEIGHT_NORMAL,
+                   PANGO_STYLE_NORMAL,
+                   PANGO_ALIGN_LEFT,
+                   st->justify,
+                   indent ? st->paragraph_indent * c->body : 0,
                    st->leading};
   return look;
 }
@@ -677,8 +683,8 @@ static void tighten(Inline *in, TextLook *look) {
 /* Greedy line breaking leaves a gappy line where a long word or code span does not fit.
  * Such a paragraph is set again, with break points in long code spans and the text a hair
  * smaller (tighten), and the try with the narrower widest space is kept. */
-static Item *paragraph_item(Ctx *c, const Frame *f, cmark_node *node, cmark_node *from,
-                            Inline *in, const TextLook *look) {
+static Item *paragraph_item(Ctx *c, const Frame *f, cmark_node *node, cmark_node *from, Inline *in,
+                            const TextLook *look) {
   int line = cmark_node_get_start_line(node);
   double loose = 0, again = 0;
   Item *it = text_item_build(c, f, in, look, line, &loose, TRUE);
@@ -730,8 +736,14 @@ static void heading(Ctx *c, const Frame *f, cmark_node *node) {
   double size = heading_size(st, level);
   inline_init(&in, c, size, FALSE);
   inline_children(&in, node);
-  TextLook look = {st->font_heading, size, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL,
-                   PANGO_ALIGN_LEFT, FALSE, 0, 1.2};
+  TextLook look = {st->font_heading,
+                   size,
+                   PANGO_WEIGHT_BOLD,
+                   PANGO_STYLE_NORMAL,
+                   PANGO_ALIGN_LEFT,
+                   FALSE,
+                   0,
+                   1.2};
   Item *it = text_item(c, f, &in, &look, cmark_node_get_start_line(node));
   it->space_before = c->line * st->heading_space_before * (level <= 2 ? 1.0 : 0.75);
   it->space_after = c->line * st->heading_space_after;
@@ -754,9 +766,9 @@ static void heading(Ctx *c, const Frame *f, cmark_node *node) {
 /* ---- code ---- */
 
 static void set_ink(PangoAttrList *attrs, const InkStyle *ink, guint start, guint end) {
-  PangoAttribute *a = pango_attr_foreground_new((guint16)(ink->colour.r * 65535),
-                                                (guint16)(ink->colour.g * 65535),
-                                                (guint16)(ink->colour.b * 65535));
+  PangoAttribute *a =
+      pango_attr_foreground_new((guint16)(ink->colour.r * 65535), (guint16)(ink->colour.g * 65535),
+                                (guint16)(ink->colour.b * 65535));
   a->start_index = start;
   a->end_index = end;
   pango_attr_list_insert(attrs, a);
@@ -912,12 +924,19 @@ static void label_item(Ctx *c, const Frame *f, const Callout *co) {
     append_text(&in, co->title, FALSE);
   }
   Rgb a = st->callouts[co->kind].accent;
-  add_attr(&in, pango_attr_foreground_new((guint16)(a.r * 65535), (guint16)(a.g * 65535),
-                                          (guint16)(a.b * 65535)),
+  add_attr(&in,
+           pango_attr_foreground_new((guint16)(a.r * 65535), (guint16)(a.g * 65535),
+                                     (guint16)(a.b * 65535)),
            0, label_end);
   add_attr(&in, pango_attr_letter_spacing_new((int)(0.05 * size * PANGO_SCALE)), 0, label_end);
-  TextLook look = {st->font_heading, size, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL,
-                   PANGO_ALIGN_LEFT, FALSE, 0, 1.25};
+  TextLook look = {st->font_heading,
+                   size,
+                   PANGO_WEIGHT_BOLD,
+                   PANGO_STYLE_NORMAL,
+                   PANGO_ALIGN_LEFT,
+                   FALSE,
+                   0,
+                   1.25};
   Item *it = text_item(c, f, &in, &look, co->line);
   it->keep_with_next = TRUE;
   it->space_after = c->line * 0.2;
@@ -929,8 +948,8 @@ static void container(Ctx *c, const Frame *f, cmark_node *node, const Callout *c
   const PrintStyle *st = c->env->style;
   if (co && co->kind == CALLOUT_OUTLINE && !c->env->draft)
     return;
-  Container box = {co ? co->kind : CALLOUT_KIND_COUNT, c->cl->items->len, 0, f->x, f->width,
-                   c->depth};
+  Container box = {
+      co ? co->kind : CALLOUT_KIND_COUNT, c->cl->items->len, 0, f->x, f->width, c->depth};
   Frame inner = *f;
   double pad = co ? st->callout_padding : 0;
   double left = co ? st->callout_rule + pad * 1.4 : st->quote_indent;
@@ -1012,9 +1031,8 @@ static double *column_widths(const double *natural, const double *minimal, guint
   double *width = g_new0(double, ncols);
   for (guint i = 0; i < ncols; i++) {
     if (total_nat <= measure)
-      width[i] = natural[i] + (total_nat > measure * 0.7
-                                   ? (measure - total_nat) * natural[i] / total_nat
-                                   : 0);
+      width[i] = natural[i] +
+                 (total_nat > measure * 0.7 ? (measure - total_nat) * natural[i] / total_nat : 0);
     else if (total_min >= measure)
       width[i] = measure * minimal[i] / total_min;
     else
@@ -1355,10 +1373,17 @@ static void chapter_opening(Ctx *c, const Frame *f) {
     Inline in;
     inline_init(&in, c, st->chapter_number_size, FALSE);
     g_string_append_printf(in.text, "CHAPTER %s", cl->number);
-    add_attr(&in, pango_attr_letter_spacing_new((int)(0.16 * st->chapter_number_size * PANGO_SCALE)),
-             0, in.text->len);
-    TextLook look = {st->font_heading, st->chapter_number_size, PANGO_WEIGHT_NORMAL,
-                     PANGO_STYLE_NORMAL, PANGO_ALIGN_LEFT, FALSE, 0, 1.2};
+    add_attr(&in,
+             pango_attr_letter_spacing_new((int)(0.16 * st->chapter_number_size * PANGO_SCALE)), 0,
+             in.text->len);
+    TextLook look = {st->font_heading,
+                     st->chapter_number_size,
+                     PANGO_WEIGHT_NORMAL,
+                     PANGO_STYLE_NORMAL,
+                     PANGO_ALIGN_LEFT,
+                     FALSE,
+                     0,
+                     1.2};
     Item *label = text_item(c, f, &in, &look, 1);
     label->pad_top = drop;
     label->keep_with_next = TRUE;
@@ -1370,8 +1395,14 @@ static void chapter_opening(Ctx *c, const Frame *f) {
   Inline in;
   inline_init(&in, c, st->chapter_size, FALSE);
   append_text(&in, cl->title, FALSE);
-  TextLook look = {st->font_heading, st->chapter_size, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL,
-                   PANGO_ALIGN_LEFT, FALSE, 0, 1.15};
+  TextLook look = {st->font_heading,
+                   st->chapter_size,
+                   PANGO_WEIGHT_BOLD,
+                   PANGO_STYLE_NORMAL,
+                   PANGO_ALIGN_LEFT,
+                   FALSE,
+                   0,
+                   1.15};
   Item *title = text_item(c, f, &in, &look, c->ch->title_heading ? c->ch->title_heading->line : 1);
   title->pad_top = drop;
   title->pad_bottom = c->line * 0.4;
@@ -1410,7 +1441,9 @@ ChapterLayout *chapter_layout_new(const LayoutEnv *env, const Chapter *chapter) 
   cl->containers = g_array_new(FALSE, TRUE, sizeof(Container));
   cl->footnotes = g_ptr_array_new_with_free_func(footnote_free);
   cl->dest = layout_dest_name(chapter, NULL);
-  split_number(chapter->toc ? chapter->toc->title : chapter->title ? chapter->title : "",
+  split_number(chapter->toc     ? chapter->toc->title
+               : chapter->title ? chapter->title
+                                : "",
                &cl->number, &cl->title);
   Ctx c = {env, chapter, cl, env->paper->body_size, 0, 0, FALSE};
   c.line = c.body * env->style->leading;

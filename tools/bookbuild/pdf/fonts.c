@@ -100,8 +100,7 @@ PdfFonts *pdf_fonts_new(const char *dir, const PrintStyle *style, GError **error
   for (gsize i = 0; i < G_N_ELEMENTS(families); i++)
     if (!has_family(fonts->config, families[i])) {
       g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                  "font family '%s' named by the print style is not in '%s'", families[i],
-                  shown);
+                  "font family '%s' named by the print style is not in '%s'", families[i], shown);
       return NULL;
     }
   fonts->map = new_map(fonts->config);

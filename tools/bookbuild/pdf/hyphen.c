@@ -80,9 +80,9 @@ void hyphenator_append(const Hyphenator *h, GString *out, const char *text) {
     while (g_ascii_isalpha(*p))
       p++;
     /* Words glued to digits, underscores or non-ASCII letters are names: leave them whole. */
-    gboolean name_like = (start > text && (g_ascii_isdigit(start[-1]) || start[-1] == '_' ||
-                                           (start[-1] & 0x80))) ||
-                         g_ascii_isdigit(*p) || *p == '_' || (*p & 0x80);
+    gboolean name_like =
+        (start > text && (g_ascii_isdigit(start[-1]) || start[-1] == '_' || (start[-1] & 0x80))) ||
+        g_ascii_isdigit(*p) || *p == '_' || (*p & 0x80);
     if (name_like)
       g_string_append_len(out, start, p - start);
     else

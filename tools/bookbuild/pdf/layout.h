@@ -16,74 +16,74 @@ typedef enum {
   ITEM_CODE,      /* code block: shaded, wrapped with continuation marks */
   ITEM_TABLE_ROW, /* one row of a table */
   ITEM_IMAGE,
-  ITEM_RULE,      /* thematic break */
+  ITEM_RULE, /* thematic break */
 } ItemKind;
 
 typedef struct {
-  double top, height; /* relative to the item's top; lines stack without gaps */
-  double baseline;    /* relative to the line's top */
-  double x;           /* the line's offset (indent, alignment) within the layout */
-  GPtrArray *notes;   /* Footnote* first referenced on this line, or NULL */
+  double top, height;    /* relative to the item's top; lines stack without gaps */
+  double baseline;       /* relative to the line's top */
+  double x;              /* the line's offset (indent, alignment) within the layout */
+  GPtrArray *notes;      /* Footnote* first referenced on this line, or NULL */
   gboolean continuation; /* code: a wrapped continuation of the previous line */
-  int source_line;    /* code: 1-based line within the block, for line numbers */
+  int source_line;       /* code: 1-based line within the block, for line numbers */
 } LineBox;
 
 typedef struct {
-  int start, end;     /* byte range in the layout's text */
-  char *dest;         /* named destination, or NULL */
-  char *uri;          /* external URI (already escaped for cairo), or NULL */
+  int start, end; /* byte range in the layout's text */
+  char *dest;     /* named destination, or NULL */
+  char *uri;      /* external URI (already escaped for cairo), or NULL */
 } LinkSpan;
 
 typedef struct Footnote {
   int number;
-  char *dest;         /* its named destination */
-  PangoLayout *layout;/* "N  text", set to the measure */
-  GArray *links;      /* LinkSpan in the note's text */
+  char *dest;          /* its named destination */
+  PangoLayout *layout; /* "N  text", set to the measure */
+  GArray *links;       /* LinkSpan in the note's text */
   double height;
   gboolean placed;
 } Footnote;
 
 typedef struct {
   PangoLayout *layout;
-  double x, width;    /* cell box within the row */
-  double dy;          /* drops the text so first baselines line up across the row */
-  GArray *links;      /* LinkSpan in the cell's text */
+  double x, width; /* cell box within the row */
+  double dy;       /* drops the text so first baselines line up across the row */
+  GArray *links;   /* LinkSpan in the cell's text */
 } Cell;
 
 typedef struct Item {
   ItemKind kind;
-  double x, width;        /* from the text block's left edge */
+  double x, width;                  /* from the text block's left edge */
   double space_before, space_after; /* dropped at page breaks */
   double pad_top, pad_bottom;       /* kept (inside a container or code box) */
-  PangoLayout *layout;    /* TEXT, CODE */
-  GArray *lines;          /* LineBox: TEXT and CODE one per line; others a single box */
-  GArray *links;          /* LinkSpan */
-  PangoLayout *marker;    /* list bullet or number, drawn left of the first line */
+  PangoLayout *layout;              /* TEXT, CODE */
+  GArray *lines;                    /* LineBox: TEXT and CODE one per line; others a single box */
+  GArray *links;                    /* LinkSpan */
+  PangoLayout *marker;              /* list bullet or number, drawn left of the first line */
   double marker_x;
-  GPtrArray *dests;       /* char*: named destinations at the item's top */
+  GPtrArray *dests; /* char*: named destinations at the item's top */
   gboolean keep_with_next;
-  gboolean no_indent_next;/* (headings) the next paragraph has no first-line indent */
-  int heading_level;      /* 0 when not a heading */
-  int outline_parent;     /* not used by layout: render's outline bookkeeping */
-  char *outline_title;    /* headings shown in the outline / contents, or NULL */
+  gboolean no_indent_next; /* (headings) the next paragraph has no first-line indent */
+  int heading_level;       /* 0 when not a heading */
+  int outline_parent;      /* not used by layout: render's outline bookkeeping */
+  char *outline_title;     /* headings shown in the outline / contents, or NULL */
   char *outline_dest;
   gboolean chapter_title; /* the chapter opening display */
   /* tables */
-  GPtrArray *cells;       /* Cell*, TABLE_ROW */
-  struct Item *header;    /* the table's header row to repeat after a page break, or NULL */
+  GPtrArray *cells;    /* Cell*, TABLE_ROW */
+  struct Item *header; /* the table's header row to repeat after a page break, or NULL */
   gboolean is_header, zebra;
-  double rule_below;      /* width of a rule under the row, 0 for none */
+  double rule_below; /* width of a rule under the row, 0 for none */
   /* images */
   cairo_surface_t *image;
   double image_w, image_h;
   /* where it came from, for warnings */
   int source_line;
-  int depth;              /* container nesting */
+  int depth; /* container nesting */
 } Item;
 
 typedef struct {
-  CalloutKind kind;       /* CALLOUT_KIND_COUNT for a block quote */
-  guint first, last;      /* item indices, inclusive */
+  CalloutKind kind;  /* CALLOUT_KIND_COUNT for a block quote */
+  guint first, last; /* item indices, inclusive */
   double x, width;
   int depth;
 } Container;
@@ -91,12 +91,12 @@ typedef struct {
 /* A chapter laid out: items, containers and footnotes. */
 typedef struct {
   const Chapter *chapter;
-  char *number;           /* "3" for "3. Variables, ...", or NULL */
-  char *title;            /* the title without its number */
-  char *dest;             /* the chapter's named destination */
-  GPtrArray *items;       /* Item*, owned */
-  GArray *containers;     /* Container */
-  GPtrArray *footnotes;   /* Footnote*, owned */
+  char *number;         /* "3" for "3. Variables, ...", or NULL */
+  char *title;          /* the title without its number */
+  char *dest;           /* the chapter's named destination */
+  GPtrArray *items;     /* Item*, owned */
+  GArray *containers;   /* Container */
+  GPtrArray *footnotes; /* Footnote*, owned */
 } ChapterLayout;
 
 /* What blocks.c needs to lay a chapter out. */
@@ -109,8 +109,8 @@ typedef struct {
   double measure;               /* text block width */
   double text_height;           /* text block height */
   gboolean draft;
-  const Chapter *only;          /* a handout's chapter: links elsewhere are left as text */
-  Diags *diags;                 /* font and overfull warnings */
+  const Chapter *only; /* a handout's chapter: links elsewhere are left as text */
+  Diags *diags;        /* font and overfull warnings */
 } LayoutEnv;
 
 /* Lays one chapter out. Caller frees with chapter_layout_free(). */

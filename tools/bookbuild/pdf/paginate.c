@@ -10,9 +10,9 @@ typedef struct {
   const PageFrame *frame;
   GPtrArray *pages;
   Page *page;
-  double y;         /* bottom of what is placed */
-  double notes;     /* height of the page's footnotes (with the rule gap) */
-  double last_after;/* space_after of the last placed item */
+  double y;          /* bottom of what is placed */
+  double notes;      /* height of the page's footnotes (with the rule gap) */
+  double last_after; /* space_after of the last placed item */
 } Breaker;
 
 void page_free(gpointer p) {
@@ -38,9 +38,7 @@ static void new_page(Breaker *b) {
   b->last_after = 0;
 }
 
-static double line_top(const Item *it, guint k) {
-  return g_array_index(it->lines, LineBox, k).top;
-}
+static double line_top(const Item *it, guint k) { return g_array_index(it->lines, LineBox, k).top; }
 
 /* Height of lines [first, last] with the paddings that belong to that part. */
 static double part_height(const Item *it, guint first, guint last) {

@@ -8,23 +8,23 @@
 
 typedef struct {
   const Item *item;
-  guint first, last;   /* line range shown, inclusive */
-  double y;            /* top of the shown part (its padding included), from the text block top */
-  gboolean repeated;   /* a table header repeated after a break */
+  guint first, last; /* line range shown, inclusive */
+  double y;          /* top of the shown part (its padding included), from the text block top */
+  gboolean repeated; /* a table header repeated after a break */
 } Placement;
 
 typedef struct {
-  GArray *placements;            /* Placement */
-  GPtrArray *notes;              /* Footnote* at the foot */
-  const ChapterLayout *chapter;  /* NULL for blank pages */
-  gboolean opening;              /* the chapter's first page: no running head */
+  GArray *placements;           /* Placement */
+  GPtrArray *notes;             /* Footnote* at the foot */
+  const ChapterLayout *chapter; /* NULL for blank pages */
+  gboolean opening;             /* the chapter's first page: no running head */
   gboolean blank;
 } Page;
 
 typedef struct {
-  double height;       /* text block height */
+  double height;           /* text block height */
   gboolean recto_openings; /* chapters start on odd pages (books); handouts don't */
-  double note_gap;     /* space between text and the footnote rule */
+  double note_gap;         /* space between text and the footnote rule */
 } PageFrame;
 
 /* Appends the pages of one chapter to `pages` (Page*, freed by page_free). */

@@ -41,11 +41,9 @@ typedef struct {
  * PDF's bytes, differed between two builds. Reproducible output wins over the ~25% it saved. */
 static void layout_chapters(Job *job) {
   PangoContext *ctx = pdf_fonts_context(job->fonts);
-  const Chapter *only =
-      job->o->chapter ? book_chapter_by_number(job->book, job->o->chapter) : NULL;
-  LayoutEnv env = {job->book,       &job->style,      job->paper,       ctx,
-                   job->hyphenator, job->measure,     job->text_height, job->o->draft,
-                   only,            job->book->diags};
+  const Chapter *only = job->o->chapter ? book_chapter_by_number(job->book, job->o->chapter) : NULL;
+  LayoutEnv env = {job->book,    &job->style,      job->paper,    ctx,  job->hyphenator,
+                   job->measure, job->text_height, job->o->draft, only, job->book->diags};
   for (guint i = 0; i < job->book->chapters->len; i++) {
     const Chapter *ch = job->book->chapters->pdata[i];
     if (!ch->toc || !ch->readable || (only && ch != only))
@@ -65,8 +63,8 @@ static void paginate(Job *job) {
 /* ---- front matter ---- */
 
 static PangoLayout *text_layout(PangoContext *ctx, const PrintStyle *st, const char *family,
-                                double size, PangoWeight weight, PangoStyle slant,
-                                const char *text, double width, PangoAlignment align) {
+                                double size, PangoWeight weight, PangoStyle slant, const char *text,
+                                double width, PangoAlignment align) {
   PangoLayout *l = pango_layout_new(ctx);
   g_autoptr(PangoFontDescription) fd = layout_font(st, family, size, weight, slant);
   pango_layout_set_font_description(l, fd);
@@ -129,9 +127,8 @@ static char *roman(int n) {
   static const struct {
     int v;
     const char *s;
-  } table[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"},
-               {50, "l"},   {40, "xl"},  {10, "x"},  {9, "ix"},   {5, "v"},   {4, "iv"},
-               {1, "i"}};
+  } table[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"}, {50, "l"},
+               {40, "xl"},  {10, "x"},   {9, "ix"},  {5, "v"},    {4, "iv"},  {1, "i"}};
   GString *s = g_string_new(NULL);
   for (gsize i = 0; i < G_N_ELEMENTS(table); i++)
     for (; n >= table[i].v; n -= table[i].v)
@@ -196,10 +193,10 @@ static void copyright_page(Job *job, Renderer *r) {
     g_ptr_array_add(lines, g_strdup(m->credits->pdata[i]));
   g_ptr_array_add(lines, g_strdup(""));
   if (m->version || m->date)
-    g_ptr_array_add(lines, g_strdup_printf("%s%s%s%s", m->version ? "Version " : "",
-                                           m->version ? m->version : "",
-                                           m->version && m->date ? ", " : "",
-                                           m->date ? m->date : ""));
+    g_ptr_array_add(lines,
+                    g_strdup_printf("%s%s%s%s", m->version ? "Version " : "",
+                                    m->version ? m->version : "", m->version && m->date ? ", " : "",
+                                    m->date ? m->date : ""));
   if (m->identifier)
     g_ptr_array_add(lines, g_strdup_printf("Identifier: %s", m->identifier));
   if (m->publisher)
@@ -209,8 +206,8 @@ static void copyright_page(Job *job, Renderer *r) {
                                          st->font_body, st->font_heading, st->font_mono));
   g_autofree char *text = join(lines, "\n");
   g_autoptr(PangoLayout) l =
-      text_layout(r->context, st, st->font_body, job->paper->body_size * 0.85,
-                  PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, text, job->measure, PANGO_ALIGN_LEFT);
+      text_layout(r->context, st, st->font_body, job->paper->body_size * 0.85, PANGO_WEIGHT_NORMAL,
+                  PANGO_STYLE_NORMAL, text, job->measure, PANGO_ALIGN_LEFT);
   double x = render_text_left(r, FALSE);
   render_layout(r, l, x, job->paper->top + job->text_height - layout_height(l), st->text);
   cairo_show_page(r->cr);
@@ -460,9 +457,9 @@ static void draw_document(Job *job, Renderer *r) {
   if (!job->o->chapter) {
     g_autoptr(GArray) entries = toc_entries(job);
     g_autoptr(GArray) lines = toc_lines(job, r->context, entries);
-    g_autoptr(GArray) starts = toc_pages(job, lines, job->text_height * 0.08 +
-                                                         job->style.chapter_size * 1.3 +
-                                                         job->paper->body_size * 2);
+    g_autoptr(GArray) starts = toc_pages(job, lines,
+                                         job->text_height * 0.08 + job->style.chapter_size * 1.3 +
+                                             job->paper->body_size * 2);
     title_page(job, r);
     copyright_page(job, r);
     contents_pages(job, r, lines, starts, 3);
@@ -481,12 +478,12 @@ static void draw_document(Job *job, Renderer *r) {
 static gboolean render_to(Job *job, const char *path, GError **error) {
   FILE *out = g_fopen(path, "wb");
   if (!out) {
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot write '%s': %s",
-                path, g_strerror(errno));
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot write '%s': %s", path,
+                g_strerror(errno));
     return FALSE;
   }
-  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(
-      write_stream, out, job->paper->width, job->paper->height);
+  cairo_surface_t *surface =
+      cairo_pdf_surface_create_for_stream(write_stream, out, job->paper->width, job->paper->height);
   cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5);
   set_metadata(job, surface);
   cairo_t *cr = cairo_create(surface);
@@ -554,8 +551,8 @@ gboolean pdf_write(Book *book, const PdfOptions *o, GError **error) {
   if (!job.fonts)
     goto out;
   if (job.style.hyphenate) {
-    job.hyphenator = hyphenator_new(job.style.hyphen_language, (int)job.style.hyphen_min_word,
-                                    error);
+    job.hyphenator =
+        hyphenator_new(job.style.hyphen_language, (int)job.style.hyphen_min_word, error);
     if (!job.hyphenator)
       goto out;
   }

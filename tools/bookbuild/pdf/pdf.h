@@ -6,11 +6,11 @@
 #include "pdf/style.h"
 
 typedef struct {
-  const char *output;  /* the PDF to write (atomically) */
-  const char *paper;   /* a4, letter, 6x9, 7x9.25, or NULL for the style's default */
-  int chapter;         /* 0: the whole book; N: a handout of the TOC's chapter N */
-  gboolean draft;      /* show OUTLINE callouts */
-  gboolean progress;   /* progress on stderr */
+  const char *output; /* the PDF to write (atomically) */
+  const char *paper;  /* a4, letter, 6x9, 7x9.25, or NULL for the style's default */
+  int chapter;        /* 0: the whole book; N: a handout of the TOC's chapter N */
+  gboolean draft;     /* show OUTLINE callouts */
+  gboolean progress;  /* progress on stderr */
 } PdfOptions;
 
 /* Typesets the book. Returns FALSE with `error` set for environment problems (fonts, output);

@@ -31,8 +31,8 @@ void render_dest(Renderer *r, const char *name, double x, double y) {
 void render_link(Renderer *r, const char *dest, const char *uri, double x, double y, double w,
                  double h) {
   g_autofree char *esc = attr_escape(dest ? dest : uri);
-  g_autofree char *attrs = g_strdup_printf("%s='%s' rect=[%.2f %.2f %.2f %.2f]",
-                                           dest ? "dest" : "uri", esc, x, y, w, h);
+  g_autofree char *attrs =
+      g_strdup_printf("%s='%s' rect=[%.2f %.2f %.2f %.2f]", dest ? "dest" : "uri", esc, x, y, w, h);
   cairo_tag_begin(r->cr, CAIRO_TAG_LINK, attrs);
   cairo_tag_end(r->cr, CAIRO_TAG_LINK);
 }
@@ -162,8 +162,7 @@ static gboolean is_drawn(const PangoGlyphInfo *gi) {
  * (Pango gives them empty glyphs), so text taken from the PDF has whole words. The layouts
  * keep their soft hyphens: taking them out would cost a second shaping of every paragraph,
  * and this is the only place they would show. Left-to-right runs only. */
-static void show_run(cairo_t *cr, const char *text, const PangoGlyphItem *run, double x,
-                     double y) {
+static void show_run(cairo_t *cr, const char *text, const PangoGlyphItem *run, double x, double y) {
   const PangoGlyphString *gs = run->glyphs;
   const PangoItem *item = run->item;
   g_autofree cairo_glyph_t *glyphs = g_new(cairo_glyph_t, gs->num_glyphs);
@@ -201,8 +200,8 @@ static void show_run(cairo_t *cr, const char *text, const PangoGlyphItem *run, d
       clusters[n_clusters++] = (cairo_text_cluster_t){bytes, drawn};
   }
   if (n_glyphs)
-    cairo_show_text_glyphs(cr, utf8->str, (int)utf8->len, glyphs, n_glyphs, clusters,
-                           n_clusters, 0);
+    cairo_show_text_glyphs(cr, utf8->str, (int)utf8->len, glyphs, n_glyphs, clusters, n_clusters,
+                           0);
 }
 
 /* A layout line drawn run by run with show_run(), at its baseline's left end (x, y). */
@@ -473,8 +472,7 @@ static void draw_dests(PageCtx *pc, const Placement *p) {
   for (guint i = 0; i < p->item->dests->len; i++)
     render_dest(pc->r, p->item->dests->pdata[i], pc->x0, pc->y0 + p->y);
   if (p->item->outline_title)
-    render_outline(pc->r, p->item->heading_level, p->item->outline_title,
-                   p->item->outline_dest);
+    render_outline(pc->r, p->item->heading_level, p->item->outline_title, p->item->outline_dest);
 }
 
 static void draw_notes(PageCtx *pc, const Page *page) {

@@ -12,9 +12,9 @@ typedef struct {
   cairo_t *cr;
   const PrintStyle *style;
   const Paper *paper;
-  PangoContext *context;  /* for running heads and folios */
+  PangoContext *context; /* for running heads and folios */
   double measure, text_height;
-  int outline[4];         /* the last outline id at each level (0 = root) */
+  int outline[4]; /* the last outline id at each level (0 = root) */
 } Renderer;
 
 /* What goes around a page's text block. */

@@ -18,24 +18,28 @@ typedef struct {
   const char *value; /* the default */
 } StyleKey;
 
-#define NUM(k, f, v) {k, KEY_NUM, offsetof(PrintStyle, f), v}
-#define RGB(k, f, v) {k, KEY_RGB, offsetof(PrintStyle, f), v}
-#define BOOL(k, f, v) {k, KEY_BOOL, offsetof(PrintStyle, f), v}
-#define STR(k, f, v) {k, KEY_STR, offsetof(PrintStyle, f), v}
-#define PAPER(name, id, w_, h_, in_, out_, top_, bot_, body_)                                   \
-  NUM("papers." name ".width", papers[id].width, w_),                                          \
-      NUM("papers." name ".height", papers[id].height, h_),                                    \
-      NUM("papers." name ".inner", papers[id].inner, in_),                                     \
-      NUM("papers." name ".outer", papers[id].outer, out_),                                    \
-      NUM("papers." name ".top", papers[id].top, top_),                                        \
-      NUM("papers." name ".bottom", papers[id].bottom, bot_),                                  \
+#define NUM(k, f, v)                                                                               \
+  { k, KEY_NUM, offsetof(PrintStyle, f), v }
+#define RGB(k, f, v)                                                                               \
+  { k, KEY_RGB, offsetof(PrintStyle, f), v }
+#define BOOL(k, f, v)                                                                              \
+  { k, KEY_BOOL, offsetof(PrintStyle, f), v }
+#define STR(k, f, v)                                                                               \
+  { k, KEY_STR, offsetof(PrintStyle, f), v }
+#define PAPER(name, id, w_, h_, in_, out_, top_, bot_, body_)                                      \
+  NUM("papers." name ".width", papers[id].width, w_),                                              \
+      NUM("papers." name ".height", papers[id].height, h_),                                        \
+      NUM("papers." name ".inner", papers[id].inner, in_),                                         \
+      NUM("papers." name ".outer", papers[id].outer, out_),                                        \
+      NUM("papers." name ".top", papers[id].top, top_),                                            \
+      NUM("papers." name ".bottom", papers[id].bottom, bot_),                                      \
       NUM("papers." name ".body-size", papers[id].body_size, body_)
-#define INK(name, id, colour_, bold_, italic_)                                                  \
-  RGB("highlight." name ".colour", ink[id].colour, colour_),                                   \
-      BOOL("highlight." name ".bold", ink[id].bold, bold_),                                    \
+#define INK(name, id, colour_, bold_, italic_)                                                     \
+  RGB("highlight." name ".colour", ink[id].colour, colour_),                                       \
+      BOOL("highlight." name ".bold", ink[id].bold, bold_),                                        \
       BOOL("highlight." name ".italic", ink[id].italic, italic_)
-#define CALLOUT(name, id, accent_, tint_)                                                       \
-  RGB("callouts." name ".accent", callouts[id].accent, accent_),                               \
+#define CALLOUT(name, id, accent_, tint_)                                                          \
+  RGB("callouts." name ".accent", callouts[id].accent, accent_),                                   \
       RGB("callouts." name ".tint", callouts[id].tint, tint_)
 
 static const StyleKey keys[] = {
@@ -205,8 +209,8 @@ static void walk(StyleCtx *c, yaml_node_t *node, const char *prefix) {
   const char *why = NULL;
   const char *value = node->type == YAML_SCALAR_NODE ? (const char *)node->data.scalar.value : NULL;
   if (!value || !set_value(c->style, k, value, &why))
-    diags_add(c->diags, DIAG_ERROR, c->display, 0, line, col, "style-value",
-              "'%s' must be %s", prefix, why ? why : "a single value");
+    diags_add(c->diags, DIAG_ERROR, c->display, 0, line, col, "style-value", "'%s' must be %s",
+              prefix, why ? why : "a single value");
 }
 
 guint style_key_count(void) { return G_N_ELEMENTS(keys); }

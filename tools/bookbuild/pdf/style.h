@@ -35,13 +35,13 @@ typedef struct {
   Paper papers[PAPER_COUNT];
   char *font_body, *font_heading, *font_mono, *font_fallback;
   /* text */
-  double leading;            /* line height as a multiple of the size */
-  double paragraph_indent;   /* first-line indent, ems */
+  double leading;          /* line height as a multiple of the size */
+  double paragraph_indent; /* first-line indent, ems */
   gboolean justify, hyphenate;
-  double hyphen_min_word;    /* letters */
-  double max_hyphen_lines;   /* hyphenated lines in a row */
-  char *hyphen_language;     /* libhyphen dictionary, e.g. en_US */
-  double block_space;        /* between blocks (lists, code, callouts), lines */
+  double hyphen_min_word;  /* letters */
+  double max_hyphen_lines; /* hyphenated lines in a row */
+  char *hyphen_language;   /* libhyphen dictionary, e.g. en_US */
+  double block_space;      /* between blocks (lists, code, callouts), lines */
   Rgb text, rule, link;
   /* headings */
   double chapter_size, chapter_number_size, h2_size, h3_size, h4_size;
@@ -49,7 +49,7 @@ typedef struct {
   Rgb heading;
   /* code */
   double code_size, code_leading, code_padding;
-  double code_hang;          /* indent of a wrapped line's continuation, in characters */
+  double code_hang; /* indent of a wrapped line's continuation, in characters */
   Rgb code_background, code_frame, code_mark;
   gboolean line_numbers;
   InkStyle ink[HL_CLASS_COUNT];
