@@ -1007,6 +1007,11 @@ static PangoLayout *cell_layout(Ctx *c, cmark_node *cell, gboolean header, doubl
   return l;
 }
 
+/* The longest word a column must fit whole, in ems of the table's text: longer ones (URLs,
+ * long identifiers) may break inside. 12 ems hold an 18-character identifier in the code face,
+ * such as `gc.get_threshold()` in a header; at 8 ems it broke before its parentheses. */
+#define CELL_WORD_MAX_EM 12
+
 /* The narrowest a cell can be without breaking inside a word: its longest word. */
 static double cell_min_width(PangoLayout *l) {
   int w, h;
@@ -1100,7 +1105,7 @@ static void table(Ctx *c, const Frame *f, cmark_node *node) {
       int w, h;
       pango_layout_get_size(l, &w, &h);
       natural[col] = MAX(natural[col], w / (double)PANGO_SCALE + 2 * pad);
-      minimal[col] = MAX(minimal[col], MIN(cell_min_width(l), size * 8) + 2 * pad);
+      minimal[col] = MAX(minimal[col], MIN(cell_min_width(l), size * CELL_WORD_MAX_EM) + 2 * pad);
       g_ptr_array_add(layouts, l);
       g_ptr_array_add(links, cell_links);
     }
