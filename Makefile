@@ -114,6 +114,8 @@ bench: $(BIN)
 	  $(BIN) pdf -C build/bench-book -o build/bench-book/book.pdf; fi
 	@echo "pdf pages: $$(pdfinfo build/bench-book/book.pdf | sed -n 's/^Pages: *//p')"
 	@bash tests/bench/weasyprint.sh build/bench-book build/bench-book/weasyprint
+	@python3 tests/bench/make-callouts.py build/bench-callouts 2000
+	hyperfine -N --warmup 1 '$(BIN) pdf -C build/bench-callouts -o build/bench-callouts/book.pdf'
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -438,10 +438,7 @@ static void inline_children(Inline *in, cmark_node *node) {
 
 /* ---- items ---- */
 
-static void push(Ctx *c, Item *it) {
-  it->depth = c->depth;
-  g_ptr_array_add(c->cl->items, it);
-}
+static void push(Ctx *c, Item *it) { g_ptr_array_add(c->cl->items, it); }
 
 /* Moves link spans and footnote refs into the finished item (lines already measured). */
 static void attach_inline(Ctx *c, Item *it, Inline *in) {
@@ -983,6 +980,12 @@ static void container(Ctx *c, const Frame *f, cmark_node *node, const Callout *c
   c->indent_next = FALSE;
 }
 
+/* Outer containers before the inner ones they hold, for drawing under them. */
+static gint container_cmp_depth(gconstpointer a, gconstpointer b) {
+  const Container *x = a, *y = b;
+  return (x->depth > y->depth) - (x->depth < y->depth);
+}
+
 /* ---- tables ---- */
 
 /* A cell's text; its links are moved into `links`. */
@@ -1456,5 +1459,6 @@ ChapterLayout *chapter_layout_new(const LayoutEnv *env, const Chapter *chapter) 
   footnotes(&c);
   chapter_opening(&c, &f);
   blocks(&c, &f, cmark_node_first_child(chapter->doc));
+  g_array_sort(cl->containers, container_cmp_depth); /* stable: closing order within a depth */
   return cl;
 }

@@ -78,14 +78,15 @@ typedef struct Item {
   double image_w, image_h;
   /* where it came from, for warnings */
   int source_line;
-  int depth; /* container nesting */
 } Item;
 
+/* A block quote or callout. A chapter's containers are sorted outermost first (by depth, and
+ * in closing order within a depth), the order they are drawn in. */
 typedef struct {
   CalloutKind kind;  /* CALLOUT_KIND_COUNT for a block quote */
   guint first, last; /* item indices, inclusive */
   double x, width;
-  int depth;
+  int depth; /* 0 for a container in no other */
 } Container;
 
 /* A chapter laid out: items, containers and footnotes. */

@@ -77,14 +77,14 @@ static gboolean fits(Breaker *b, const Item *it, guint first, guint last, double
   return b->y + need + b->notes + notes <= b->frame->height + 0.01;
 }
 
-static void place(Breaker *b, const Item *it, guint first, guint last, double gap,
+static void place(Breaker *b, const Item *it, guint index, guint first, guint last, double gap,
                   gboolean repeated) {
   g_autoptr(GPtrArray) pending = g_ptr_array_new();
   double notes = notes_height(b, it, first, last, pending);
   for (guint i = 0; i < pending->len; i++)
     g_ptr_array_add(b->page->notes, pending->pdata[i]);
   b->notes += notes;
-  Placement p = {it, first, last, b->y + gap, repeated};
+  Placement p = {it, index, first, last, b->y + gap, repeated};
   g_array_append_val(b->page->placements, p);
   b->y += gap + part_height(it, first, last);
   b->last_after = last + 1 == it->lines->len ? it->space_after : 0;
@@ -135,10 +135,10 @@ static guint lines_that_fit(Breaker *b, const Item *it, guint first, double gap)
   return fit;
 }
 
-static void place_header_if_continued(Breaker *b, const Item *it) {
+static void place_header_if_continued(Breaker *b, const Item *it, guint index) {
   if (it->kind != ITEM_TABLE_ROW || !it->header || b->y != 0)
     return;
-  place(b, it->header, 0, 0, 0, TRUE);
+  place(b, it->header, index, 0, 0, 0, TRUE);
 }
 
 static void place_item(Breaker *b, guint index) {
@@ -150,7 +150,7 @@ static void place_item(Breaker *b, guint index) {
       new_page(b);
   }
   while (first < n) {
-    place_header_if_continued(b, it);
+    place_header_if_continued(b, it, index);
     double gap = gap_before(b, it);
     guint fit = lines_that_fit(b, it, first, gap);
     if (fit == 0 && b->y > 0) {
@@ -160,7 +160,7 @@ static void place_item(Breaker *b, guint index) {
     if (fit == 0) /* the rules cannot be kept on an empty page: fill it, at least one line */
       while (fit == 0 || (first + fit < n && fits(b, it, first, first + fit, gap)))
         fit++;
-    place(b, it, first, first + fit - 1, first == 0 ? gap : 0, FALSE);
+    place(b, it, index, first, first + fit - 1, first == 0 ? gap : 0, FALSE);
     first += fit;
     if (first < n)
       new_page(b);

@@ -8,6 +8,8 @@
 
 typedef struct {
   const Item *item;
+  guint index;       /* the item's place in its chapter's items (a repeated table header:
+                      * the place of the row it heads on this page) */
   guint first, last; /* line range shown, inclusive */
   double y;          /* top of the shown part (its padding included), from the text block top */
   gboolean repeated; /* a table header repeated after a break */

@@ -430,40 +430,60 @@ static void draw_rule(PageCtx *pc, const Placement *p) {
 }
 
 /* Callout tints and rules, block-quote rules: behind the items they hold. */
+/* The first of the page's placements whose item comes at or after `index` (placements are in
+ * item order), or placements->len. */
+static guint first_placement_from(const GArray *placements, guint index) {
+  guint lo = 0, hi = placements->len;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    if (g_array_index(placements, Placement, mid).index < index)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Block quotes and callouts, under the placements they hold. Containers come outermost first
+ * (layout.h), so every outer box lies under its inner ones, at any depth. Each container's span
+ * on the page is found by binary search, so the work is the page's placements times the
+ * nesting depth, not the chapter's items times its containers. */
 static void draw_containers(PageCtx *pc, const Page *page) {
   const ChapterLayout *cl = page->chapter;
   const PrintStyle *st = pc->r->style;
+  const GArray *placements = page->placements;
   cairo_t *cr = pc->r->cr;
-  for (int depth = 0; depth < 8; depth++)
-    for (guint c = 0; c < cl->containers->len; c++) {
-      const Container *box = &g_array_index(cl->containers, Container, c);
-      if (box->depth != depth)
-        continue;
-      double top = G_MAXDOUBLE, bottom = -1;
-      for (guint i = 0; i < page->placements->len; i++) {
-        const Placement *p = &g_array_index(page->placements, Placement, i);
-        guint idx;
-        if (!g_ptr_array_find(cl->items, p->item, &idx) || idx < box->first || idx > box->last)
-          continue;
-        top = MIN(top, p->y);
-        bottom = MAX(bottom, p->y + placement_height(p));
-      }
-      if (bottom < 0)
-        continue;
-      double x = pc->x0 + box->x, y = pc->y0 + top, h = bottom - top;
-      if (box->kind == CALLOUT_KIND_COUNT) {
-        set_rgb(cr, st->rule);
-        cairo_rectangle(cr, x + 1, y, 1.2, h);
-        cairo_fill(cr);
-        continue;
-      }
-      set_rgb(cr, st->callouts[box->kind].tint);
-      cairo_rectangle(cr, x, y, box->width, h);
-      cairo_fill(cr);
-      set_rgb(cr, st->callouts[box->kind].accent);
-      cairo_rectangle(cr, x, y, st->callout_rule, h);
-      cairo_fill(cr);
+  if (!placements->len)
+    return;
+  guint page_first = g_array_index(placements, Placement, 0).index;
+  guint page_last = g_array_index(placements, Placement, placements->len - 1).index;
+  for (guint c = 0; c < cl->containers->len; c++) {
+    const Container *box = &g_array_index(cl->containers, Container, c);
+    if (box->last < page_first || box->first > page_last)
+      continue;
+    double top = G_MAXDOUBLE, bottom = -1;
+    for (guint i = first_placement_from(placements, box->first);
+         i < placements->len && g_array_index(placements, Placement, i).index <= box->last; i++) {
+      const Placement *p = &g_array_index(placements, Placement, i);
+      top = MIN(top, p->y);
+      bottom = MAX(bottom, p->y + placement_height(p));
     }
+    if (bottom < 0)
+      continue;
+    double x = pc->x0 + box->x, y = pc->y0 + top, h = bottom - top;
+    if (box->kind == CALLOUT_KIND_COUNT) {
+      set_rgb(cr, st->rule);
+      cairo_rectangle(cr, x + 1, y, 1.2, h);
+      cairo_fill(cr);
+      continue;
+    }
+    set_rgb(cr, st->callouts[box->kind].tint);
+    cairo_rectangle(cr, x, y, box->width, h);
+    cairo_fill(cr);
+    set_rgb(cr, st->callouts[box->kind].accent);
+    cairo_rectangle(cr, x, y, st->callout_rule, h);
+    cairo_fill(cr);
+  }
 }
 
 static void draw_dests(PageCtx *pc, const Placement *p) {
