@@ -1,7 +1,9 @@
 /* Unit tests for the loaded Book: ids, the anchor index and link resolution, over the good-book
  * fixture (run from the repository root, as `make check` does). */
 #include "book.h"
+#include "pdf/layout.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static Book *load_good(void) {
@@ -63,11 +65,63 @@ static void test_normalize(void) {
   g_assert_cmpstr(c, ==, "chapters/01.md");
 }
 
+/* A book written to a temporary folder: three authors, and two headings whose slugs map to one
+ * XML name (review B7, B11). Returns the root; caller removes it. */
+static char *write_small_book(void) {
+  g_autoptr(GError) err = NULL;
+  char *root = g_dir_make_tmp("bookbuild-test-XXXXXX", &err);
+  g_assert_no_error(err);
+  g_autofree char *chapters = g_build_filename(root, "manuscript", "chapters", NULL);
+  g_assert_cmpint(g_mkdir_with_parents(chapters, 0700), ==, 0);
+  const char *files[][2] = {
+      {"manuscript/book.yaml", "title: T\nauthor: [Ada, Bob, Cy]\nlang: en\n"},
+      {"manuscript/toc.md", "# T\n\n## 1. One\n\n- 11 Unicode\n- H 11 Unicode\n"},
+      {"manuscript/chapters/01-one.md", "# 1. One\n\n## 11 Unicode\n\n## H 11 Unicode\n"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+    g_autofree char *path = g_build_filename(root, files[i][0], NULL);
+    g_assert_true(g_file_set_contents(path, files[i][1], -1, NULL));
+  }
+  return root;
+}
+
+static void remove_small_book(const char *root) {
+  const char *files[] = {
+      "manuscript/chapters/01-one.md", "manuscript/chapters", "manuscript/toc.md",
+      "manuscript/book.yaml",          "manuscript",          ""};
+  for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+    g_autofree char *path = g_build_filename(root, files[i], NULL);
+    g_remove(path);
+  }
+}
+
+/* The model decides, the writers render: one author line, one anchor per heading, and PDF
+ * destinations as unique as the EPUB's ids. */
+static void test_model_decides(void) {
+  g_autofree char *root = write_small_book();
+  g_autoptr(GError) err = NULL;
+  g_autoptr(Book) book = book_load(root, &err);
+  g_assert_no_error(err);
+  g_assert_cmpstr(book->meta.authors_line, ==, "Ada, Bob, and Cy");
+  Chapter *one = book->chapters->pdata[0];
+  g_assert_cmpuint(one->headings->len, ==, 3);
+  Heading *a = one->headings->pdata[1], *b = one->headings->pdata[2];
+  g_assert_cmpstr(a->id, ==, "11-unicode");
+  g_assert_cmpstr(b->id, ==, "h-11-unicode");
+  g_assert_cmpstr(a->anchor, ==, "h-11-unicode");
+  g_assert_cmpstr(b->anchor, ==, "h-11-unicode-2");
+  g_autofree char *dest_a = layout_dest_name(one, a);
+  g_autofree char *dest_b = layout_dest_name(one, b);
+  g_assert_cmpstr(dest_a, !=, dest_b);
+  remove_small_book(root);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   book_init();
   g_test_add_func("/book/order-and-ids", test_order_and_ids);
   g_test_add_func("/book/resolve", test_resolve);
   g_test_add_func("/book/normalize", test_normalize);
+  g_test_add_func("/book/model-decides", test_model_decides);
   return g_test_run();
 }

@@ -63,6 +63,8 @@ typedef struct {
   int cover_line;      /* its line in book.yaml, for diagnostics */
   char *version;
   GPtrArray *credits;        /* of char*: lines for the copyright page; never NULL */
+  char *authors_line;        /* "A", "A and B", "A, B, and C": the one line both writers
+                              * print; never NULL */
   gboolean epub_embed_fonts; /* default TRUE */
   GPtrArray *pythons;        /* of char*: `python:`, the versions ("3.13") the examples must run on,
                               * in the order given; never NULL, may be empty */
@@ -133,12 +135,13 @@ typedef struct {
 } CodeBlock;
 
 typedef struct {
-  int level;  /* 1..6 */
-  char *text; /* plain text (inline markup removed) */
-  char *id;   /* GitHub slug, unique within its chapter file */
+  int level;    /* 1..6 */
+  char *text;   /* plain text (inline markup removed) */
+  char *id;     /* GitHub slug, unique within its chapter file: what Markdown links use */
+  char *anchor; /* what both writers name it: `id` made an XML name, unique within the
+                 * chapter even where two slugs map to one name ("-2", "-3" after repeats) */
   cmark_node *node;
   int line, col;
-  const TocItem *toc_item; /* the TOC entry it stands for, or NULL */
 } Heading;
 
 typedef struct Chapter {

@@ -10,6 +10,7 @@
 #include "meta.h"
 #include "text.h"
 #include "toc.h"
+#include "typo.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -26,6 +27,7 @@ static void heading_free(gpointer p) {
   Heading *h = p;
   g_free(h->text);
   g_free(h->id);
+  g_free(h->anchor);
   g_free(h);
 }
 
@@ -282,6 +284,22 @@ static void check_block_size(Book *book, Chapter *ch, cmark_node *node) {
               BOOK_MAX_PARAGRAPH_BYTES);
 }
 
+/* Each heading's anchor, the id the writers give it: its slug as an XML name, a repeat taking
+ * "-2", "-3" ("11 Unicode" and "H 11 Unicode" both become h-11-unicode). */
+static void assign_anchors(Chapter *ch) {
+  g_autoptr(GHashTable) used = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < ch->headings->len; i++) {
+    Heading *h = ch->headings->pdata[i];
+    g_autofree char *base = typo_output_id(*h->id ? h->id : "section");
+    h->anchor = g_strdup(base);
+    for (int n = 2; g_hash_table_contains(used, h->anchor); n++) {
+      g_free(h->anchor);
+      h->anchor = g_strdup_printf("%s-%d", base, n);
+    }
+    g_hash_table_add(used, h->anchor);
+  }
+}
+
 /* One walk over the tree indexes headings, callouts and code blocks, and enforces nesting and
  * the size of paragraphs. */
 static void index_chapter(Book *book, Chapter *ch) {
@@ -318,6 +336,7 @@ static void index_chapter(Book *book, Chapter *ch) {
     }
   }
   cmark_iter_free(iter);
+  assign_anchors(ch);
 }
 
 static GPtrArray *line_starts(const char *text, gsize len) {

@@ -29,6 +29,7 @@ void meta_init(BookMeta *meta) {
   meta->subjects = g_ptr_array_new_with_free_func(g_free);
   meta->credits = g_ptr_array_new_with_free_func(g_free);
   meta->pythons = g_ptr_array_new_with_free_func(g_free);
+  meta->authors_line = g_strdup("");
   meta->epub_embed_fonts = TRUE;
   meta->rules.section_paragraphs = TRUE;
   meta->rules.paragraphs_min = 2;
@@ -48,6 +49,18 @@ void meta_clear(BookMeta *meta) {
   g_clear_pointer(&meta->subjects, g_ptr_array_unref);
   g_clear_pointer(&meta->credits, g_ptr_array_unref);
   g_clear_pointer(&meta->pythons, g_ptr_array_unref);
+  g_clear_pointer(&meta->authors_line, g_free);
+}
+
+/* "A", "A and B", "A, B, and C". */
+static char *authors_line(const GPtrArray *authors) {
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < authors->len; i++) {
+    if (i)
+      g_string_append(s, i + 1 == authors->len ? (i > 1 ? ", and " : " and ") : ", ");
+    g_string_append(s, authors->pdata[i]);
+  }
+  return g_string_free(s, FALSE);
 }
 
 static const char *scalar(yaml_node_t *node) {
@@ -395,6 +408,8 @@ void meta_parse(BookMeta *meta, const char *text, gsize len, const char *path, i
       parse_pair(&m, meta, yaml_document_get_node(&doc, p->key),
                  yaml_document_get_node(&doc, p->value));
     check_values(&m, meta, root);
+    g_free(meta->authors_line);
+    meta->authors_line = authors_line(meta->authors);
     yaml_node_t *cover = value_of(&m, root, "cover-image");
     meta->cover_line = cover ? (int)cover->start_mark.line + 1 : 1;
   }

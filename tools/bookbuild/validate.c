@@ -309,7 +309,6 @@ static void check_sections(Ctx *v) {
     }
     Expected *e = &g_array_index(exp, Expected, idx);
     e->found = h;
-    h->toc_item = e->item;
     g_ptr_array_add(matched, h);
     g_array_append_val(indices, idx);
     if (!e->item)

@@ -48,16 +48,6 @@ static double text_block(Painter *p, const char *text, const char *family, doubl
   return h / (double)PANGO_SCALE;
 }
 
-static char *authors_text(const BookMeta *m) {
-  g_autoptr(GString) s = g_string_new(NULL);
-  for (guint i = 0; i < m->authors->len; i++) {
-    if (i)
-      g_string_append(s, i + 1 == m->authors->len ? " and " : ", ");
-    g_string_append(s, m->authors->pdata[i]);
-  }
-  return g_strdup(s->str);
-}
-
 static void paint(Painter *p, const BookMeta *m) {
   cairo_t *cr = p->cr;
   const double margin = 170, width = COVER_WIDTH - 2 * margin;
@@ -75,7 +65,7 @@ static void paint(Painter *p, const BookMeta *m) {
   if (m->subtitle)
     text_block(p, m->subtitle, p->style->font_body, 72, PANGO_WEIGHT_NORMAL, PANGO_STYLE_ITALIC,
                margin, y + 70, width, 0xD5DEE8);
-  g_autofree char *authors = authors_text(m);
+  const char *authors = m->authors_line;
   text_block(p, authors, p->style->font_heading, 64, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
              margin, 2060, width, 0xFFFFFF);
   if (m->publisher)

@@ -10,12 +10,12 @@
 #include "epub/package.h"
 #include "epub/xhtml.h"
 #include "epub/zip.h"
+#include "fontdir.h"
 #include "output.h"
 #include "typo.h"
 
 #include <fontconfig/fontconfig.h>
 
-#include <fontconfig/fcfreetype.h> /* after fontconfig.h, which it needs */
 #include <string.h>
 
 #define CONTENTS_TITLE "Contents"
@@ -34,7 +34,6 @@ static void chapter_free(gpointer p) {
   EpubChapter *ec = p;
   g_free(ec->id);
   g_free(ec->href);
-  g_hash_table_destroy(ec->out_ids);
   g_free(ec);
 }
 
@@ -94,41 +93,12 @@ static void plan_chapters(Epub *e) {
     g_autofree char *stem = safe_stem(ch->path);
     ec->id = g_strconcat("ch-", stem, NULL);
     ec->href = g_strdup_printf("text/%s.xhtml", stem);
-    ec->out_ids = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-    g_autoptr(GHashTable) used = g_hash_table_new(g_str_hash, g_str_equal);
-    for (guint k = 0; k < ch->headings->len; k++) {
-      const Heading *h = ch->headings->pdata[k];
-      g_autofree char *base = typo_output_id(h->id && *h->id ? h->id : "section");
-      char *id = g_strdup(base);
-      for (int n = 2; g_hash_table_contains(used, id); n++) {
-        g_free(id);
-        id = g_strdup_printf("%s-%d", base, n);
-      }
-      g_hash_table_add(used, id);
-      g_hash_table_insert(ec->out_ids, (gpointer)h, id);
-    }
     g_ptr_array_add(e->chapters, ec);
     g_hash_table_insert(e->chapter_by_chapter, (gpointer)ch, ec);
   }
 }
 
 /* ---- stylesheet and fonts ---- */
-
-static gint compare_strings(gconstpointer a, gconstpointer b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The font files of `dir`, sorted by name (reproducible order). */
-static GPtrArray *font_files(const char *dir) {
-  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-  g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
-  const char *name;
-  while (d && (name = g_dir_read_name(d)))
-    if (epub_media_type(name, "font"))
-      g_ptr_array_add(names, g_strdup(name));
-  g_ptr_array_sort(names, compare_strings);
-  return names;
-}
 
 /* TRUE when the stylesheet names `family` in quotes, as a font-family value does. */
 static gboolean css_names_family(const char *css, const char *family) {
@@ -139,38 +109,28 @@ static gboolean css_names_family(const char *css, const char *family) {
 
 /* Embeds every font of fonts/ whose family the stylesheet names, and writes its @font-face
  * rule (weight and style from the font itself) into `faces`. */
-static gboolean embed_fonts(Epub *e, const char *css, GString *faces, GError **error) {
+static gboolean embed_fonts(Epub *e, const char *css, GString *rules, GError **error) {
   g_autofree char *dir = book_resource_dir(e->book, "fonts");
-  g_autoptr(GPtrArray) names = font_files(dir);
-  for (guint i = 0; i < names->len; i++) {
-    const char *name = names->pdata[i];
-    g_autofree char *path = g_build_filename(dir, name, NULL);
-    int count = 0;
-    FcPattern *pat = FcFreeTypeQuery((const FcChar8 *)path, 0, NULL, &count);
-    FcChar8 *family = NULL;
-    int weight = FC_WEIGHT_REGULAR, slant = FC_SLANT_ROMAN;
-    if (!pat || FcPatternGetString(pat, FC_FAMILY, 0, &family) != FcResultMatch ||
-        !css_names_family(css, (const char *)family)) {
-      if (pat)
-        FcPatternDestroy(pat);
+  g_autoptr(GPtrArray) faces = fontdir_faces(dir, "fonts", error);
+  if (!faces)
+    return FALSE;
+  for (guint i = 0; i < faces->len; i++) {
+    const FontFace *face = faces->pdata[i];
+    if (!epub_media_type(face->name, "font") || !css_names_family(css, face->family))
       continue;
-    }
-    FcPatternGetInteger(pat, FC_WEIGHT, 0, &weight);
-    FcPatternGetInteger(pat, FC_SLANT, 0, &slant);
-    g_string_append_printf(faces,
+    g_string_append_printf(rules,
                            "@font-face {\n  font-family: \"%s\";\n  src: url(\"../fonts/%s\");\n"
                            "  font-weight: %s;\n  font-style: %s;\n}\n",
-                           (const char *)family, name,
-                           weight >= FC_WEIGHT_DEMIBOLD ? "bold" : "normal",
-                           slant == FC_SLANT_ROMAN ? "normal" : "italic");
-    FcPatternDestroy(pat);
+                           face->family, face->name,
+                           face->weight >= FC_WEIGHT_DEMIBOLD ? "bold" : "normal",
+                           face->slant == FC_SLANT_ROMAN ? "normal" : "italic");
     g_autofree char *data = NULL;
     gsize len = 0;
-    if (!g_file_get_contents(path, &data, &len, error))
+    if (!g_file_get_contents(face->path, &data, &len, error))
       return FALSE;
     g_autofree char *id = g_strdup_printf("font-%u", i + 1);
-    g_autofree char *href = g_strconcat("fonts/", name, NULL);
-    EpubItem *font = epub_add_item(e, id, href, epub_media_type(name, "font"),
+    g_autofree char *href = g_strconcat("fonts/", face->name, NULL);
+    EpubItem *font = epub_add_item(e, id, href, epub_media_type(face->name, "font"),
                                    g_bytes_new_take(g_steal_pointer(&data), len));
     font->level = EPUB_DEFLATE_FONT;
     e->fonts_embedded = TRUE;

@@ -43,8 +43,7 @@ const char *epub_media_type(const char *name, const char *family) {
 }
 
 const char *epub_heading_id(const Epub *e, const Chapter *chapter, const Heading *heading) {
-  const EpubChapter *ec = g_hash_table_lookup(e->chapter_by_chapter, chapter);
-  return ec ? g_hash_table_lookup(ec->out_ids, heading) : NULL;
+  return g_hash_table_contains(e->chapter_by_chapter, chapter) ? heading->anchor : NULL;
 }
 
 GBytes *epub_serialize(xmlDocPtr doc) {

@@ -29,12 +29,11 @@ typedef struct {
   int packed_index; /* >= 0: the entry of Epub.packed that holds it, deflated on a worker */
 } EpubItem;
 
-/* A chapter of the spine and the ids its headings have in the XHTML. */
+/* A chapter of the spine (its headings' ids are their Heading.anchor). */
 typedef struct {
   const Chapter *chapter;
-  char *id;            /* manifest id: "ch-01-landscape" */
-  char *href;          /* "text/01-landscape.xhtml", relative to OEBPS/ */
-  GHashTable *out_ids; /* Heading* -> char* (owned): the heading's XHTML id */
+  char *id;   /* manifest id: "ch-01-landscape" */
+  char *href; /* "text/01-landscape.xhtml", relative to OEBPS/ */
 } EpubChapter;
 
 typedef struct {

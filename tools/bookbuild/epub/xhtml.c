@@ -1001,11 +1001,8 @@ xmlDocPtr xhtml_chapter(Epub *e, const EpubChapter *ec) {
   x.note_ids = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   x.ref_counts = g_hash_table_new(g_direct_hash, g_direct_equal);
   x.warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  GHashTableIter it;
-  gpointer key, value;
-  g_hash_table_iter_init(&it, ec->out_ids);
-  while (g_hash_table_iter_next(&it, &key, &value))
-    g_hash_table_add(x.ids, g_strdup(value));
+  for (guint i = 0; i < ch->headings->len; i++)
+    g_hash_table_add(x.ids, g_strdup(((Heading *)ch->headings->pdata[i])->anchor));
   g_autofree char *title = epub_nav_text(ch->title ? ch->title : "");
   xmlNodePtr body;
   x.doc = epub_xhtml_new(e, title, "../css/book.css", &body, &x.epub_ns);
@@ -1048,16 +1045,6 @@ static void para(xmlNodePtr parent, const char *cls, const char *text) {
   newline(parent);
 }
 
-static char *authors_line(const BookMeta *m) {
-  GString *s = g_string_new(NULL);
-  for (guint i = 0; i < m->authors->len; i++) {
-    if (i)
-      g_string_append(s, i + 1 == m->authors->len ? (i > 1 ? ", and " : " and ") : ", ");
-    g_string_append(s, m->authors->pdata[i]);
-  }
-  return g_string_free(s, FALSE);
-}
-
 xmlDocPtr xhtml_cover_page(const Epub *e, const char *image_href) {
   xmlNodePtr body;
   xmlNsPtr ns;
@@ -1067,7 +1054,7 @@ xmlDocPtr xhtml_cover_page(const Epub *e, const char *image_href) {
   xmlNodePtr img = el(s, "img");
   g_autofree char *src = g_strconcat("../", image_href, NULL);
   set(img, "src", src);
-  g_autofree char *authors = authors_line(&e->book->meta);
+  const char *authors = e->book->meta.authors_line;
   g_autofree char *alt = g_strdup_printf("Cover: %s, by %s", e->book->meta.title, authors);
   set(img, "alt", alt);
   newline(s);
@@ -1087,8 +1074,7 @@ xmlDocPtr xhtml_title_page(const Epub *e) {
   add_text(h1, title);
   newline(s);
   para(s, "book-subtitle", m->subtitle);
-  g_autofree char *authors = authors_line(m);
-  para(s, "book-author", authors);
+  para(s, "book-author", m->authors_line);
   para(s, "book-publisher", m->publisher);
   return doc;
 }

@@ -124,8 +124,7 @@ char *layout_dest_name(const Chapter *chapter, const Heading *heading) {
     *dot = '\0';
   if (!heading)
     return g_strdup(base);
-  g_autofree char *id = typo_output_id(heading->id);
-  return g_strconcat(base, "/", id, NULL);
+  return g_strconcat(base, "/", heading->anchor, NULL);
 }
 
 PangoFontDescription *layout_font(const PrintStyle *style, const char *family, double size,

@@ -2,9 +2,10 @@
  * by fontconfig, so every family the style names is checked against the loaded set. */
 #include "fonts.h"
 
+#include "fontdir.h"
+
 #include <fontconfig/fontconfig.h>
 
-#include <fontconfig/fcfreetype.h> /* after fontconfig.h, which it needs */
 #include <pango/pangofc-fontmap.h>
 #include <string.h>
 
@@ -48,32 +49,6 @@ static PangoFontMap *new_map(FcConfig *config) {
   return map;
 }
 
-/* A font file fontconfig cannot read (truncated, damaged, not a font) is an error: otherwise a
- * family with a damaged face is silently drawn in one of its other faces (bold for regular). */
-static gboolean check_font_files(const char *dir, const char *shown, GError **error) {
-  static const char *const exts[] = {".ttf", ".otf", ".ttc", ".otc"};
-  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name(d))) {
-    g_autofree char *lower = g_ascii_strdown(name, -1);
-    gboolean font = FALSE;
-    for (gsize i = 0; i < G_N_ELEMENTS(exts); i++)
-      font |= g_str_has_suffix(lower, exts[i]);
-    if (!font)
-      continue;
-    g_autofree char *path = g_build_filename(dir, name, NULL);
-    int count = 0;
-    FcPattern *face = FcFreeTypeQuery((const FcChar8 *)path, 0, NULL, &count);
-    if (!face) {
-      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                  "font file '%s/%s' cannot be read (damaged, or not a font)", shown, name);
-      return FALSE;
-    }
-    FcPatternDestroy(face);
-  }
-  return TRUE;
-}
-
 PdfFonts *pdf_fonts_new(const char *dir, const PrintStyle *style, GError **error) {
   g_autoptr(PdfFonts) fonts = g_new0(PdfFonts, 1);
   fonts->config = FcConfigCreate();
@@ -93,7 +68,10 @@ PdfFonts *pdf_fonts_new(const char *dir, const PrintStyle *style, GError **error
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "no usable font in '%s'", shown);
     return NULL;
   }
-  if (!check_font_files(dir, shown, error))
+  /* A damaged file is an error: otherwise a family with a damaged face would silently be drawn
+   * in one of its other faces (bold for regular). */
+  g_autoptr(GPtrArray) faces = fontdir_faces(dir, shown, error);
+  if (!faces)
     return NULL;
   const char *families[] = {style->font_body, style->font_heading, style->font_mono,
                             style->font_fallback};

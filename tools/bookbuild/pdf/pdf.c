@@ -162,7 +162,7 @@ static void title_page(Job *job, Renderer *r) {
   cairo_move_to(r->cr, x, y + 18);
   cairo_line_to(r->cr, x + job->measure * 0.3, y + 18);
   cairo_stroke(r->cr);
-  g_autofree char *authors = join(m->authors, ", ");
+  const char *authors = m->authors_line;
   g_autoptr(PangoLayout) by =
       text_layout(r->context, st, st->font_heading, st->chapter_size * 0.62, PANGO_WEIGHT_NORMAL,
                   PANGO_STYLE_NORMAL, authors, job->measure, PANGO_ALIGN_LEFT);
@@ -182,7 +182,7 @@ static void copyright_page(Job *job, Renderer *r) {
   PageDecor decor = {"ii", NULL, NULL, FALSE, TRUE};
   render_decor(r, &decor);
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
-  g_autofree char *authors = join(m->authors, ", ");
+  const char *authors = m->authors_line;
   g_ptr_array_add(lines, g_strdup_printf("%s%s%s", m->title ? m->title : "",
                                          m->subtitle ? ": " : "", m->subtitle ? m->subtitle : ""));
   g_ptr_array_add(lines, g_strdup_printf("by %s", authors));
@@ -431,7 +431,7 @@ static cairo_status_t write_stream(void *closure, const unsigned char *data, uns
 
 static void set_metadata(Job *job, cairo_surface_t *surface) {
   const BookMeta *m = &job->book->meta;
-  g_autofree char *authors = join(m->authors, ", ");
+  const char *authors = m->authors_line;
   g_autofree char *keywords = join(m->subjects, ", ");
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(book_timestamp(job->book));
   g_autofree char *date = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
