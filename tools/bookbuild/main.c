@@ -243,6 +243,15 @@ static int cmd_code(int argc, char **argv) {
   return print_runs(book, runs, terminal) ? EXIT_MANUSCRIPT : EXIT_OK;
 }
 
+/* One line on a terminal that a long step rewrites: "drawing pages 120/285". */
+static void show_progress(const char *step, guint done, guint total) {
+  if (done < total)
+    fprintf(stderr, "\r%s %u/%u\033[K", step, done, total);
+  else
+    fprintf(stderr, "\r\033[K");
+  fflush(stderr);
+}
+
 /* build/<slug-of-title><suffix> under the book's root, the folder created. Caller frees. */
 static char *default_output(const Book *book, const char *suffix, GError **error) {
   g_autofree char *slug = text_slug(book->meta.title ? book->meta.title : "book");
@@ -335,7 +344,8 @@ static int cmd_pdf(int argc, char **argv) {
       return EXIT_USAGE;
     }
   }
-  PdfOptions options = {output, paper, chapter, draft, isatty(STDERR_FILENO)};
+  PdfOptions options = {output, paper, chapter, draft,
+                        isatty(STDERR_FILENO) ? show_progress : NULL};
   gboolean ok = pdf_write(book, &options, &err);
   return writer_result(book, ok, err);
 }

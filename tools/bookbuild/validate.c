@@ -9,7 +9,6 @@
 #include "image.h"
 #include "link.h"
 #include "text.h"
-#include "toc.h"
 
 #include <libxml/HTMLparser.h>
 #include <string.h>

@@ -6,7 +6,6 @@
 #include "callout.h"
 #include "highlight.h"
 #include "link.h"
-#include "markdown.h"
 #include "text.h"
 #include "typo.h"
 

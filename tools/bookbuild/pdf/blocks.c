@@ -4,7 +4,6 @@
 #include "layout.h"
 
 #include "callout.h"
-#include "fence.h"
 #include "highlight.h"
 #include "link.h"
 #include "text.h"

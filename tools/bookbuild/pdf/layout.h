@@ -64,7 +64,6 @@ typedef struct Item {
   gboolean keep_with_next;
   gboolean no_indent_next; /* (headings) the next paragraph has no first-line indent */
   int heading_level;       /* 0 when not a heading */
-  int outline_parent;      /* not used by layout: render's outline bookkeeping */
   char *outline_title;     /* headings shown in the outline / contents, or NULL */
   char *outline_dest;
   gboolean chapter_title; /* the chapter opening display */

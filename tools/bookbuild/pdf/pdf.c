@@ -49,6 +49,8 @@ static void layout_chapters(Job *job) {
     if (!ch->toc || !ch->readable || (only && ch != only))
       continue;
     g_ptr_array_add(job->layouts, chapter_layout_new(&env, ch));
+    if (job->o->progress)
+      job->o->progress("laying out chapters", i + 1, job->book->chapters->len);
   }
   g_object_unref(ctx);
 }
@@ -380,8 +382,6 @@ static void contents_pages(Job *job, Renderer *r, GArray *lines, GArray *starts,
 static const char *running_head(Job *job, const Page *page, gboolean recto) {
   if (!page->chapter || page->opening || page->blank)
     return NULL;
-  if (job->o->chapter)
-    return recto ? page->chapter->title : job->book->meta.title;
   return recto ? page->chapter->title : job->book->meta.title;
 }
 
@@ -420,6 +420,8 @@ static void body_pages(Job *job, Renderer *r) {
     if (job->o->chapter && i == 0)
       handout_block(job, r);
     render_page(r, page, &decor);
+    if (job->o->progress)
+      job->o->progress("drawing pages", i + 1, job->pages->len);
   }
 }
 
