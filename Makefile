@@ -32,7 +32,7 @@ DATADIR_DEF  = -DBOOKBUILD_DATADIR='"$(PREFIX)/share/bookbuild"'
 ALL_CFLAGS   = $(DEPFLAGS) $(BB_CPPFLAGS) $(DATADIR_DEF) $(CPPFLAGS) $(BB_CFLAGS) $(CFLAGS)
 ALL_LDLIBS   = -lhyphen -lm $(PKG_LIBS) $(LDLIBS)
 
-.PHONY: all check unit bench deps install clean format format-check lint epub pdf handouts pythons FORCE
+.PHONY: all check check-readers unit bench deps install clean format format-check lint epub pdf handouts pythons FORCE
 .DEFAULT_GOAL := all
 
 ifeq ($(DEPS_OK),yes)
@@ -75,6 +75,16 @@ pythons:
 check: $(BIN) $(TESTS) pythons
 	@tools/install-deps check
 	@BOOKBUILD=$(CURDIR)/$(BIN) bash tests/run $(TESTS)
+
+# The EPUB in reading systems other than Chromium (tests/readers.py): MuPDF and calibre's Kindle
+# conversions, on the manuscript and the good fixture (which has an ISBN). CI runs it.
+check-readers: $(BIN)
+	@tools/install-deps readers
+	@mkdir -p build/readers
+	@failed=0; for book in . tests/fixtures/good-book; do \
+	  out=build/readers/$$(basename $$(cd $$book && pwd)).epub; \
+	  SOURCE_DATE_EPOCH=1700000000 $(BIN) epub -C $$book -o $$out 2>/dev/null || failed=1; \
+	  echo "== readers: $$book"; python3 tests/readers.py $$out || failed=1; done; exit $$failed
 
 # The book. Outputs are rebuilt when the manuscript, the styles, the fonts or the tool change.
 BOOK_INPUTS := $(shell find manuscript styles fonts -type f 2>/dev/null)

@@ -2,7 +2,7 @@
 """epubview.py: opens every XHTML page of an EPUB in headless Chromium and checks, in the page,
 that nothing is wider than the viewport: document.documentElement.scrollWidth against
 window.innerWidth, and no element's box past the right edge (table wrappers, which scroll, are
-the exception). Viewports are emulated exactly through the DevTools protocol (a headless window
+the exception); and what went wrong in real reading systems (READING below). Viewports are emulated exactly through the DevTools protocol (a headless window
 is never narrower than 500 px). With --shots DIR it also saves screenshots, light and in a
 reading system's dark mode, for a person to look at.
 
@@ -31,6 +31,60 @@ MEASURE = """(() => {
     }
   }
   return {scroll: d.scrollWidth, inner: window.innerWidth, worst: worst};
+})()"""
+
+# What readers saw go wrong in real reading systems (issue: Foliate, calibre, MuPDF), checked in
+# the page: a word of a table cell broken across lines (a column narrower than its longest
+# word); a code block whose lines are not each a span.line, or a wrapped code line whose
+# continuation does not start right of the line's start (it would read as a new line);
+# justified body text; a title page not centred; a hyphenated identifier in a callout.
+READING = """(() => {
+  const problems = [];
+  const say = (what, el) => problems.push(what + ': ' +
+      (el.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 50));
+  for (const cell of document.querySelectorAll('th, td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode());) {
+      for (const m of node.data.matchAll(/[^\\s\\/\\u2010-\\u2014-]{2,16}/g)) {
+        const r = document.createRange();
+        r.setStart(node, m.index);
+        r.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].filter(x => x.width > 0)
+                                                   .map(x => Math.round(x.top)));
+        if (tops.size > 1) { say('table word broken across lines "' + m[0] + '"', cell); break; }
+      }
+    }
+  }
+  for (const code of document.querySelectorAll('pre > code')) {
+    const lines = code.querySelectorAll(':scope > span.line');
+    const want = code.textContent.replace(/\\n$/, '').split('\\n').length;
+    if (lines.length !== want) { say('code lines not one span.line each (' + lines.length +
+                                     ' of ' + want + ')', code); continue; }
+    for (const line of lines) {
+      const r = document.createRange();
+      r.selectNodeContents(line);
+      const rects = [...r.getClientRects()].filter(x => x.width > 0);
+      if (!rects.length) continue;
+      const top0 = Math.min(...rects.map(x => x.top));
+      const first = Math.min(...rects.filter(x => Math.abs(x.top - top0) < 2).map(x => x.left));
+      const later = rects.filter(x => x.top - top0 >= 2);
+      if (later.length && Math.min(...later.map(x => x.left)) <= first + 1) {
+        say('wrapped code line continues at its start', line); break;
+      }
+    }
+  }
+  for (const p of document.querySelectorAll('body p')) {
+    const align = getComputedStyle(p).textAlign;
+    if (align === 'justify') { say('justified paragraph', p); break; }
+  }
+  for (const el of document.querySelectorAll('.title-page .book-title, .title-page .book-author')) {
+    if (getComputedStyle(el).textAlign !== 'center') say('title page not centred', el);
+  }
+  for (const el of document.querySelectorAll('.callout strong, .callout code')) {
+    const cs = getComputedStyle(el);
+    if ((cs.hyphens || cs.webkitHyphens) !== 'none') { say('hyphenated identifier', el); break; }
+  }
+  return problems;
 })()"""
 
 # A reading system's dark mode: it sets the page colours and asks for the dark scheme.
@@ -184,6 +238,13 @@ def main():
                 elif m["scroll"] > m["inner"] or m["worst"]:
                     print("epubview: %s at %d px: %d px wide in a %d px viewport; %s"
                           % (name, w, m["scroll"], m["inner"], m["worst"]))
+                    failed += 1
+                else:
+                    passed += 1
+                problems = browser.evaluate(READING) if m else None
+                for problem in problems or []:
+                    print("epubview: %s at %d px: %s" % (name, w, problem))
+                if problems is None or problems:
                     failed += 1
                 else:
                     passed += 1

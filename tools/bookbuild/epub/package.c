@@ -215,6 +215,15 @@ static xmlNodePtr package_root(const Epub *e, const char *name, const char *ns) 
   return root;
 }
 
+static void guide_reference(xmlNodePtr guide, const char *type, const char *title,
+                            const char *href) {
+  xmlNodePtr ref = el(guide, "reference");
+  set(ref, "type", type);
+  set(ref, "title", title);
+  set(ref, "href", href);
+  newline(guide);
+}
+
 GBytes *epub_opf(const Epub *e) {
   xmlNodePtr pkg = package_root(e, "package", OPF_NS);
   xmlDocPtr doc = pkg->doc;
@@ -249,6 +258,16 @@ GBytes *epub_opf(const Epub *e) {
       set(ref, "linear", "no");
     newline(spine);
   }
+  newline(pkg);
+  /* EPUB 2's guide, which EPUB 3 keeps for older readers: calibre's Kindle conversions take the
+   * cover page from it instead of adding a second one of their own. */
+  xmlNodePtr guide = el(pkg, "guide");
+  newline(guide);
+  if (e->cover)
+    guide_reference(guide, "cover", "Cover", "text/cover.xhtml");
+  guide_reference(guide, "toc", "Contents", "text/contents.xhtml");
+  if (e->chapters->len)
+    guide_reference(guide, "text", "Start", ((const EpubChapter *)e->chapters->pdata[0])->href);
   newline(pkg);
   GBytes *out = epub_serialize(doc);
   xmlFreeDoc(doc);
@@ -309,6 +328,35 @@ static void landmark(xmlNodePtr ol, xmlNsPtr ns, const char *type, const char *h
   newline(ol);
 }
 
+/* The contents page's entries: a paragraph per entry, its level a class. */
+static void contents_entry(gpointer data, int depth, const char *text, const char *href) {
+  xmlNodePtr list = data;
+  xmlNodePtr p = el(list, "p");
+  g_autofree char *cls = g_strdup_printf("toc-%d", depth);
+  set(p, "class", cls);
+  set(el_text(p, "a", text), "href", href);
+  newline(list);
+}
+
+xmlDocPtr epub_contents_page(const Epub *e, const char *contents_title) {
+  xmlNodePtr body;
+  xmlNsPtr ns;
+  xmlDocPtr doc = epub_xhtml_new(e, contents_title, "../css/book.css", &body, &ns);
+  xmlNodePtr section = el(body, "section");
+  set(section, "class", "contents-page");
+  set(section, "aria-labelledby", "contents-title");
+  newline(section);
+  set(el_text(section, "h1", contents_title), "id", "contents-title");
+  newline(section);
+  xmlNodePtr list = el(section, "div");
+  set(list, "class", "contents");
+  newline(list);
+  for (guint i = 0; i < e->chapters->len; i++)
+    walk_chapter(e, e->chapters->pdata[i], 2, contents_entry, list);
+  newline(body);
+  return doc;
+}
+
 GBytes *epub_nav(const Epub *e, const char *contents_title) {
   xmlNodePtr body;
   xmlNsPtr ns;
@@ -336,12 +384,14 @@ GBytes *epub_nav(const Epub *e, const char *contents_title) {
   xmlNodePtr marks = el(body, "nav");
   xmlNewNsProp(marks, ns, X("type"), X("landmarks"));
   set(marks, "hidden", "hidden");
+  set(marks, "class", "landmarks"); /* display: none for engines that ignore `hidden` */
+  set(marks, "style", "display: none");
   set(marks, "aria-label", "Landmarks");
   xmlNodePtr ol = el(marks, "ol");
   newline(ol);
   if (e->cover)
     landmark(ol, ns, "cover", "text/cover.xhtml", "Cover");
-  landmark(ol, ns, "toc", "nav.xhtml#toc", contents_title);
+  landmark(ol, ns, "toc", "text/contents.xhtml", contents_title);
   if (e->chapters->len) {
     const EpubChapter *first = e->chapters->pdata[0];
     landmark(ol, ns, "bodymatter", first->href, "Start of content");

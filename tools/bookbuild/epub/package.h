@@ -76,6 +76,12 @@ xmlDocPtr epub_xhtml_new(const Epub *e, const char *title, const char *css_href,
 GBytes *epub_container_xml(void);
 GBytes *epub_opf(const Epub *e);
 GBytes *epub_nav(const Epub *e, const char *contents_title);
+
+/* The contents page readers page through (text/contents.xhtml): the nav's entries as paragraphs,
+ * not lists, since engines that drop list-style-type (calibre's MOBI) would number the already
+ * numbered entries again ("6. 5. Classes"). nav.xhtml stays the reading systems' menu, outside
+ * the spine. */
+xmlDocPtr epub_contents_page(const Epub *e, const char *contents_title);
 GBytes *epub_ncx(const Epub *e);
 
 /* Plain text of a heading for navigation: typographic quotes, no markup or footnote marks. */

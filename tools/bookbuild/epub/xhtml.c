@@ -47,6 +47,10 @@ static void add_smart_text(Xh *x, xmlNodePtr parent, const char *s) {
   add_text(parent, smart);
 }
 
+/* Indentation (in spaces) up to which a wrapped code line hangs under its own indentation;
+ * deeper lines hang two characters in, as unindented ones do. */
+#define CODE_MAX_HANG 40
+
 /* A line break between blocks keeps the source readable; never inside <pre>. */
 static void newline(xmlNodePtr parent) { add_text(parent, "\n"); }
 
@@ -780,28 +784,63 @@ static void heading(Xh *x, xmlNodePtr parent, cmark_node *n) {
   newline(parent);
 }
 
+/* The highlighted pieces of tokens[*k...] that fall in code[start, end), appended to `line`;
+ * *k moves past the tokens that end within it (a token may run on into the next line). */
+static void code_line_tokens(xmlNodePtr line, const char *code, const GArray *tokens, guint *k,
+                             gsize start, gsize end) {
+  for (; *k < tokens->len; (*k)++) {
+    const HighlightToken *t = &g_array_index(tokens, HighlightToken, *k);
+    gsize from = MAX(t->start, start), to = MIN(t->start + t->len, end);
+    if (to > from) {
+      g_autofree char *piece = g_strndup(code + from, to - from);
+      if (t->cls == HL_PLAIN) {
+        add_text(line, piece);
+      } else {
+        xmlNodePtr span = el(line, "span");
+        set(span, "class", highlight_class_name(t->cls));
+        add_text(span, piece);
+      }
+    }
+    if (t->start + t->len > end)
+      return;
+  }
+}
+
+/* A code block, one <span class="line"> per source line, each holding its own newline: engines
+ * that ignore the stylesheet keep the line breaks, and where a long line wraps, epub.css hangs
+ * its continuation two characters inside the line's own indentation (as the PDF's marks do), so
+ * it cannot be read as a new line. */
 static void code_block(Xh *x, xmlNodePtr parent, cmark_node *n) {
   const CodeBlock *cb = g_hash_table_lookup(x->ch->code_by_node, n);
   const char *lang = cb && cb->lang ? cb->lang : "";
   const char *code = cmark_node_get_literal(n);
-  gsize len = code ? strlen(code) : 0;
+  if (!code)
+    code = "";
+  gsize len = strlen(code);
   if (len && code[len - 1] == '\n')
     len--;
   xmlNodePtr pre = el(parent, "pre");
   g_autofree char *cls = *lang ? g_strdup_printf("code lang-%s", lang) : g_strdup("code");
   set(pre, "class", cls);
   xmlNodePtr out = el(pre, "code");
-  g_autoptr(GArray) tokens = highlight_tokens(lang, code ? code : "", len);
-  for (guint i = 0; i < tokens->len; i++) {
-    const HighlightToken *t = &g_array_index(tokens, HighlightToken, i);
-    g_autofree char *piece = g_strndup(code + t->start, t->len);
-    if (t->cls == HL_PLAIN) {
-      add_text(out, piece);
-      continue;
+  g_autoptr(GArray) tokens = highlight_tokens(lang, code, len);
+  guint k = 0;
+  for (gsize start = 0;;) {
+    const char *nl = memchr(code + start, '\n', len - start);
+    gsize end = nl ? (gsize)(nl - code) : len;
+    xmlNodePtr line = el(out, "span");
+    set(line, "class", "line");
+    gsize indent = strspn(code + start, " ");
+    if (indent > 0 && indent < end - start && indent <= CODE_MAX_HANG) {
+      g_autofree char *hang =
+          g_strdup_printf("padding-left: %zuch; text-indent: -%zuch", indent + 2, indent + 2);
+      set(line, "style", hang);
     }
-    xmlNodePtr span = el(out, "span");
-    set(span, "class", highlight_class_name(t->cls));
-    add_text(span, piece);
+    code_line_tokens(line, code, tokens, &k, start, end);
+    if (!nl)
+      break;
+    add_text(line, "\n");
+    start = end + 1;
   }
   newline(parent);
 }
