@@ -40,14 +40,18 @@ static const char doctest_driver[] =
 
 /* Prints each module named on its command line that the interpreter cannot import: the
  * `requires=` probe, run once per interpreter. */
-static const char requires_probe[] = "import importlib.util, sys\n"
+/* Prints each module named on its command line that the interpreter cannot import: the
+ * `requires=` probe, run once per interpreter. It imports them, since a package can be found yet
+ * not load (NumPy-based packages built for another Python version). */
+static const char requires_probe[] = "import importlib, sys\n"
                                      "for name in sys.argv[1:]:\n"
                                      "    try:\n"
-                                     "        found = importlib.util.find_spec(name) is not None\n"
+                                     "        importlib.import_module(name)\n"
                                      "    except Exception:\n"
-                                     "        found = False\n"
-                                     "    if not found:\n"
-                                     "        print(name)\n";
+                                     "        print(name, flush=True)\n";
+
+/* How long the `requires=` probe may take: importing a large library can take seconds. */
+#define REQUIRES_PROBE_TIMEOUT_S 60
 
 typedef enum {
   RESULT_PASS,
@@ -597,19 +601,32 @@ static gboolean missing_modules(const char *python, GHashTable *wanted, GHashTab
   while (g_hash_table_iter_next(&it, &name, NULL))
     g_ptr_array_add(argv, name);
   g_ptr_array_add(argv, NULL);
-  g_autofree char *out = NULL;
-  int status = 0;
-  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL,
-                    G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &out,
-                    NULL, &status, error))
+  /* Contained like an example: its own directory, a timeout, its process group killed. */
+  g_autofree char *dir = g_dir_make_tmp("bookbuild-example-XXXXXX", error);
+  if (!dir)
     return FALSE;
-  if (!g_spawn_check_wait_status(status, error))
-    return FALSE;
-  g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
-  for (int i = 0; lines[i]; i++)
-    if (*lines[i])
-      g_hash_table_add(missing, g_strdup(lines[i]));
-  return TRUE;
+  RunOutput r = {0};
+  capture_init(&r.out);
+  capture_init(&r.err);
+  gboolean ran =
+      run_process((const char *const *)argv->pdata, dir, REQUIRES_PROBE_TIMEOUT_S, &r, error);
+  remove_tree(dir);
+  if (ran && (r.timed_out || r.exit_status != 0)) {
+    g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
+                "%s could not check which `requires=` modules it has (%s)", python,
+                r.timed_out ? "timed out" : "it failed");
+    ran = FALSE;
+  }
+  if (ran) {
+    g_autofree char *out = capture_text(&r.out);
+    g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+    for (int i = 0; lines[i]; i++)
+      if (*lines[i])
+        g_hash_table_add(missing, g_strdup(lines[i]));
+  }
+  capture_clear(&r.out);
+  capture_clear(&r.err);
+  return ran;
 }
 
 /* The first module of the block's `requires=` that is in `missing`, or NULL. */
