@@ -77,11 +77,12 @@ check: $(BIN) $(TESTS) pythons
 	@BOOKBUILD=$(CURDIR)/$(BIN) bash tests/run $(TESTS)
 
 # The EPUB in reading systems other than Chromium (tests/readers.py): MuPDF and calibre's Kindle
-# conversions, on the manuscript and the good fixture (which has an ISBN). CI runs it.
+# conversions, on the manuscript, the stress fixture and the good fixture (which has an ISBN).
+# CI runs it.
 check-readers: $(BIN)
 	@tools/install-deps readers
 	@mkdir -p build/readers
-	@failed=0; for book in . tests/fixtures/good-book; do \
+	@failed=0; for book in . tests/fixtures/epub-stress tests/fixtures/good-book; do \
 	  out=build/readers/$$(basename $$(cd $$book && pwd)).epub; \
 	  SOURCE_DATE_EPOCH=1700000000 $(BIN) epub -C $$book -o $$out 2>/dev/null || failed=1; \
 	  echo "== readers: $$book"; python3 tests/readers.py $$out || failed=1; done; exit $$failed
