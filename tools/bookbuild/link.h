@@ -15,6 +15,18 @@ gboolean link_is_unsafe(const char *url);
 /* TRUE when the link leaves the book: a scheme, a network path ("//host") or "www.". */
 gboolean link_is_external(const char *url);
 
+/* How an external link's URI is written out. */
+typedef enum {
+  LINK_URI_IRI, /* an XHTML href: non-ASCII stays (an IRI) */
+  LINK_URI_PDF, /* a PDF URI string: 7-bit ASCII, and no parenthesis or backslash, which would
+                 * end or escape the string (cairo 1.16 writes it raw) */
+} LinkUriForm;
+
+/* The URI an external link's `url` is written as: "www." gains "http://", and what the form may
+ * not hold raw is percent-encoded (what is already %XX stays; brackets, a bare %, a second #
+ * become escapes, as epubcheck requires). Caller frees. */
+char *link_external_uri(const char *url, LinkUriForm form);
+
 /* TRUE when a link's visible text is itself a URL (it may break anywhere, never hyphenated). */
 gboolean link_text_is_url(const char *text);
 

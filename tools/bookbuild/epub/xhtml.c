@@ -85,19 +85,6 @@ static void warn(Xh *x, int line, const char *rule, const char *fmt, ...) {
 
 /* ---- links and images ---- */
 
-/* A URI as an attribute may hold it: what is not allowed raw is percent-encoded; non-ASCII
- * stays (an IRI). */
-static char *escape_href(const char *url) {
-  GString *s = g_string_new(NULL);
-  for (const guchar *p = (const guchar *)url; *p; p++) {
-    if (*p <= 0x20 || *p == 0x7F || strchr("\"<>\\^`{|}", *p))
-      g_string_append_printf(s, "%%%02X", *p);
-    else
-      g_string_append_c(s, (char)*p);
-  }
-  return g_string_free(s, FALSE);
-}
-
 /* The XHTML href of a link inside the book, or NULL when it leads to nothing the EPUB has. */
 static char *internal_href(Xh *x, const char *url) {
   Chapter *target = NULL;
@@ -117,11 +104,8 @@ static char *internal_href(Xh *x, const char *url) {
 static char *link_href(Xh *x, const char *url, int line) {
   if (!url || !*url || link_is_unsafe(url))
     return NULL; /* the validator warned [link-scheme] */
-  if (link_is_external(url)) {
-    if (g_str_has_prefix(url, "www."))
-      return g_strconcat("http://", url, NULL);
-    return escape_href(url);
-  }
+  if (link_is_external(url))
+    return link_external_uri(url, LINK_URI_IRI);
   char *href = internal_href(x, url);
   if (!href)
     warn(x, line, "link-target",

@@ -117,13 +117,21 @@ double item_height(const Item *it) {
 }
 
 char *layout_dest_name(const Chapter *chapter, const Heading *heading) {
-  g_autofree char *base = g_path_get_basename(chapter->path);
-  char *dot = strrchr(base, '.');
+  g_autofree char *file = g_path_get_basename(chapter->path);
+  char *dot = strrchr(file, '.');
   if (dot)
     *dot = '\0';
-  if (!heading)
-    return g_strdup(base);
-  return g_strconcat(base, "/", heading->anchor, NULL);
+  /* The file's name, percent-encoded to letters, digits and ._- (cairo writes a destination's
+   * name raw into a PDF string, where a parenthesis would end it); anchors are XML names. */
+  GString *name = g_string_new(NULL);
+  for (const guchar *p = (const guchar *)file; *p; p++)
+    if (g_ascii_isalnum(*p) || strchr("._-", *p))
+      g_string_append_c(name, (char)*p);
+    else
+      g_string_append_printf(name, "%%%02X", *p);
+  if (heading)
+    g_string_append_printf(name, "/%s", heading->anchor);
+  return g_string_free(name, FALSE);
 }
 
 PangoFontDescription *layout_font(const PrintStyle *style, const char *family, double size,
@@ -289,19 +297,6 @@ static void append_url_text(Inline *in, const char *s) {
   in->prev = '/';
 }
 
-/* Percent-encodes what a PDF URI may not hold raw, and escapes for cairo's attribute syntax. */
-static char *escape_uri(const char *url) {
-  GString *s = g_string_new(NULL);
-  for (const guchar *p = (const guchar *)url; *p; p++) {
-    if (*p <= 0x20 || *p >= 0x7F || *p == '"' || *p == '<' || *p == '>' || *p == '\\' ||
-        *p == '\'' || *p == '{' || *p == '}' || *p == '|' || *p == '^' || *p == '`')
-      g_string_append_printf(s, "%%%02X", *p);
-    else
-      g_string_append_c(s, (char)*p);
-  }
-  return g_string_free(s, FALSE);
-}
-
 /* A code span's text. Spaces keep their width (justification stretches only U+0020 and
  * U+00A0, so they become en spaces), and a zero-width space after each keeps the line break
  * there that Unicode forbids before a quote (`'a', 'b'`). With `code_breaks`, a long span may
@@ -328,7 +323,7 @@ static void link_target(Inline *in, const char *url, LinkSpan *span) {
   if (link_is_unsafe(url))
     return;
   if (link_is_external(url)) {
-    span->uri = escape_uri(url);
+    span->uri = link_external_uri(url, LINK_URI_PDF);
     return;
   }
   Chapter *target = NULL;
