@@ -5,6 +5,7 @@
 
 #include "callout.h"
 #include "highlight.h"
+#include "rawhtml.h"
 #include "link.h"
 #include "text.h"
 #include "typo.h"
@@ -186,13 +187,6 @@ static gboolean in_list(const char *name, const char *const *list, gsize n) {
   return FALSE;
 }
 
-/* Elements dropped with their content: scripts, plug-ins, forms and what belongs in <head>. */
-static const char *const dropped_elements[] = {
-    "script",   "style",    "iframe",   "object", "embed", "applet", "form",   "input",
-    "button",   "select",   "textarea", "option", "link",  "meta",   "base",   "frame",
-    "frameset", "noscript", "template", "svg",    "math",  "canvas", "audio",  "video",
-    "source",   "track",    "param",    "head",   "title", "dialog", "portal", "noembed"};
-
 static const char *const phrasing_elements[] = {
     "a",     "abbr", "b",      "bdi", "bdo", "br",   "cite", "code", "data", "del",
     "dfn",   "em",   "i",      "img", "ins", "kbd",  "mark", "q",    "s",    "samp",
@@ -330,7 +324,7 @@ static void raw_node(Xh *x, xmlNodePtr n, xmlNodePtr to, gboolean phrasing, int 
   if (n->type != XML_ELEMENT_NODE)
     return; /* comments, processing instructions */
   g_autofree char *name = g_ascii_strdown((const char *)n->name, -1);
-  if (in_list(name, dropped_elements, G_N_ELEMENTS(dropped_elements))) {
+  if (rawhtml_dropped(name)) {
     warn(x, at, "raw-html", "raw HTML element <%s> is dropped from the EPUB", name);
     return;
   }
@@ -442,11 +436,11 @@ static xmlNodePtr inline_open_tag(Xh *x, xmlNodePtr parent, const char *html, in
   if (n) {
     g_autofree char *name = g_ascii_strdown((const char *)n->name, -1);
     *is_void = in_list(name, void_elements, G_N_ELEMENTS(void_elements));
-    if (in_list(name, dropped_elements, G_N_ELEMENTS(dropped_elements))) {
+    const char *dropped = rawhtml_dropped(name);
+    if (dropped) {
       warn(x, line, "raw-html", "raw HTML element <%s> is dropped from the EPUB", name);
-      for (gsize i = 0; i < G_N_ELEMENTS(dropped_elements) && !html_self_closed(html); i++)
-        if (strcmp(name, dropped_elements[i]) == 0)
-          x->skip_until = dropped_elements[i]; /* its content goes too */
+      if (!html_self_closed(html))
+        x->skip_until = dropped; /* its content goes too */
       *is_void = TRUE;
     } else if (strcmp(name, "img") == 0) {
       raw_node(x, n, parent, TRUE, line);

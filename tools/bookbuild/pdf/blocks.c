@@ -7,6 +7,7 @@
 #include "highlight.h"
 #include "link.h"
 #include "text.h"
+#include "rawhtml.h"
 #include "typo.h"
 
 #include <cmark-gfm-core-extensions.h>
@@ -1242,23 +1243,48 @@ static gboolean figure(Ctx *c, const Frame *f, cmark_node *para) {
 }
 
 /* Raw HTML blocks: their text, as a plain paragraph (print has no HTML). */
+/* The text a parsed raw HTML node shows, into `out`; elements no output shows (rawhtml.h) are
+ * left out, each with a warning. */
+static void html_text(Ctx *c, xmlNodePtr n, int line, GString *out) {
+  for (; n; n = n->next) {
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+      g_string_append(out, (const char *)n->content);
+      continue;
+    }
+    if (n->type != XML_ELEMENT_NODE)
+      continue;
+    g_autofree char *name = g_ascii_strdown((const char *)n->name, -1);
+    if (rawhtml_dropped(name)) {
+      /* The parser puts a leading <style> or <script> into a <head> of its own: name those. */
+      gboolean implied_head = strcmp(name, "head") == 0 && n->children;
+      for (xmlNodePtr e = implied_head ? n->children : n; e; e = implied_head ? e->next : NULL)
+        if (e->type == XML_ELEMENT_NODE)
+          warn(c, line + (e->line > 1 ? (int)e->line - 1 : 0), "raw-html",
+               "raw HTML element <%s> is not printed in the PDF", (const char *)e->name);
+      continue;
+    }
+    html_text(c, n->children, line, out);
+  }
+}
+
 static void html_block(Ctx *c, const Frame *f, cmark_node *node) {
   const char *html = cmark_node_get_literal(node);
   htmlDocPtr doc = htmlReadMemory(html, (int)strlen(html), NULL, "UTF-8",
                                   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
   if (!doc)
     return;
-  xmlChar *content = xmlNodeGetContent(xmlDocGetRootElement(doc));
-  g_autofree char *text = content ? g_strstrip(g_strdup((const char *)content)) : NULL;
-  xmlFree(content);
+  int line = cmark_node_get_start_line(node);
+  g_autoptr(GString) shown = g_string_new(NULL);
+  html_text(c, xmlDocGetRootElement(doc), line, shown);
   xmlFreeDoc(doc);
-  if (!text || !*text)
+  g_strstrip(shown->str);
+  if (!*shown->str)
     return;
   Inline in;
   inline_init(&in, c, c->body, TRUE);
-  append_text(&in, text, FALSE);
+  append_text(&in, shown->str, FALSE);
   TextLook look = body_look(c, FALSE);
-  Item *it = text_item(c, f, &in, &look, cmark_node_get_start_line(node));
+  Item *it = text_item(c, f, &in, &look, line);
   it->space_before = c->line * 0.35;
   push(c, it);
   inline_clear(&in);

@@ -1,0 +1,12 @@
+/* rawhtml.h: what becomes of a raw HTML element in the outputs, decided once for both writers. */
+#ifndef BOOKBUILD_RAWHTML_H
+#define BOOKBUILD_RAWHTML_H
+
+#include <glib.h>
+
+/* For an element (lower-case name) that both writers drop with its content, with a `raw-html`
+ * warning (scripts, styles, plug-ins, forms, media and what belongs in <head>: its text is
+ * never printed as the book's text), the name as a static string; NULL for any other. */
+const char *rawhtml_dropped(const char *name);
+
+#endif
