@@ -404,12 +404,16 @@ static void run_job(Job *j) {
     goto out;
   }
   if (r.timed_out) {
-    /* CPU time far below the limit tells a starved example (a busy machine) from a slow one. */
+    /* CPU time far below the limit tells a waiting example (input, a lock, a sleep, or a busy
+     * machine) from a computing one. Said in words, not seconds, so a report reads the same on
+     * any machine. */
     double cpu = (double)r.usage.ru_utime.tv_sec + (double)r.usage.ru_stime.tv_sec +
                  (double)(r.usage.ru_utime.tv_usec + r.usage.ru_stime.tv_usec) / 1e6;
-    j->reason = g_strdup_printf("timed out: still running when its %d s ran out, having used "
-                                "%.1f s of CPU time (timeout=N raises the limit)",
-                                timeout, cpu);
+    j->reason = g_strdup_printf(
+        "timed out: still running when its %d s ran out (timeout=N raises the limit), %s",
+        timeout,
+        cpu < 0.5 * timeout ? "mostly waiting, not computing"
+                            : "computing throughout: a slow example or a busy machine");
     j->output = excerpt(r.err.head->len ? &r.err : &r.out, dir, 12, TRUE);
     goto out;
   }
