@@ -29,6 +29,14 @@ static void test_fence_flags(void) {
   g_assert_cmpuint(problems->len, ==, 0);
   free_block(&c);
 
+  /* CommonMark lets an info string say more after the language: those words are the author's
+   * (GFM spec review, finding 11). */
+  CodeBlock e = {0};
+  fence_parse("js title=\"app.js\" startline=3", &e, problems);
+  g_assert_cmpstr(e.lang, ==, "js");
+  g_assert_cmpuint(problems->len, ==, 0);
+  free_block(&e);
+
   CodeBlock d = {0};
   fence_parse(NULL, &d, problems);
   g_assert_cmpstr(d.lang, ==, "");

@@ -1,5 +1,5 @@
 /* fence.c: info-string parsing (see fence.h). Flags are separated by commas or spaces, as in
- * rustdoc and mdBook. */
+ * rustdoc and mdBook; words that are not flags after the first are the author's. */
 #include "fence.h"
 
 #include <string.h>
@@ -100,18 +100,35 @@ static void parse_flag(const char *flag, CodeBlock *block, GPtrArray *problems) 
   }
 }
 
+/* TRUE when `word` starts with one of bookbuild's flag names ("ignore", "min=", ...). */
+static gboolean is_flag_word(const char *word) {
+  static const char *const names[] = {"ignore", "raises", "min", "max", "requires", "timeout"};
+  gsize len = strcspn(word, "=,");
+  for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
+    if (len == strlen(names[i]) && strncmp(word, names[i], len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 void fence_parse(const char *info, CodeBlock *block, GPtrArray *problems) {
-  g_auto(GStrv) tokens = g_strsplit_set(info ? info : "", ", \t", -1);
+  /* The first word is the language, with flags after commas (`python,min=3.12`), all checked.
+   * A later word is flags when it starts with a flag's name (`python ignore`); any other word
+   * belongs to the author, as CommonMark lets an info string say more (`js title="app.js"`). */
+  g_auto(GStrv) words = g_strsplit_set(info ? info : "", " \t", -1);
   gboolean first = TRUE;
-  for (int i = 0; tokens[i]; i++) {
-    if (!*tokens[i])
+  for (int w = 0; words[w]; w++) {
+    if (!*words[w] || (!first && !is_flag_word(words[w])))
       continue;
-    if (first) {
-      block->lang = g_ascii_strdown(tokens[i], -1);
+    g_auto(GStrv) parts = g_strsplit(words[w], ",", -1);
+    for (int i = 0; parts[i]; i++) {
+      if (!*parts[i])
+        continue;
+      if (first)
+        block->lang = g_ascii_strdown(parts[i], -1);
+      else
+        parse_flag(parts[i], block, problems);
       first = FALSE;
-      continue;
     }
-    parse_flag(tokens[i], block, problems);
   }
   if (!block->lang)
     block->lang = g_strdup("");
