@@ -410,8 +410,7 @@ static void run_job(Job *j) {
     double cpu = (double)r.usage.ru_utime.tv_sec + (double)r.usage.ru_stime.tv_sec +
                  (double)(r.usage.ru_utime.tv_usec + r.usage.ru_stime.tv_usec) / 1e6;
     j->reason = g_strdup_printf(
-        "timed out: still running when its %d s ran out (timeout=N raises the limit), %s",
-        timeout,
+        "timed out: still running when its %d s ran out (timeout=N raises the limit), %s", timeout,
         cpu < 0.5 * timeout ? "mostly waiting, not computing"
                             : "computing throughout: a slow example or a busy machine");
     j->output = excerpt(r.err.head->len ? &r.err : &r.out, dir, 12, TRUE);
