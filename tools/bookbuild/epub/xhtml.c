@@ -659,11 +659,10 @@ static void footnotes(Xh *x, xmlNodePtr parent) {
     set(back, "role", "doc-backlink");
     g_autofree char *label = g_strdup_printf("%d.", number);
     add_text(back, label);
-    xmlNodePtr space = xmlNewDocText(x->doc, X(" "));
     if (first->children) {
       xmlAddPrevSibling(first->children, back);
-      xmlAddNextSibling(back, space);
-    } else {
+      xmlAddNextSibling(back, xmlNewDocText(x->doc, X(" ")));
+    } else { /* a note that starts with another block: its number in a paragraph of its own */
       xmlAddChild(first, back);
     }
     for (int k = 2; k <= refs; k++) { /* a note referenced again: a way back to each place */
