@@ -302,8 +302,12 @@ static void check_sections(Ctx *v) {
       continue;
     if (idx < 0) {
       g_autofree char *shown = text_abbrev(h->text, 100);
-      err_at(v, DIAG_ERROR, h->line, h->col, "section-extra",
-             "section '%s' is not in the table of contents", shown);
+      if (!*shown)
+        err_at(v, DIAG_ERROR, h->line, h->col, "section-extra",
+               "an empty heading is not a section of the table of contents");
+      else
+        err_at(v, DIAG_ERROR, h->line, h->col, "section-extra",
+               "section '%s' is not in the table of contents", shown);
       continue;
     }
     Expected *e = &g_array_index(exp, Expected, idx);
