@@ -13,6 +13,11 @@
 
 #include "diag.h"
 
+#define BOOKBUILD_VERSION "0.1.0"
+
+/* The title of the contents, as every output prints it. */
+#define BOOK_CONTENTS_TITLE "Contents"
+
 /* Resource limits (see README "Limits"); each is enforced with a diagnostic, never a crash. */
 #define BOOK_MAX_FILE_BYTES (64u * 1024u * 1024u) /* one Markdown or YAML file */
 #define BOOK_MAX_CHAPTERS 1000                    /* chapter files in manuscript/chapters */

@@ -13,8 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define BOOKBUILD_VERSION "0.1.0"
-
 enum { EXIT_OK = 0, EXIT_MANUSCRIPT = 1, EXIT_USAGE = 2 };
 
 typedef struct {
@@ -382,7 +380,7 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   if (strcmp(argv[1], "--version") == 0) {
-    printf("bookbuild %s\n", BOOKBUILD_VERSION);
+    printf("bookbuild %s (cmark-gfm %s)\n", BOOKBUILD_VERSION, cmark_version_string());
     return EXIT_OK;
   }
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {

@@ -18,8 +18,6 @@
 
 #include <string.h>
 
-#define CONTENTS_TITLE "Contents"
-
 static void item_free(gpointer p) {
   EpubItem *it = p;
   g_free(it->id);
@@ -358,9 +356,9 @@ static GBytes *build(Epub *e, GError **error) {
   start_fonts_worker(e);
   add_page(e, "title-page", "text/title.xhtml", xhtml_title_page(e));
   add_page(e, "copyright", "text/copyright.xhtml", xhtml_copyright_page(e));
-  add_page(e, "contents", "text/contents.xhtml", epub_contents_page(e, CONTENTS_TITLE));
-  EpubItem *nav =
-      epub_add_item(e, "nav", "nav.xhtml", "application/xhtml+xml", epub_nav(e, CONTENTS_TITLE));
+  add_page(e, "contents", "text/contents.xhtml", epub_contents_page(e, BOOK_CONTENTS_TITLE));
+  EpubItem *nav = epub_add_item(e, "nav", "nav.xhtml", "application/xhtml+xml",
+                                epub_nav(e, BOOK_CONTENTS_TITLE));
   nav->properties = g_strdup("nav");
   epub_add_item(e, "ncx", "toc.ncx", "application/x-dtbncx+xml", NULL);
   guint errors_before = diags_errors(e->book->diags);

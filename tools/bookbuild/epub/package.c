@@ -265,7 +265,7 @@ GBytes *epub_opf(const Epub *e) {
   newline(guide);
   if (e->cover)
     guide_reference(guide, "cover", "Cover", "text/cover.xhtml");
-  guide_reference(guide, "toc", "Contents", "text/contents.xhtml");
+  guide_reference(guide, "toc", BOOK_CONTENTS_TITLE, "text/contents.xhtml");
   if (e->chapters->len)
     guide_reference(guide, "text", "Start", ((const EpubChapter *)e->chapters->pdata[0])->href);
   newline(pkg);

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BOOKBUILD_CREATOR "bookbuild 0.1.0"
+#define BOOKBUILD_CREATOR "bookbuild " BOOKBUILD_VERSION
 
 typedef struct {
   Book *book;
@@ -347,9 +347,9 @@ static void contents_pages(Job *job, Renderer *r, GArray *lines, GArray *starts,
     if (p == 0) {
       g_autoptr(PangoLayout) head =
           text_layout(r->context, st, st->font_heading, st->chapter_size, PANGO_WEIGHT_BOLD,
-                      PANGO_STYLE_NORMAL, "Contents", -1, PANGO_ALIGN_LEFT);
+                      PANGO_STYLE_NORMAL, BOOK_CONTENTS_TITLE, -1, PANGO_ALIGN_LEFT);
       render_dest(r, "contents", x, y);
-      render_outline(r, 1, "Contents", "contents");
+      render_outline(r, 1, BOOK_CONTENTS_TITLE, "contents");
       render_layout(r, head, x, y + job->text_height * 0.08, st->heading);
       y += job->text_height * 0.08 + layout_height(head) + body * 2;
     }
