@@ -86,6 +86,15 @@ static gsize py_string_end(const char *s, gsize len, gsize i) {
   return len;
 }
 
+/* The end of the quoted string opening at s[i] (its closing quote included), on one line;
+ * with `backslash`, a backslash escapes the next character. */
+static gsize quoted_end(const char *s, gsize len, gsize i, gboolean backslash) {
+  char quote = s[i++];
+  while (i < len && s[i] != quote && s[i] != '\n')
+    i += backslash && s[i] == '\\' ? 2 : 1;
+  return MIN(i + 1, len);
+}
+
 static gsize number_end(const char *s, gsize len, gsize i) {
   gsize j = i;
   while (j < len &&
@@ -188,10 +197,7 @@ static void lex_shell_line(Lexer *lx, gsize from, gsize to) {
         i--;
       emit(lx, start, i, HL_COMMENT);
     } else if (c == '"' || c == '\'') {
-      i++;
-      while (i < to && s[i] != c && s[i] != '\n')
-        i += (s[i] == '\\' && c == '"') ? 2 : 1;
-      i = MIN(i + 1, to);
+      i = quoted_end(s, to, i, c == '"'); /* the shell escapes only in double quotes */
       emit(lx, start, i, HL_STRING);
     } else if (c == '$' && i + 1 < to && (is_ident_start(s[i + 1]) || s[i + 1] == '{')) {
       i++;
@@ -259,10 +265,7 @@ static void lex_c(Lexer *lx) {
         i++;
       emit(lx, start, i, HL_DECORATOR);
     } else if (c == '"' || c == '\'') {
-      i++;
-      while (i < len && s[i] != c && s[i] != '\n')
-        i += s[i] == '\\' ? 2 : 1;
-      i = MIN(i + 1, len);
+      i = quoted_end(s, len, i, TRUE);
       emit(lx, start, i, HL_STRING);
     } else if (g_ascii_isdigit(c)) {
       i = number_end(s, len, i);
@@ -299,10 +302,7 @@ static void lex_data(Lexer *lx, gboolean json) {
       i = MIN(i + 1, len);
       emit(lx, start, i, HL_DECORATOR);
     } else if (c == '"' || c == '\'') {
-      i++;
-      while (i < len && s[i] != c && s[i] != '\n')
-        i += s[i] == '\\' ? 2 : 1;
-      i = MIN(i + 1, len);
+      i = quoted_end(s, len, i, TRUE);
       gsize k = i;
       while (k < len && s[k] == ' ')
         k++;
