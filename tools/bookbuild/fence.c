@@ -2,22 +2,11 @@
  * rustdoc and mdBook; words that are not flags after the first are the author's. */
 #include "fence.h"
 
+#include "highlight.h"
+
 #include <string.h>
 
-static const char *const known_languages[] = {
-    "python", "pycon", "console",    "bash", "sh",   "shell", "toml",       "ini",
-    "yaml",   "json",  "dockerfile", "c",    "text", "cpp",   "diff",       "html",
-    "xml",    "css",   "javascript", "js",   "sql",  "make",  "makefile",   "markdown",
-    "md",     "rust",  "go",         "pytb", "cfg",  "csv",   "powershell", "bat",
-    "nginx",  "jinja", "ebnf",       "peg",
-};
-
-gboolean fence_is_known_language(const char *lang) {
-  for (gsize i = 0; i < G_N_ELEMENTS(known_languages); i++)
-    if (strcmp(lang, known_languages[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
+gboolean fence_is_known_language(const char *lang) { return highlight_knows_language(lang); }
 
 gboolean fence_parse_version(const char *s, int *major, int *minor) {
   guint64 a, b;

@@ -349,25 +349,72 @@ static void lex_dockerfile(Lexer *lx) {
   }
 }
 
+static void lex_python_all(Lexer *lx) { lex_python(lx, 0, lx->len); }
+static void lex_console(Lexer *lx) { lex_shell(lx, TRUE); }
+static void lex_script(Lexer *lx) { lex_shell(lx, FALSE); }
+static void lex_json(Lexer *lx) { lex_data(lx, TRUE); }
+static void lex_config(Lexer *lx) { lex_data(lx, FALSE); }
+
+/* Every language a code fence may name: the lexer that highlights it, or NULL for one shown
+ * plain. The validator's `code-language` check asks this table too. */
+static const struct {
+  const char *name;
+  void (*lex)(Lexer *lx);
+} languages[] = {
+    {"python", lex_python_all},
+    {"py", lex_python_all},
+    {"pycon", lex_pycon},
+    {"console", lex_console},
+    {"bash", lex_script},
+    {"sh", lex_script},
+    {"shell", lex_script},
+    {"c", lex_c},
+    {"cpp", lex_c},
+    {"json", lex_json},
+    {"toml", lex_config},
+    {"ini", lex_config},
+    {"yaml", lex_config},
+    {"cfg", lex_config},
+    {"dockerfile", lex_dockerfile},
+    {"text", NULL},
+    {"diff", NULL},
+    {"html", NULL},
+    {"xml", NULL},
+    {"css", NULL},
+    {"javascript", NULL},
+    {"js", NULL},
+    {"sql", NULL},
+    {"make", NULL},
+    {"makefile", NULL},
+    {"markdown", NULL},
+    {"md", NULL},
+    {"rust", NULL},
+    {"go", NULL},
+    {"pytb", NULL},
+    {"csv", NULL},
+    {"powershell", NULL},
+    {"bat", NULL},
+    {"nginx", NULL},
+    {"jinja", NULL},
+    {"ebnf", NULL},
+    {"peg", NULL},
+};
+
+/* The table's entry for `lang`, or -1. */
+static int language_index(const char *lang) {
+  for (gsize i = 0; lang && i < G_N_ELEMENTS(languages); i++)
+    if (strcmp(lang, languages[i].name) == 0)
+      return (int)i;
+  return -1;
+}
+
+gboolean highlight_knows_language(const char *lang) { return language_index(lang) >= 0; }
+
 GArray *highlight_tokens(const char *lang, const char *code, gsize len) {
   Lexer lx = {code, len, g_array_new(FALSE, FALSE, sizeof(HighlightToken))};
-  const char *l = lang ? lang : "";
-  if (!strcmp(l, "python") || !strcmp(l, "py"))
-    lex_python(&lx, 0, len);
-  else if (!strcmp(l, "pycon"))
-    lex_pycon(&lx);
-  else if (!strcmp(l, "console"))
-    lex_shell(&lx, TRUE);
-  else if (!strcmp(l, "bash") || !strcmp(l, "sh") || !strcmp(l, "shell"))
-    lex_shell(&lx, FALSE);
-  else if (!strcmp(l, "c") || !strcmp(l, "cpp"))
-    lex_c(&lx);
-  else if (!strcmp(l, "json"))
-    lex_data(&lx, TRUE);
-  else if (!strcmp(l, "toml") || !strcmp(l, "ini") || !strcmp(l, "yaml") || !strcmp(l, "cfg"))
-    lex_data(&lx, FALSE);
-  else if (!strcmp(l, "dockerfile"))
-    lex_dockerfile(&lx);
+  int k = language_index(lang);
+  if (k >= 0 && languages[k].lex)
+    languages[k].lex(&lx);
   else
     emit(&lx, 0, len, HL_PLAIN);
   return lx.out;
