@@ -40,6 +40,35 @@ static gboolean parse_options(GOptionContext *ctx, int *argc, char ***argv) {
   return FALSE;
 }
 
+/* The -C option of every command that reads a book. */
+#define DIRECTORY_ENTRY(var)                                                                       \
+  {                                                                                                \
+    "directory", 'C', 0, G_OPTION_ARG_FILENAME, &(var), "The book's root (holds manuscript/)",     \
+        "DIR"                                                                                      \
+  }
+
+/* A command's options parsed into `entries`' variables, with exactly `nargs` arguments left in
+ * argv after the command's name. Returns the context (for later usage errors; caller frees),
+ * or NULL after printing the usage error. */
+static GOptionContext *parse_command(const char *name, const char *summary,
+                                     const GOptionEntry *entries, int nargs, int *argc,
+                                     char ***argv) {
+  GOptionContext *ctx = g_option_context_new(summary);
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  if (!parse_options(ctx, argc, argv)) {
+    g_option_context_free(ctx);
+    return NULL;
+  }
+  if (*argc - 1 != nargs) {
+    g_autofree char *msg = nargs ? g_strdup_printf("%s takes one %s", name, summary)
+                                 : g_strdup_printf("%s takes no arguments", name);
+    usage_error(ctx, msg);
+    g_option_context_free(ctx);
+    return NULL;
+  }
+  return ctx;
+}
+
 /* Loads and validates. Returns the exit code, and the book in *out when the build may go on.
  * Diagnostics are printed here when the build stops, or when there is no book to hand on
  * (`out` NULL); otherwise the caller prints them once, with what its writer adds. */
@@ -63,16 +92,13 @@ static int cmd_check(int argc, char **argv) {
   g_autofree char *root = NULL;
   gboolean werror = FALSE;
   GOptionEntry entries[] = {
-      {"directory", 'C', 0, G_OPTION_ARG_FILENAME, &root, "The book's root (holds manuscript/)",
-       "DIR"},
+      DIRECTORY_ENTRY(root),
       {"werror", 0, 0, G_OPTION_ARG_NONE, &werror, "Treat warnings as errors", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
-  g_autoptr(GOptionContext) ctx = g_option_context_new("- validate the manuscript");
-  g_option_context_add_main_entries(ctx, entries, NULL);
-  if (!parse_options(ctx, &argc, &argv))
+  g_autoptr(GOptionContext) ctx =
+      parse_command("check", "- validate the manuscript", entries, 0, &argc, &argv);
+  if (!ctx)
     return EXIT_USAGE;
-  if (argc > 1)
-    return usage_error(ctx, "check takes no arguments");
   return load_and_validate(root ? root : ".", werror, NULL);
 }
 
@@ -194,8 +220,7 @@ static int cmd_code(int argc, char **argv) {
   g_auto(GStrv) given = NULL;
   int jobs = (int)g_get_num_processors(), chapter = 0;
   GOptionEntry entries[] = {
-      {"directory", 'C', 0, G_OPTION_ARG_FILENAME, &root, "The book's root (holds manuscript/)",
-       "DIR"},
+      DIRECTORY_ENTRY(root),
       {"python", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &given,
        "Interpreter to run; repeat for several (default: the versions book.yaml lists, else "
        "$PYTHON, else python3)",
@@ -205,25 +230,16 @@ static int cmd_code(int argc, char **argv) {
       {"filter", 0, 0, G_OPTION_ARG_STRING, &filter,
        "Only blocks whose code or path:line contains TEXT", "TEXT"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
-  g_autoptr(GOptionContext) ctx = g_option_context_new("- run the book's examples");
-  g_option_context_add_main_entries(ctx, entries, NULL);
-  if (!parse_options(ctx, &argc, &argv))
+  g_autoptr(GOptionContext) ctx =
+      parse_command("code", "- run the book's examples", entries, 0, &argc, &argv);
+  if (!ctx)
     return EXIT_USAGE;
-  if (argc > 1)
-    return usage_error(ctx, "code takes no arguments");
   if (jobs < 1 || jobs > 256 || chapter < 0)
     return usage_error(ctx, "-j takes 1 to 256 and --chapter a chapter's number");
-  g_autoptr(GError) err = NULL;
-  g_autoptr(Book) book = book_load(root ? root : ".", &err);
-  if (!book) {
-    fprintf(stderr, "bookbuild: error: %s\n", err->message);
-    return EXIT_USAGE;
-  }
-  book_validate(book);
-  if (diags_errors(book->diags)) {
-    diags_print(book->diags, stderr);
-    return EXIT_MANUSCRIPT;
-  }
+  g_autoptr(Book) book = NULL;
+  int code = load_and_validate(root ? root : ".", FALSE, &book);
+  if (code != EXIT_OK)
+    return code;
   const Chapter *only = chapter ? book_chapter_by_number(book, chapter) : NULL;
   if (chapter && !only)
     return usage_error(NULL, "--chapter: no written chapter has that number");
@@ -233,6 +249,7 @@ static int cmd_code(int argc, char **argv) {
   gboolean terminal = isatty(STDERR_FILENO);
   CodeOptions options = {pythons, jobs, chapter, only, filter, terminal};
   g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func((GDestroyNotify)code_run_free);
+  g_autoptr(GError) err = NULL;
   if (!codecheck_run(book, &options, runs, &err)) {
     fprintf(stderr, "bookbuild: error: %s\n", err->message);
     return EXIT_USAGE;
@@ -277,18 +294,15 @@ static int cmd_epub(int argc, char **argv) {
   g_autofree char *root = NULL, *output = NULL;
   gboolean draft = FALSE;
   GOptionEntry entries[] = {
-      {"directory", 'C', 0, G_OPTION_ARG_FILENAME, &root, "The book's root (holds manuscript/)",
-       "DIR"},
+      DIRECTORY_ENTRY(root),
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
        "The EPUB to write (default: build/<title>.epub)", "FILE"},
       {"draft", 0, 0, G_OPTION_ARG_NONE, &draft, "Show the authors' OUTLINE callouts", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
-  g_autoptr(GOptionContext) ctx = g_option_context_new("- write the book as an EPUB 3");
-  g_option_context_add_main_entries(ctx, entries, NULL);
-  if (!parse_options(ctx, &argc, &argv))
+  g_autoptr(GOptionContext) ctx =
+      parse_command("epub", "- write the book as an EPUB 3", entries, 0, &argc, &argv);
+  if (!ctx)
     return EXIT_USAGE;
-  if (argc > 1)
-    return usage_error(ctx, "epub takes no arguments");
   g_autoptr(Book) book = NULL;
   int code = load_and_validate(root ? root : ".", FALSE, &book);
   if (code != EXIT_OK)
@@ -309,20 +323,17 @@ static int cmd_pdf(int argc, char **argv) {
   int chapter = 0;
   gboolean draft = FALSE;
   GOptionEntry entries[] = {
-      {"directory", 'C', 0, G_OPTION_ARG_FILENAME, &root, "The book's root (holds manuscript/)",
-       "DIR"},
+      DIRECTORY_ENTRY(root),
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
        "The PDF to write (default: build/<title>.pdf)", "FILE"},
       {"paper", 0, 0, G_OPTION_ARG_STRING, &paper, "a4, letter, 6x9 or 7x9.25", "PAPER"},
       {"chapter", 0, 0, G_OPTION_ARG_INT, &chapter, "A handout of chapter N only", "N"},
       {"draft", 0, 0, G_OPTION_ARG_NONE, &draft, "Show the authors' OUTLINE callouts", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
-  g_autoptr(GOptionContext) ctx = g_option_context_new("- typeset the book as a PDF");
-  g_option_context_add_main_entries(ctx, entries, NULL);
-  if (!parse_options(ctx, &argc, &argv))
+  g_autoptr(GOptionContext) ctx =
+      parse_command("pdf", "- typeset the book as a PDF", entries, 0, &argc, &argv);
+  if (!ctx)
     return EXIT_USAGE;
-  if (argc > 1)
-    return usage_error(ctx, "pdf takes no arguments");
   if (paper && style_paper_id(paper) == PAPER_COUNT)
     return usage_error(ctx, "--paper must be a4, letter, 6x9 or 7x9.25");
   g_autoptr(Book) book = NULL;
