@@ -47,21 +47,19 @@ static gboolean parse_options(GOptionContext *ctx, int *argc, char ***argv) {
         "DIR"                                                                                      \
   }
 
-/* A command's options parsed into `entries`' variables, with exactly `nargs` arguments left in
- * argv after the command's name. Returns the context (for later usage errors; caller frees),
- * or NULL after printing the usage error. */
+/* A command's options parsed into `entries`' variables; the command takes no other argument.
+ * Returns the context (for later usage errors; caller frees), or NULL after printing the usage
+ * error. */
 static GOptionContext *parse_command(const char *name, const char *summary,
-                                     const GOptionEntry *entries, int nargs, int *argc,
-                                     char ***argv) {
+                                     const GOptionEntry *entries, int *argc, char ***argv) {
   GOptionContext *ctx = g_option_context_new(summary);
   g_option_context_add_main_entries(ctx, entries, NULL);
   if (!parse_options(ctx, argc, argv)) {
     g_option_context_free(ctx);
     return NULL;
   }
-  if (*argc - 1 != nargs) {
-    g_autofree char *msg = nargs ? g_strdup_printf("%s takes one %s", name, summary)
-                                 : g_strdup_printf("%s takes no arguments", name);
+  if (*argc > 1) {
+    g_autofree char *msg = g_strdup_printf("%s takes no arguments", name);
     usage_error(ctx, msg);
     g_option_context_free(ctx);
     return NULL;
@@ -96,7 +94,7 @@ static int cmd_check(int argc, char **argv) {
       {"werror", 0, 0, G_OPTION_ARG_NONE, &werror, "Treat warnings as errors", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(GOptionContext) ctx =
-      parse_command("check", "- validate the manuscript", entries, 0, &argc, &argv);
+      parse_command("check", "- validate the manuscript", entries, &argc, &argv);
   if (!ctx)
     return EXIT_USAGE;
   return load_and_validate(root ? root : ".", werror, NULL);
@@ -231,7 +229,7 @@ static int cmd_code(int argc, char **argv) {
        "Only blocks whose code or path:line contains TEXT", "TEXT"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(GOptionContext) ctx =
-      parse_command("code", "- run the book's examples", entries, 0, &argc, &argv);
+      parse_command("code", "- run the book's examples", entries, &argc, &argv);
   if (!ctx)
     return EXIT_USAGE;
   if (jobs < 1 || jobs > 256 || chapter < 0)
@@ -300,7 +298,7 @@ static int cmd_epub(int argc, char **argv) {
       {"draft", 0, 0, G_OPTION_ARG_NONE, &draft, "Show the authors' OUTLINE callouts", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(GOptionContext) ctx =
-      parse_command("epub", "- write the book as an EPUB 3", entries, 0, &argc, &argv);
+      parse_command("epub", "- write the book as an EPUB 3", entries, &argc, &argv);
   if (!ctx)
     return EXIT_USAGE;
   g_autoptr(Book) book = NULL;
@@ -331,7 +329,7 @@ static int cmd_pdf(int argc, char **argv) {
       {"draft", 0, 0, G_OPTION_ARG_NONE, &draft, "Show the authors' OUTLINE callouts", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(GOptionContext) ctx =
-      parse_command("pdf", "- typeset the book as a PDF", entries, 0, &argc, &argv);
+      parse_command("pdf", "- typeset the book as a PDF", entries, &argc, &argv);
   if (!ctx)
     return EXIT_USAGE;
   if (paper && style_paper_id(paper) == PAPER_COUNT)
