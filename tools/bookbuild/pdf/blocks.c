@@ -187,13 +187,17 @@ static void warn(Ctx *c, int line, const char *rule, const char *fmt, ...) {
             msg);
 }
 
-/* Missing glyphs and lines wider than the measure, reported at the block's source line. */
-static void check_layout(Ctx *c, PangoLayout *layout, double width, int source_line) {
+/* Characters the shipped fonts have no glyph for, reported at the block's source line. */
+static void check_glyphs(Ctx *c, PangoLayout *layout, const char *what, int source_line) {
   int unknown = pango_layout_get_unknown_glyphs_count(layout);
   if (unknown > 0)
-    warn(c, source_line, "font-glyph",
-         "%d character%s in this block %s no glyph in the shipped fonts", unknown,
-         unknown == 1 ? "" : "s", unknown == 1 ? "has" : "have");
+    warn(c, source_line, "font-glyph", "%d character%s in this %s %s no glyph in the shipped fonts",
+         unknown, unknown == 1 ? "" : "s", what, unknown == 1 ? "has" : "have");
+}
+
+/* Missing glyphs and lines wider than the measure, reported at the block's source line. */
+static void check_layout(Ctx *c, PangoLayout *layout, double width, int source_line) {
+  check_glyphs(c, layout, "block", source_line);
   /* Ink, not logical extents: a line's logical width includes the space it broke at. */
   PangoLayoutIter *iter = pango_layout_get_iter(layout);
   do {
@@ -828,11 +832,7 @@ static void code_block(Ctx *c, const Frame *f, cmark_node *node) {
       source_line++;
     lb->source_line = source_line;
   }
-  int unknown = pango_layout_get_unknown_glyphs_count(it->layout);
-  if (unknown > 0)
-    warn(c, it->source_line, "font-glyph",
-         "%d character%s in this code block %s no glyph in the shipped fonts", unknown,
-         unknown == 1 ? "" : "s", unknown == 1 ? "has" : "have");
+  check_glyphs(c, it->layout, "code block", it->source_line);
   push(c, it);
   c->indent_next = FALSE;
 }
@@ -1099,6 +1099,7 @@ static void table(Ctx *c, const Frame *f, cmark_node *node) {
          cell = cmark_node_next(cell), col++) {
       GArray *cell_links = g_array_new(FALSE, TRUE, sizeof(LinkSpan));
       PangoLayout *l = cell_layout(c, cell, header, size, cell_links);
+      check_glyphs(c, l, "table cell", cmark_node_get_start_line(cell));
       int w, h;
       pango_layout_get_size(l, &w, &h);
       natural[col] = MAX(natural[col], w / (double)PANGO_SCALE + 2 * pad);
@@ -1357,14 +1358,24 @@ static void footnotes(Ctx *c) {
     inline_init(&in, c, size, TRUE);
     g_string_append_printf(in.text, "%d\xE2\x80\x82", fn->number); /* en space */
     add_attr(&in, pango_attr_weight_new(PANGO_WEIGHT_BOLD), 0, in.text->len);
+    /* The note's blocks, each on a line of its own: paragraphs with their markup, code in the
+     * code face with its line breaks, other blocks as their plain text. */
     gboolean first = TRUE;
     for (cmark_node *p = cmark_node_first_child(n); p; p = cmark_node_next(p)) {
       if (!first)
-        g_string_append_c(in.text, ' ');
+        g_string_append_c(in.text, '\n');
       first = FALSE;
-      if (cmark_node_get_type(p) == CMARK_NODE_PARAGRAPH)
+      cmark_node_type type = cmark_node_get_type(p);
+      if (type == CMARK_NODE_PARAGRAPH) {
         inline_children(&in, p);
-      else {
+      } else if (type == CMARK_NODE_CODE_BLOCK) {
+        const char *code = cmark_node_get_literal(p);
+        gsize start = in.text->len;
+        g_string_append(in.text, code ? code : "");
+        while (in.text->len > start && in.text->str[in.text->len - 1] == '\n')
+          g_string_truncate(in.text, in.text->len - 1);
+        add_attr(&in, pango_attr_family_new(st->font_mono), start, in.text->len);
+      } else {
         g_autofree char *plain = text_plain(p);
         append_text(&in, plain, FALSE);
       }
@@ -1379,6 +1390,7 @@ static void footnotes(Ctx *c) {
     pango_layout_set_line_spacing(fn->layout, (float)st->leading);
     pango_layout_set_attributes(fn->layout, in.attrs);
     pango_layout_set_text(fn->layout, in.text->str, (int)in.text->len);
+    check_glyphs(c, fn->layout, "footnote", cmark_node_get_start_line(n));
     int w, h;
     pango_layout_get_size(fn->layout, &w, &h);
     fn->height = h / (double)PANGO_SCALE + size * 0.3;
