@@ -119,10 +119,26 @@ static gboolean chapter_has_groups(const TocChapter *tc) {
 }
 
 /* Finds the expected entry a heading stands for: exact text first, then a near miss. */
+/* TRUE when a heading after `h` in its chapter reads `text` at `level`. */
+static gboolean later_heading(const Ctx *v, const Heading *h, const char *text, int level) {
+  gboolean after = FALSE;
+  for (guint i = 0; i < v->ch->headings->len; i++) {
+    const Heading *other = v->ch->headings->pdata[i];
+    if (after && other->level == level && strcmp(other->text, text) == 0)
+      return TRUE;
+    after |= other == h;
+  }
+  return FALSE;
+}
+
 static int match_heading(Ctx *v, GArray *exp, Heading *h, gboolean exact_only) {
   for (guint i = 0; i < exp->len; i++) {
     Expected *e = &g_array_index(exp, Expected, i);
     if (!e->found && strcmp(e->text, h->text) == 0) {
+      /* A subdivision that shares its text with a section the chapter holds later, at the
+       * right level, is a subdivision, not that section misplaced. */
+      if (exact_only && e->level != h->level && later_heading(v, h, e->text, e->level))
+        return -1;
       if (e->level != h->level)
         err_at(v, DIAG_ERROR, h->line, h->col, "heading-level",
                "'%s' must be a level-%d heading ('%.*s'), not level %d", h->text, e->level,
