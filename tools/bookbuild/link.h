@@ -15,6 +15,11 @@ gboolean link_is_unsafe(const char *url);
 /* TRUE when the link leaves the book: a scheme, a network path ("//host") or "www.". */
 gboolean link_is_external(const char *url);
 
+/* NULL when `url` (with a scheme) is a URL reading systems accept; else why not, as epubcheck
+ * warns: a scheme not in IANA's permanent registry (HTM-025), or a host that cannot be parsed
+ * (RSC-023). */
+const char *link_url_problem(const char *url);
+
 /* How an external link's URI is written out. */
 typedef enum {
   LINK_URI_IRI, /* an XHTML href: non-ASCII stays (an IRI) */

@@ -398,9 +398,12 @@ static void check_link(Ctx *v, cmark_node *node, const char *url) {
   int line, col;
   chapter_locate(v->ch, node, url, &line, &col);
   if (link_has_scheme(url)) {
+    const char *problem = link_is_unsafe(url) ? NULL : link_url_problem(url);
     if (link_is_unsafe(url))
       err_at(v, DIAG_WARNING, line, col, "link-scheme",
              "link '%.40s' uses an unsafe scheme; it is dropped from the outputs", url);
+    else if (problem)
+      err_at(v, DIAG_WARNING, line, col, "link-url", "link '%.60s': %s", url, problem);
     return;
   }
   if (!*url || g_str_has_prefix(url, "//"))
