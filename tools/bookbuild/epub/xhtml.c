@@ -617,6 +617,7 @@ static void footnote_ref(Xh *x, xmlNodePtr parent, cmark_node *n) {
 }
 
 static void blocks(Xh *x, xmlNodePtr parent, cmark_node *first);
+static void block(Xh *x, xmlNodePtr parent, cmark_node *n);
 
 static void footnotes(Xh *x, xmlNodePtr parent) {
   int number = 0;
@@ -849,13 +850,14 @@ static void list(Xh *x, xmlNodePtr parent, cmark_node *n) {
       add_text(box, done ? "\xE2\x98\x91" : "\xE2\x98\x90"); /* ☑ ☐ */
       add_text(li, " ");
     }
+    /* In a tight list every paragraph is bare, as cmark-gfm writes it, also one that follows
+     * a nested list or code in the same item. */
     for (cmark_node *b = cmark_node_first_child(item); b; b = cmark_node_next(b)) {
       if (tight && cmark_node_get_type(b) == CMARK_NODE_PARAGRAPH) {
         x->prev = 0;
         inlines(x, li, cmark_node_first_child(b));
       } else {
-        blocks(x, li, b);
-        break;
+        block(x, li, b);
       }
     }
     newline(list);
