@@ -15,3 +15,16 @@ const char *rawhtml_dropped(const char *name) {
       return dropped_elements[i];
   return NULL;
 }
+
+char *rawhtml_cdata_text(const char *html) {
+  static const char open[] = "<![CDATA[";
+  const char *p = html;
+  while (*p == ' ')
+    p++;
+  if (!g_str_has_prefix(p, open))
+    return NULL;
+  p += sizeof open - 1;
+  const char *end = strstr(p, "]]>");
+  g_autofree char *text = end ? g_strndup(p, (gsize)(end - p)) : g_strdup(p);
+  return g_strdup(g_strstrip(text));
+}

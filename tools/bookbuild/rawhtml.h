@@ -9,4 +9,9 @@
  * never printed as the book's text), the name as a static string; NULL for any other. */
 const char *rawhtml_dropped(const char *name);
 
+/* For a CDATA block (CommonMark's HTML block type 5, `<![CDATA[ ... ]]>`), the text between the
+ * markers, which both writers show as text (an HTML parser would take it for a comment); NULL
+ * for any other HTML. Caller frees. */
+char *rawhtml_cdata_text(const char *html);
+
 #endif

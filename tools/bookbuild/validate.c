@@ -8,6 +8,7 @@
 #include "fence.h"
 #include "image.h"
 #include "link.h"
+#include "rawhtml.h"
 #include "text.h"
 
 #include <libxml/HTMLparser.h>
@@ -519,6 +520,9 @@ static void html_error(void *data, xmlErrorPtr err) {
 
 static void check_html_block(Ctx *v, cmark_node *node) {
   const char *html = cmark_node_get_literal(node);
+  g_autofree char *cdata = rawhtml_cdata_text(html);
+  if (cdata)
+    return; /* text, whatever it holds (a `&&` is no entity there) */
   HtmlErrCtx h = {v, cmark_node_get_start_line(node), 0};
   htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
   if (!ctxt)

@@ -385,6 +385,13 @@ static xmlNodePtr find_element(xmlNodePtr n, const char *name) {
 }
 
 static void html_block(Xh *x, xmlNodePtr parent, cmark_node *node) {
+  g_autofree char *cdata = rawhtml_cdata_text(cmark_node_get_literal(node));
+  if (cdata) {
+    if (*cdata)
+      add_text(el(parent, "p"), cdata);
+    newline(parent);
+    return;
+  }
   htmlDocPtr doc = parse_html(cmark_node_get_literal(node));
   if (!doc)
     return;

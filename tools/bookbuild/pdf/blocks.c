@@ -1270,14 +1270,19 @@ static void html_text(Ctx *c, xmlNodePtr n, int line, GString *out) {
 
 static void html_block(Ctx *c, const Frame *f, cmark_node *node) {
   const char *html = cmark_node_get_literal(node);
-  htmlDocPtr doc = htmlReadMemory(html, (int)strlen(html), NULL, "UTF-8",
-                                  HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-  if (!doc)
-    return;
   int line = cmark_node_get_start_line(node);
   g_autoptr(GString) shown = g_string_new(NULL);
-  html_text(c, xmlDocGetRootElement(doc), line, shown);
-  xmlFreeDoc(doc);
+  g_autofree char *cdata = rawhtml_cdata_text(html);
+  if (cdata) {
+    g_string_append(shown, cdata);
+  } else {
+    htmlDocPtr doc = htmlReadMemory(html, (int)strlen(html), NULL, "UTF-8",
+                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+    if (!doc)
+      return;
+    html_text(c, xmlDocGetRootElement(doc), line, shown);
+    xmlFreeDoc(doc);
+  }
   g_strstrip(shown->str);
   if (!*shown->str)
     return;
