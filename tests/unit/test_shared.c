@@ -53,6 +53,14 @@ static void test_smarten(void) {
   gunichar prev = 0;
   g_autofree char *a = typo_smarten("\"It's\" -- a test --- really...", &prev);
   g_assert_cmpstr(a, ==, "“It’s” – a test — really…");
+  /* A double quote after a literal * opens (GFM spec review, finding 15); an apostrophe after
+   * an identifier's _ stays one. */
+  prev = 0;
+  g_autofree char *star = typo_smarten("a*\"foo\"*", &prev);
+  g_assert_cmpstr(star, ==, "a*\u201Cfoo\u201D*");
+  prev = '_';
+  g_autofree char *apos = typo_smarten("'s", &prev);
+  g_assert_cmpstr(apos, ==, "\u2019s");
   /* A quote opened in one node and closed in the next. */
   prev = 0;
   g_autofree char *b = typo_smarten("say \"", &prev);

@@ -3,10 +3,16 @@
 
 #include <string.h>
 
-static gboolean opens_quote(gunichar prev) {
-  return prev == 0 || g_unichar_isspace(prev) || prev == '(' || prev == '[' || prev == '{' ||
-         prev == 0x2014 || prev == 0x2013 || prev == '-' || prev == '/' || prev == 0x201C ||
-         prev == 0x2018;
+/* A quote opens after a space, an opening bracket, a dash, a slash or another opening quote;
+ * and after other punctuation that cannot end a word (a literal `*` or `_`, `a*"foo"*`) when a
+ * letter or digit follows it (`next`; 0 for single quotes, where that reads an apostrophe). */
+static gboolean opens_quote(gunichar prev, gunichar next) {
+  if (prev == 0 || g_unichar_isspace(prev) || prev == '(' || prev == '[' || prev == '{' ||
+      prev == 0x2014 || prev == 0x2013 || prev == '-' || prev == '/' || prev == 0x201C ||
+      prev == 0x2018)
+    return TRUE;
+  return prev < 0x80 && g_ascii_ispunct((char)prev) && !strchr(".,;:!?)]}'\"%", (char)prev) &&
+         g_unichar_isalnum(next);
 }
 
 char *typo_smarten(const char *text, gunichar *prev) {
@@ -16,10 +22,11 @@ char *typo_smarten(const char *text, gunichar *prev) {
     gunichar c = g_utf8_get_char(p);
     const char *next = g_utf8_next_char(p);
     gunichar emitted = c;
+    gunichar after = *next ? g_utf8_get_char(next) : 0;
     if (c == '"') {
-      emitted = opens_quote(last) ? 0x201C : 0x201D;
+      emitted = opens_quote(last, after) ? 0x201C : 0x201D;
     } else if (c == '\'') {
-      emitted = opens_quote(last) ? 0x2018 : 0x2019;
+      emitted = opens_quote(last, 0) ? 0x2018 : 0x2019; /* `__init__`'s is an apostrophe */
     } else if (c == '-' && next[0] == '-' && next[1] == '-') {
       emitted = 0x2014;
       next += 2;
