@@ -32,6 +32,7 @@ def norm(s):
     s = s.replace("\u00ad\n", "").replace("\u00ad", "").replace("\u2002", " ")
     s = re.sub(r"[\u2018\u2019]", "'", s)
     s = re.sub(r"[\u201c\u201d]", '"', s)
+    s = re.sub(r"/\s+(?=\w)", "/", s)  # a line broken after a slash ("CI/" / "CD") is one word
     return re.sub(r"\s+", " ", s).strip()
 
 
