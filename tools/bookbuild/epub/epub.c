@@ -12,7 +12,6 @@
 #include "epub/zip.h"
 #include "fontdir.h"
 #include "output.h"
-#include "typo.h"
 
 #include <fontconfig/fontconfig.h>
 
