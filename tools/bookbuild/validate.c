@@ -11,6 +11,7 @@
 #include "rawhtml.h"
 #include "text.h"
 
+#include <cmark-gfm-core-extensions.h>
 #include <libxml/HTMLparser.h>
 #include <string.h>
 
@@ -604,6 +605,32 @@ static void check_inline_html(Ctx *v, cmark_node *block) {
   }
 }
 
+/* ---- tables ---- */
+
+/* A header cell with no text: screen readers announce the column by its header, and Ace reports
+ * the empty one (WCAG 1.3.1). An image with alternative text counts as text. */
+static gboolean cell_has_text(cmark_node *cell) {
+  g_autofree char *text = text_plain(cell);
+  if (*g_strstrip(text))
+    return TRUE;
+  for (cmark_node *n = cmark_node_first_child(cell); n; n = cmark_node_next(n))
+    if (cmark_node_get_type(n) == CMARK_NODE_IMAGE && cmark_node_first_child(n))
+      return TRUE;
+  return FALSE;
+}
+
+static void check_table_header_cell(Ctx *v, cmark_node *cell) {
+  cmark_node *row = cmark_node_parent(cell);
+  if (!row || !cmark_gfm_extensions_get_table_row_is_header(row) || cell_has_text(cell))
+    return;
+  int column = 1;
+  for (cmark_node *n = cmark_node_previous(cell); n; n = cmark_node_previous(n))
+    column++;
+  err_at(v, DIAG_WARNING, cmark_node_get_start_line(row), MAX(cmark_node_get_start_column(cell), 1),
+         "table-header", "column %d of this table has an empty header cell: give it a heading",
+         column);
+}
+
 /* ---- the walk ---- */
 
 static void check_inlines_and_html(Ctx *v) {
@@ -613,6 +640,10 @@ static void check_inlines_and_html(Ctx *v) {
     if (ev != CMARK_EVENT_ENTER)
       continue;
     cmark_node *n = cmark_iter_get_node(iter);
+    if (cmark_node_get_type(n) == CMARK_NODE_TABLE_CELL) {
+      check_table_header_cell(v, n);
+      continue;
+    }
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_LINK:
       check_link(v, n, cmark_node_get_url(n));
