@@ -42,7 +42,8 @@ void meta_init(BookMeta *meta) {
 void meta_clear(BookMeta *meta) {
   char **strings[] = {&meta->title,       &meta->subtitle, &meta->lang,   &meta->identifier,
                       &meta->publisher,   &meta->date,     &meta->rights, &meta->description,
-                      &meta->cover_image, &meta->version};
+                      &meta->cover_image, &meta->version,  &meta->conforms_to,
+                      &meta->certified_by};
   for (gsize i = 0; i < G_N_ELEMENTS(strings); i++)
     g_clear_pointer(strings[i], g_free);
   g_clear_pointer(&meta->authors, g_ptr_array_unref);
@@ -298,6 +299,8 @@ static void parse_pair(MetaCtx *m, BookMeta *meta, yaml_node_t *kn, yaml_node_t 
       {"cover-image", KEY_STRING, &meta->cover_image},
       {"version", KEY_STRING, &meta->version},
       {"credits", KEY_LIST, meta->credits},
+      {"conforms-to", KEY_STRING, &meta->conforms_to},
+      {"certified-by", KEY_STRING, &meta->certified_by},
       {"epub-embed-fonts", KEY_BOOL, &meta->epub_embed_fonts},
       {"rules", KEY_RULES, &meta->rules},
       {"python", KEY_VERSIONS, meta->pythons},
@@ -360,6 +363,37 @@ static gboolean is_empty(yaml_node_t *node) {
   return FALSE;
 }
 
+/* `conforms-to` claims conformance to EPUB Accessibility 1.1 in the identifier form the
+ * specification defines (section 2.2.1), the form Ace by DAISY and epubcheck recognise;
+ * `certified-by` names who evaluated the claim (a11y:certifiedBy). A claim is the author's to
+ * make: without the key the EPUB declares none. */
+static void check_accessibility(MetaCtx *m, BookMeta *meta, yaml_node_t *root) {
+  if (meta->conforms_to) {
+    static const char *const wcag[] = {"2.0", "2.1", "2.2"}, *const levels[] = {"A", "AA", "AAA"};
+    gboolean known = FALSE;
+    for (gsize i = 0; i < G_N_ELEMENTS(wcag) && !known; i++)
+      for (gsize j = 0; j < G_N_ELEMENTS(levels) && !known; j++) {
+        g_autofree char *id =
+            g_strdup_printf("EPUB Accessibility 1.1 - WCAG %s Level %s", wcag[i], levels[j]);
+        known = strcmp(meta->conforms_to, id) == 0;
+      }
+    if (!known) {
+      g_autofree char *msg = g_strdup_printf(
+          "'conforms-to' must be an EPUB Accessibility 1.1 claim such as 'EPUB Accessibility 1.1 "
+          "- WCAG 2.2 Level AA', not '%s'",
+          meta->conforms_to);
+      meta_diag(m, DIAG_ERROR, value_of(m, root, "conforms-to"), "meta-accessibility", msg);
+      g_clear_pointer(&meta->conforms_to, g_free);
+    } else if (!meta->certified_by) {
+      meta_diag(m, DIAG_WARNING, value_of(m, root, "conforms-to"), "meta-accessibility",
+                "a conformance claim names who evaluated it: add 'certified-by'");
+    }
+  }
+  if (meta->certified_by && !meta->conforms_to && !value_of(m, root, "conforms-to"))
+    meta_diag(m, DIAG_WARNING, value_of(m, root, "certified-by"), "meta-accessibility",
+              "'certified-by' without 'conforms-to' certifies nothing: add the claim");
+}
+
 static void check_values(MetaCtx *m, BookMeta *meta, yaml_node_t *root) {
   static const char *required[] = {"title", "author", "lang"};
   for (gsize i = 0; i < G_N_ELEMENTS(required); i++) {
@@ -386,6 +420,7 @@ static void check_values(MetaCtx *m, BookMeta *meta, yaml_node_t *root) {
         meta->identifier);
     meta_diag(m, DIAG_ERROR, value_of(m, root, "identifier"), "meta-identifier", msg);
   }
+  check_accessibility(m, meta, root);
   if (meta->date && !valid_date(meta->date)) {
     g_autofree char *msg =
         g_strdup_printf("'date' must be YYYY, YYYY-MM or YYYY-MM-DD, not '%s'", meta->date);

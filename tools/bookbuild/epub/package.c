@@ -160,6 +160,12 @@ static void accessibility(const Epub *e, xmlNodePtr md) {
                                       : " Every image has a text alternative.")
              : "");
   meta_property(md, "schema:accessibilitySummary", summary);
+  const BookMeta *m = &e->book->meta;
+  if (m->conforms_to) {
+    meta_property(md, "dcterms:conformsTo", m->conforms_to);
+    if (m->certified_by)
+      meta_property(md, "a11y:certifiedBy", m->certified_by);
+  }
 }
 
 static void metadata(const Epub *e, xmlNodePtr pkg) {
