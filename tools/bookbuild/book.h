@@ -67,8 +67,8 @@ typedef struct {
   char *cover_image;   /* path relative to manuscript/ */
   int cover_line;      /* its line in book.yaml, for diagnostics */
   char *version;
-  char *conforms_to;  /* an EPUB Accessibility 1.1 conformance claim, or NULL */
-  char *certified_by; /* who evaluated the claim */
+  char *conforms_to;         /* an EPUB Accessibility 1.1 conformance claim, or NULL */
+  char *certified_by;        /* who evaluated the claim */
   GPtrArray *credits;        /* of char*: lines for the copyright page; never NULL */
   char *authors_line;        /* "A", "A and B", "A, B, and C": the one line both writers
                               * print; never NULL */

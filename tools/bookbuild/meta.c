@@ -40,10 +40,9 @@ void meta_init(BookMeta *meta) {
 }
 
 void meta_clear(BookMeta *meta) {
-  char **strings[] = {&meta->title,       &meta->subtitle, &meta->lang,   &meta->identifier,
-                      &meta->publisher,   &meta->date,     &meta->rights, &meta->description,
-                      &meta->cover_image, &meta->version,  &meta->conforms_to,
-                      &meta->certified_by};
+  char **strings[] = {&meta->title,       &meta->subtitle, &meta->lang,        &meta->identifier,
+                      &meta->publisher,   &meta->date,     &meta->rights,      &meta->description,
+                      &meta->cover_image, &meta->version,  &meta->conforms_to, &meta->certified_by};
   for (gsize i = 0; i < G_N_ELEMENTS(strings); i++)
     g_clear_pointer(strings[i], g_free);
   g_clear_pointer(&meta->authors, g_ptr_array_unref);
