@@ -37,8 +37,31 @@ ALL_LDLIBS   = -lhyphen -lm $(PKG_LIBS) $(LDLIBS)
 
 ifeq ($(DEPS_OK),yes)
 
+# cmark-gfm before 0.29.0.gfm.13 parses some inputs in quadratic time (GitHub's advisories,
+# fixed in gfm.7 to gfm.13; Debian 12 ships gfm.6): then tools/fetch-cmark builds gfm.13 as
+# static libraries under build/cmark-gfm, and the system's is not linked. CMARK=system keeps
+# the system's whatever its version.
+CMARK_MIN := 0.29.0.gfm.13
+CMARK     ?= $(shell pkg-config --atleast-version=$(CMARK_MIN) libcmark-gfm && echo system || echo built)
+ifeq ($(CMARK),built)
+CMARK_DIR    := build/cmark-gfm
+CMARK_LIBS   := $(CMARK_DIR)/lib/libcmark-gfm-extensions.a $(CMARK_DIR)/lib/libcmark-gfm.a
+CMARK_CFLAGS := -I$(CMARK_DIR)/include -DCMARK_GFM_STATIC_DEFINE -DCMARK_GFM_EXTENSIONS_STATIC_DEFINE
+PKG_CFLAGS := $(CMARK_CFLAGS) $(shell pkg-config --cflags $(filter-out libcmark-gfm,$(PKGS)))
+PKG_LIBS   := $(CMARK_LIBS) $(shell pkg-config --libs $(filter-out libcmark-gfm,$(PKGS)))
+# One stamp, one run of fetch-cmark (a rule with the two archives as targets would run it once
+# for each under -j).
+$(CMARK_DIR)/.built: tools/fetch-cmark
+	tools/fetch-cmark $(CMARK_DIR) >/dev/null
+	@touch $@
+$(CMARK_LIBS): $(CMARK_DIR)/.built ;
+# Every object sees cmark-gfm's headers: build the library before compiling anything.
+$(OBJS) $(TESTS): | $(CMARK_DIR)/.built
+$(BIN) $(TESTS): $(CMARK_LIBS)
+else
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+endif
 
 all: $(BIN)
 
