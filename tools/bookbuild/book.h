@@ -26,6 +26,8 @@
 /* A paragraph's, code block's or table row's source: Pango lays each out whole, gives up on a
  * paragraph of some 300 KB, and takes 8 s over a 400 KB code block. */
 #define BOOK_MAX_PARAGRAPH_BYTES 100000
+/* Rows of one table: the PDF of cmark's "tables" input (90,000 rows) runs to 3,200 pages. */
+#define BOOK_MAX_TABLE_ROWS 5000
 #define BOOK_MAX_IMAGE_PIXELS (50u * 1000u * 1000u) /* an image's width times height */
 #define BOOK_MAX_IMAGE_SIDE 32767                   /* pixels a side (Cairo's largest image) */
 

@@ -288,6 +288,17 @@ static gsize paragraph_bytes(cmark_node *node) {
 
 static void check_block_size(Book *book, Chapter *ch, cmark_node *node) {
   cmark_node_type t = cmark_node_get_type(node);
+  if (t == CMARK_NODE_TABLE) {
+    int rows = 0;
+    for (cmark_node *r = cmark_node_first_child(node); r; r = cmark_node_next(r))
+      rows++;
+    if (rows > BOOK_MAX_TABLE_ROWS)
+      diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id,
+                cmark_node_get_start_line(node), cmark_node_get_start_column(node),
+                "limit-table-rows", "table has %d rows, more than the limit of %d: split it", rows,
+                BOOK_MAX_TABLE_ROWS);
+    return;
+  }
   const char *what = t == CMARK_NODE_PARAGRAPH    ? "paragraph"
                      : t == CMARK_NODE_CODE_BLOCK ? "code block"
                      : t == CMARK_NODE_TABLE_ROW  ? "table row"
