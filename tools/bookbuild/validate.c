@@ -405,7 +405,8 @@ static void check_link(Ctx *v, cmark_node *node, const char *url) {
       err_at(v, DIAG_WARNING, line, col, "link-scheme",
              "link '%.40s' uses an unsafe scheme; it is dropped from the outputs", url);
     else if (problem)
-      err_at(v, DIAG_WARNING, line, col, "link-url", "link '%.60s': %s", url, problem);
+      err_at(v, DIAG_WARNING, line, col, "link-url",
+             "link '%.60s': %s; the EPUB keeps its text without the link", url, problem);
     return;
   }
   if (!*url || g_str_has_prefix(url, "//"))

@@ -106,7 +106,9 @@ static char *link_href(Xh *x, const char *url, int line) {
   if (!url || !*url || link_is_unsafe(url))
     return NULL; /* the validator warned [link-scheme] */
   if (link_is_external(url))
-    return link_external_uri(url, LINK_URI_IRI);
+    /* A scheme epubcheck does not know, or a host it cannot parse, costs the book a warning
+     * in every checker and a dead link in readers: the validator warned [link-url]. */
+    return link_url_problem(url) ? NULL : link_external_uri(url, LINK_URI_IRI);
   char *href = internal_href(x, url);
   if (!href)
     warn(x, line, "link-target",
