@@ -270,6 +270,8 @@ typedef struct {
   const char *mono;
   int code_spans;       /* code spans seen */
   gboolean code_breaks; /* let long code spans break at . _ / (a loose paragraph's retry) */
+  int unbroken;         /* characters since the text's last break opportunity */
+  gboolean items_split; /* split_long_items has marked the text */
 } Inline;
 
 static void add_attr(Inline *in, PangoAttribute *a, gsize start, gsize end) {
@@ -278,20 +280,53 @@ static void add_attr(Inline *in, PangoAttribute *a, gsize start, gsize end) {
   pango_attr_list_insert(in->attrs, a);
 }
 
+/* Pango 1.50 reshapes the rest of a word each time it breaks one that is wider than the line,
+ * so a 99,000-character word took 13 s: every UNBROKEN_MAX characters without a break
+ * opportunity, the text appended since `from` gets a zero-width space (which, like the others,
+ * does not reach the PDF's text). Linear, and no real word is that long. */
+#define UNBROKEN_MAX 64
+static void break_long_runs(Inline *in, gsize from) {
+  const char *p = in->text->str + from, *end = in->text->str + in->text->len;
+  GString *out = NULL;
+  const char *copied = p;
+  for (; p < end; p = g_utf8_next_char(p)) {
+    gunichar ch = g_utf8_get_char(p);
+    gboolean opportunity = g_unichar_isspace(ch) || ch == 0x200B || ch == 0xAD || ch == '-';
+    in->unbroken = opportunity ? 0 : in->unbroken + 1;
+    if (in->unbroken > UNBROKEN_MAX) {
+      if (!out)
+        out = g_string_new(NULL);
+      g_string_append_len(out, copied, p - copied);
+      g_string_append(out, ZERO_WIDTH_SPACE);
+      copied = p;
+      in->unbroken = 1;
+    }
+  }
+  if (!out)
+    return;
+  g_string_append_len(out, copied, end - copied);
+  g_string_truncate(in->text, from);
+  g_string_append_len(in->text, out->str, (gssize)out->len);
+  g_string_free(out, TRUE);
+}
+
 static void append_text(Inline *in, const char *s, gboolean raw) {
+  gsize from = in->text->len;
   if (raw) {
     g_string_append(in->text, s);
-    return;
+  } else {
+    g_autofree char *smart = typo_smarten(s, &in->prev);
+    if (in->hyphenate && in->c->env->hyphenator)
+      hyphenator_append(in->c->env->hyphenator, in->text, smart);
+    else
+      g_string_append(in->text, smart);
   }
-  g_autofree char *smart = typo_smarten(s, &in->prev);
-  if (in->hyphenate && in->c->env->hyphenator)
-    hyphenator_append(in->c->env->hyphenator, in->text, smart);
-  else
-    g_string_append(in->text, smart);
+  break_long_runs(in, from);
 }
 
 /* A URL with break opportunities after / . - ? & (zero-width spaces), never hyphenated. */
 static void append_url_text(Inline *in, const char *s) {
+  gsize from = in->text->len;
   for (const char *p = s; *p; p++) {
     g_string_append_c(in->text, *p);
     gboolean slash_run = *p == '/' && (p[1] == '/' || (p > s && p[-1] == ':'));
@@ -300,6 +335,7 @@ static void append_url_text(Inline *in, const char *s) {
       g_string_append(in->text, ZERO_WIDTH_SPACE);
   }
   in->prev = '/';
+  break_long_runs(in, from);
 }
 
 /* A code span's text. Spaces keep their width (justification stretches only U+0020 and
@@ -310,6 +346,7 @@ static void append_url_text(Inline *in, const char *s) {
  * reach the PDF's text. */
 static void append_code_text(Inline *in, const char *s) {
   in->code_spans++;
+  gsize from = in->text->len;
   gboolean breaks = in->code_breaks && strlen(s) >= CODE_BREAK_MIN;
   for (const char *p = s; *p; p++) {
     gboolean inside = breaks && p > s + 1 && g_ascii_isalnum(p[-1]) && g_ascii_isalnum(p[1]);
@@ -322,6 +359,7 @@ static void append_code_text(Inline *in, const char *s) {
     if (inside && (*p == '_' || *p == '/') && p[2])
       g_string_append(in->text, ZERO_WIDTH_SPACE);
   }
+  break_long_runs(in, from);
 }
 
 static void link_target(Inline *in, const char *url, LinkSpan *span) {
@@ -562,6 +600,29 @@ static double widest_space(PangoLayout *layout, double size) {
   return worst;
 }
 
+/* Pango 1.50 reshapes the rest of an item each time it ends a line inside it, so a paragraph
+ * that is one long item costs time quadratic in its length (100 KB of `[ a_`: 6 s). Item
+ * boundaries come where attributes change: a zero letter spacing (which draws nothing
+ * different) over every other stretch of some ITEM_SPLIT bytes, each ending at a space, cuts a
+ * long paragraph into items of that size. */
+#define ITEM_SPLIT 2048
+static void split_long_items(Inline *in) {
+  if (in->items_split || in->text->len <= 2 * ITEM_SPLIT)
+    return;
+  in->items_split = TRUE;
+  gboolean mark = FALSE;
+  gsize start = 0;
+  while (start < in->text->len) {
+    gsize end = MIN(start + ITEM_SPLIT, in->text->len);
+    while (end < in->text->len && in->text->str[end] != ' ')
+      end++;
+    if (mark)
+      add_attr(in, pango_attr_letter_spacing_new(0), start, end);
+    mark = !mark;
+    start = end;
+  }
+}
+
 /* A measured text item from inline content, without its warnings (see text_item). With
  * `loose`, the widest justified word space in ems, from the first layout; with `give_up`
  * too, NULL (and `in` untouched) when that is wider than LOOSE_SPACE, before any more work. */
@@ -581,6 +642,7 @@ static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook 
   pango_layout_set_justify(it->layout, look->justify);
   pango_layout_set_indent(it->layout, (int)(look->indent * PANGO_SCALE));
   pango_layout_set_line_spacing(it->layout, (float)look->leading);
+  split_long_items(in);
   pango_layout_set_attributes(it->layout, in->attrs);
   pango_layout_set_text(it->layout, in->text->str, (int)in->text->len);
   if (loose) {
