@@ -29,6 +29,7 @@ typedef struct {
   int link_depth;         /* > 0 inside <a>: no link may open there */
   const char *skip_until; /* inside a dropped inline element: its name, until it closes */
   int callouts;           /* label ids */
+  int tables;             /* tables so far: each region's name is unique in its document */
   gunichar prev;          /* the character before the next text, for quotes */
 } Xh;
 
@@ -919,6 +920,30 @@ static void callout(Xh *x, xmlNodePtr parent, const Callout *co) {
   newline(parent);
 }
 
+/* A table wider than the page scrolls inside its wrapper, and a region that scrolls must be
+ * reachable from the keyboard (WCAG 2.1.1; axe's scrollable-region-focusable): the wrapper is a
+ * focusable region named after its place in the chapter and its column headers (the number
+ * keeps two tables with the same headers apart: axe's landmark-unique). */
+static void table_region(xmlNodePtr wrap, int number, xmlNodePtr head) {
+  g_autoptr(GString) name = g_string_new(NULL);
+  g_string_printf(name, "Table %d", number);
+  const char *sep = ": ";
+  for (xmlNodePtr tr = head ? head->children : NULL; tr; tr = tr->next)
+    for (xmlNodePtr th = tr->children; th; th = th->next) {
+      if (th->type != XML_ELEMENT_NODE)
+        continue;
+      xmlChar *text = xmlNodeGetContent(th);
+      if (text && *text) {
+        g_string_append_printf(name, "%s%s", sep, (const char *)text);
+        sep = ", ";
+      }
+      xmlFree(text);
+    }
+  set(wrap, "role", "region");
+  set(wrap, "tabindex", "0");
+  set(wrap, "aria-label", name->str);
+}
+
 static void table(Xh *x, xmlNodePtr parent, cmark_node *n) {
   guint ncols = cmark_gfm_extensions_get_table_columns(n);
   uint8_t *align = cmark_gfm_extensions_get_table_alignments(n);
@@ -951,6 +976,7 @@ static void table(Xh *x, xmlNodePtr parent, cmark_node *n) {
     }
     newline(group);
   }
+  table_region(wrap, ++x->tables, head);
   newline(parent);
 }
 
