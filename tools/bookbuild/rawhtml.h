@@ -14,4 +14,8 @@ const char *rawhtml_dropped(const char *name);
  * for any other HTML. Caller frees. */
 char *rawhtml_cdata_text(const char *html);
 
+/* For raw HTML that is one <img> tag (inline HTML, as cmark-gfm cuts it), TRUE with its src and
+ * alt attributes (each NULL when absent; caller frees); FALSE for any other HTML. */
+gboolean rawhtml_img(const char *html, char **src, char **alt);
+
 #endif

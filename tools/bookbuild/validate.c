@@ -520,6 +520,26 @@ static void html_error(void *data, xmlErrorPtr err) {
          "raw HTML cannot become well-formed XHTML: %s", msg);
 }
 
+/* The <img> elements of a raw HTML block, checked as Markdown images are. */
+static void check_block_imgs(Ctx *v, cmark_node *node, xmlNodePtr n) {
+  for (; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE)
+      continue;
+    if (g_ascii_strcasecmp((const char *)n->name, "img") == 0) {
+      xmlChar *src = xmlGetProp(n, (const xmlChar *)"src");
+      if (src && *src) {
+        check_image(v, node, (const char *)src);
+      } else {
+        int line, col;
+        chapter_locate(v->ch, node, "<img", &line, &col);
+        err_at(v, DIAG_ERROR, line, col, "raw-html", "raw HTML image has no src attribute");
+      }
+      xmlFree(src);
+    }
+    check_block_imgs(v, node, n->children);
+  }
+}
+
 static void check_html_block(Ctx *v, cmark_node *node) {
   const char *html = cmark_node_get_literal(node);
   g_autofree char *cdata = rawhtml_cdata_text(html);
@@ -533,6 +553,8 @@ static void check_html_block(Ctx *v, cmark_node *node) {
   htmlDocPtr doc = htmlCtxtReadMemory(ctxt, html, (int)strlen(html), NULL, "UTF-8",
                                       HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
   xmlSetStructuredErrorFunc(NULL, NULL);
+  if (doc && !h.reported)
+    check_block_imgs(v, node, xmlDocGetRootElement(doc));
   if (doc)
     xmlFreeDoc(doc);
   htmlFreeParserCtxt(ctxt);
@@ -563,6 +585,20 @@ static char *inline_tag(const char *html, gboolean *self_closing) {
   return g_strconcat(closing ? "/" : "", name, NULL);
 }
 
+/* A raw <img> is embedded as a Markdown image is, so its file passes the same checks. */
+static void check_raw_img(Ctx *v, cmark_node *node, const char *html) {
+  g_autofree char *src = NULL, *alt = NULL;
+  if (!rawhtml_img(html, &src, &alt))
+    return;
+  if (src && *src) {
+    check_image(v, node, src);
+    return;
+  }
+  int line, col;
+  chapter_locate(v->ch, node, html, &line, &col);
+  err_at(v, DIAG_ERROR, line, col, "raw-html", "raw HTML image has no src attribute");
+}
+
 /* Inline HTML tags must open and close within one paragraph, in nesting order. */
 static void check_inline_html(Ctx *v, cmark_node *block) {
   g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func(g_free);
@@ -573,6 +609,7 @@ static void check_inline_html(Ctx *v, cmark_node *block) {
     cmark_node *n = cmark_iter_get_node(iter);
     if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HTML_INLINE)
       continue;
+    check_raw_img(v, n, cmark_node_get_literal(n));
     gboolean self_closing = FALSE;
     g_autofree char *tag = inline_tag(cmark_node_get_literal(n), &self_closing);
     if (!tag || self_closing || is_void_element(tag))

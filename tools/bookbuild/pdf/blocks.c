@@ -376,6 +376,14 @@ static void link_target(Inline *in, const char *url, LinkSpan *span) {
     span->dest = layout_dest_name(target, heading);
 }
 
+/* An <img> written in raw HTML is not drawn in print; the author hears of it. */
+static void raw_img_unprinted(Ctx *c, int line, const char *src) {
+  warn(c, line, "raw-html",
+       "raw HTML image '%s' is not drawn in the PDF, only its alt text: write it as a Markdown "
+       "image, ![alt](path), in a paragraph of its own",
+       src ? src : "");
+}
+
 static void inline_children(Inline *in, cmark_node *node);
 
 static void inline_node(Inline *in, cmark_node *n) {
@@ -459,8 +467,16 @@ static void inline_node(Inline *in, cmark_node *n) {
     g_array_append_vals(in->notes, pair, 2);
     break;
   }
-  case CMARK_NODE_HTML_INLINE:
+  case CMARK_NODE_HTML_INLINE: {
+    /* A raw <img> prints as a Markdown image inside a paragraph does: its alt text. */
+    g_autofree char *src = NULL, *alt = NULL;
+    if (rawhtml_img(cmark_node_get_literal(n), &src, &alt)) {
+      raw_img_unprinted(in->c, cmark_node_get_start_line(n), src);
+      append_text(in, alt ? alt : "", FALSE);
+      add_attr(in, pango_attr_style_new(PANGO_STYLE_ITALIC), start, in->text->len);
+    }
     break;
+  }
   default:
     inline_children(in, n);
     break;
@@ -1306,6 +1322,7 @@ static gboolean figure(Ctx *c, const Frame *f, cmark_node *para) {
 }
 
 /* Raw HTML blocks: their text, as a plain paragraph (print has no HTML). */
+
 /* The text a parsed raw HTML node shows, into `out`; elements no output shows (rawhtml.h) are
  * left out, each with a warning. */
 static void html_text(Ctx *c, xmlNodePtr n, int line, GString *out) {
@@ -1324,6 +1341,15 @@ static void html_text(Ctx *c, xmlNodePtr n, int line, GString *out) {
         if (e->type == XML_ELEMENT_NODE)
           warn(c, line + (e->line > 1 ? (int)e->line - 1 : 0), "raw-html",
                "raw HTML element <%s> is not printed in the PDF", (const char *)e->name);
+      continue;
+    }
+    if (strcmp(name, "img") == 0) {
+      xmlChar *src = xmlGetProp(n, (const xmlChar *)"src"), *alt = xmlGetProp(n, (const xmlChar *)"alt");
+      raw_img_unprinted(c, line + (n->line > 1 ? (int)n->line - 1 : 0), (const char *)src);
+      if (alt)
+        g_string_append(out, (const char *)alt);
+      xmlFree(src);
+      xmlFree(alt);
       continue;
     }
     html_text(c, n->children, line, out);
