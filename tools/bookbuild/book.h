@@ -240,4 +240,10 @@ char *book_normalize_path(const char *base_dir, const char *rel);
 void chapter_locate(const Chapter *chapter, cmark_node *node, const char *needle, int *line,
                     int *col);
 
+/* For a text node, one mark per byte of its literal, non-zero at each quote the author kept
+ * straight with a backslash escape or an entity (`\"`, `&#39;`), which the writers must not
+ * curl; NULL when there is none. cmark-gfm merges the text of an escape into the text around
+ * it, so the marks come from matching the literal against its source line. Caller frees. */
+guint8 *chapter_kept_quotes(const Chapter *chapter, cmark_node *text);
+
 #endif

@@ -629,6 +629,70 @@ void chapter_locate(const Chapter *ch, cmark_node *node, const char *needle, int
   *col = (int)(off - line_offset(ch, at_line)) + 1;
 }
 
+/* Matches `lit` against source text from `src` on: escapes and entities stand for what they
+ * decode to. Marks the quotes they give in `marks`; FALSE when the source is not this text. */
+static gboolean match_literal(const char *src, gsize len, const char *lit, guint8 *marks) {
+  gsize j = 0;
+  for (gsize i = 0; lit[i];) {
+    if (j >= len)
+      return FALSE;
+    char c = src[j];
+    gboolean quote = lit[i] == '"' || lit[i] == '\'';
+    if (c == '\\' && j + 1 < len && g_ascii_ispunct(src[j + 1]) && lit[i] == src[j + 1]) {
+      marks[i++] = quote;
+      j += 2;
+    } else if (c == lit[i]) {
+      i++, j++;
+    } else if (c == '&') {
+      const char *semi = memchr(src + j, ';', MIN(len - j, 40));
+      if (!semi)
+        return FALSE;
+      marks[i] = quote;
+      i += (gsize)g_utf8_skip[(guchar)lit[i]];
+      j = (gsize)(semi - src) + 1;
+    } else {
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+guint8 *chapter_kept_quotes(const Chapter *ch, cmark_node *text) {
+  const char *lit = cmark_node_get_literal(text);
+  int line = cmark_node_get_start_line(text);
+  if (!lit || !strpbrk(lit, "\"'") || line < 1 || line > (int)ch->line_starts->len)
+    return NULL;
+  gsize from = line_offset(ch, line);
+  gsize to = line < (int)ch->line_starts->len ? line_offset(ch, line + 1) : ch->source_len;
+  const char *src = ch->source + from;
+  gsize len = to - from;
+  if (!g_strstr_len(src, (gssize)len, "\\\"") && !g_strstr_len(src, (gssize)len, "\\'") &&
+      !g_strstr_len(src, (gssize)len, "&"))
+    return NULL;
+  gsize n = strlen(lit);
+  guint8 *marks = g_malloc0(n);
+  /* cmark-gfm's column for an inline node can be off: its own first, then the starts near it
+   * (bounded, so a long line of many text nodes costs linear time). */
+  int col = cmark_node_get_start_column(text);
+  gsize first = col >= 1 && (gsize)col <= len ? (gsize)col - 1 : 0;
+  gsize lo = first > LOCATE_SLACK_BYTES ? first - LOCATE_SLACK_BYTES : 0;
+  gsize hi = MIN(len, first + LOCATE_SLACK_BYTES);
+  for (gsize k = lo; k <= hi + 1; k++) {
+    gsize at = k == lo ? first : k - 1;
+    if (k > lo && at == first)
+      continue;
+    memset(marks, 0, n);
+    if (match_literal(src + at, len - at, lit, marks)) {
+      for (gsize i = 0; i < n; i++)
+        if (marks[i])
+          return marks;
+      break;
+    }
+  }
+  g_free(marks);
+  return NULL;
+}
+
 gint64 book_timestamp(const Book *book) {
   const char *sde = g_getenv("SOURCE_DATE_EPOCH");
   guint64 v;

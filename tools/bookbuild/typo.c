@@ -16,6 +16,10 @@ static gboolean opens_quote(gunichar prev, gunichar next) {
 }
 
 char *typo_smarten(const char *text, gunichar *prev) {
+  return typo_smarten_keeping(text, NULL, prev);
+}
+
+char *typo_smarten_keeping(const char *text, const guint8 *keep, gunichar *prev) {
   GString *out = g_string_sized_new(strlen(text) + 8);
   gunichar last = *prev;
   for (const char *p = text; *p;) {
@@ -23,7 +27,9 @@ char *typo_smarten(const char *text, gunichar *prev) {
     const char *next = g_utf8_next_char(p);
     gunichar emitted = c;
     gunichar after = *next ? g_utf8_get_char(next) : 0;
-    if (c == '"') {
+    if (keep && keep[p - text]) {
+      /* as typed */
+    } else if (c == '"') {
       emitted = opens_quote(last, after) ? 0x201C : 0x201D;
     } else if (c == '\'') {
       emitted = opens_quote(last, 0) ? 0x2018 : 0x2019; /* `__init__`'s is an apostrophe */

@@ -518,9 +518,12 @@ static void inline_node(Xh *x, GPtrArray *open, cmark_node *n) {
     return;
   }
   switch (t) {
-  case CMARK_NODE_TEXT:
-    add_smart_text(x, parent, cmark_node_get_literal(n));
+  case CMARK_NODE_TEXT: {
+    g_autofree guint8 *keep = chapter_kept_quotes(x->ch, n);
+    g_autofree char *smart = typo_smarten_keeping(cmark_node_get_literal(n), keep, &x->prev);
+    add_text(parent, smart);
     break;
+  }
   case CMARK_NODE_CODE:
     add_text(el(parent, "code"), cmark_node_get_literal(n));
     x->prev = 'x';

@@ -310,17 +310,26 @@ static void break_long_runs(Inline *in, gsize from) {
   g_string_free(out, TRUE);
 }
 
+static void append_text_keeping(Inline *in, const char *s, const guint8 *keep);
+
 static void append_text(Inline *in, const char *s, gboolean raw) {
-  gsize from = in->text->len;
-  if (raw) {
-    g_string_append(in->text, s);
-  } else {
-    g_autofree char *smart = typo_smarten(s, &in->prev);
-    if (in->hyphenate && in->c->env->hyphenator)
-      hyphenator_append(in->c->env->hyphenator, in->text, smart);
-    else
-      g_string_append(in->text, smart);
+  if (!raw) {
+    append_text_keeping(in, s, NULL);
+    return;
   }
+  gsize from = in->text->len;
+  g_string_append(in->text, s);
+  break_long_runs(in, from);
+}
+
+/* Text with smart punctuation, except at the bytes `keep` marks (typo_smarten_keeping()). */
+static void append_text_keeping(Inline *in, const char *s, const guint8 *keep) {
+  gsize from = in->text->len;
+  g_autofree char *smart = typo_smarten_keeping(s, keep, &in->prev);
+  if (in->hyphenate && in->c->env->hyphenator)
+    hyphenator_append(in->c->env->hyphenator, in->text, smart);
+  else
+    g_string_append(in->text, smart);
   break_long_runs(in, from);
 }
 
@@ -396,9 +405,11 @@ static void inline_node(Inline *in, cmark_node *n) {
     return;
   }
   switch (t) {
-  case CMARK_NODE_TEXT:
-    append_text(in, cmark_node_get_literal(n), FALSE);
+  case CMARK_NODE_TEXT: {
+    g_autofree guint8 *keep = chapter_kept_quotes(in->c->ch, n);
+    append_text_keeping(in, cmark_node_get_literal(n), keep);
     break;
+  }
   case CMARK_NODE_CODE: {
     append_code_text(in, cmark_node_get_literal(n));
     in->prev = 'x';
