@@ -341,14 +341,8 @@ static void raw_node(Xh *x, xmlNodePtr n, xmlNodePtr to, gboolean phrasing, int 
     xmlChar *src = xmlGetProp(n, X("src")), *alt = xmlGetProp(n, X("alt"));
     xmlNodePtr img =
         image_element(x, to, src ? (const char *)src : NULL, alt ? (const char *)alt : "", NULL);
-    if (img) {
+    if (img) /* else check refused the book (its src is checked as a Markdown image's) */
       copy_attributes(x, n, img, at);
-    } else if (src) {
-      warn(x, at, "raw-html",
-           "raw HTML image '%s' is not an image file inside manuscript/; "
-           "its alt text is shown",
-           (const char *)src);
-    }
     xmlFree(src);
     xmlFree(alt);
     return;
