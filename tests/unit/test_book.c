@@ -122,9 +122,9 @@ static void test_model_decides(void) {
 /* The quotes an author escaped stay straight, though cmark-gfm merges an escape's text into the
  * text around it (GFM spec review, finding 15: s308 `\"` came out curled). */
 static void test_kept_quotes(void) {
-  g_autofree char *root = write_small_book(
-      "\nSay \\\"hi\\\" &quot;x&quot; \\'s, \"curled\" 'too'.\n"
-      "> In a quote: *stressed* \\\"kept\\\" and `\"code\"` then \"curled\".\n");
+  g_autofree char *root =
+      write_small_book("\nSay \\\"hi\\\" &quot;x&quot; \\'s, \"curled\" 'too'.\n"
+                       "> In a quote: *stressed* \\\"kept\\\" and `\"code\"` then \"curled\".\n");
   g_autoptr(GError) err = NULL;
   g_autoptr(Book) book = book_load(root, &err);
   g_assert_no_error(err);

@@ -35,14 +35,15 @@ gboolean rawhtml_img(const char *html, char **src, char **alt) {
   const char *p = html;
   while (*p == ' ')
     p++;
-  if (g_ascii_strncasecmp(p, "<img", 4) != 0 || !(p[4] == '/' || p[4] == '>' || g_ascii_isspace(p[4])))
+  if (g_ascii_strncasecmp(p, "<img", 4) != 0 ||
+      !(p[4] == '/' || p[4] == '>' || g_ascii_isspace(p[4])))
     return FALSE;
   htmlDocPtr doc = htmlReadMemory(p, (int)strlen(p), NULL, "UTF-8",
                                   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                                       HTML_PARSE_NOIMPLIED);
   xmlNodePtr n = doc ? xmlDocGetRootElement(doc) : NULL;
-  gboolean img = n && n->type == XML_ELEMENT_NODE &&
-                 g_ascii_strcasecmp((const char *)n->name, "img") == 0;
+  gboolean img =
+      n && n->type == XML_ELEMENT_NODE && g_ascii_strcasecmp((const char *)n->name, "img") == 0;
   if (img) {
     xmlChar *s = xmlGetProp(n, (const xmlChar *)"src"), *a = xmlGetProp(n, (const xmlChar *)"alt");
     *src = s ? g_strdup((const char *)s) : NULL;

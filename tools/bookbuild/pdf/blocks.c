@@ -1355,7 +1355,8 @@ static void html_text(Ctx *c, xmlNodePtr n, int line, GString *out) {
       continue;
     }
     if (strcmp(name, "img") == 0) {
-      xmlChar *src = xmlGetProp(n, (const xmlChar *)"src"), *alt = xmlGetProp(n, (const xmlChar *)"alt");
+      xmlChar *src = xmlGetProp(n, (const xmlChar *)"src"),
+              *alt = xmlGetProp(n, (const xmlChar *)"alt");
       raw_img_unprinted(c, line + (n->line > 1 ? (int)n->line - 1 : 0), (const char *)src);
       if (alt)
         g_string_append(out, (const char *)alt);
