@@ -1,6 +1,6 @@
 /* Unit tests for the print style: the built-in defaults equal the shipped styles/print.yaml,
  * and bad keys are reported. */
-#include "pdf/style.h"
+#include "style.h"
 
 #include <string.h>
 

@@ -67,10 +67,11 @@ static GOptionContext *parse_command(const char *name, const char *summary,
   return ctx;
 }
 
-/* Loads and validates. Returns the exit code, and the book in *out when the build may go on.
- * Diagnostics are printed here when the build stops, or when there is no book to hand on
- * (`out` NULL); otherwise the caller prints them once, with what its writer adds. */
-static int load_and_validate(const char *root, gboolean werror, Book **out) {
+/* Loads and validates the book, and loads its print style (resources.h), whose problems are the
+ * book's too. Returns the exit code, and the book in *out and its resources in *res when the
+ * build may go on. Diagnostics are printed here when the build stops, or when there is no book to
+ * hand on (`out` NULL); otherwise the caller prints them once, with what its writer adds. */
+static int load_and_validate(const char *root, gboolean werror, Book **out, Resources **res) {
   g_autoptr(GError) err = NULL;
   g_autoptr(Book) book = book_load(root, &err);
   if (!book) {
@@ -78,11 +79,15 @@ static int load_and_validate(const char *root, gboolean werror, Book **out) {
     return EXIT_USAGE;
   }
   book_validate(book);
+  g_autoptr(Resources) resources = resources_load(book);
   gboolean failed = diags_errors(book->diags) > 0 || (werror && diags_warnings(book->diags) > 0);
   if (failed || !out)
     diags_print(book->diags, stderr);
-  if (out && !failed)
+  if (out && !failed) {
     *out = g_steal_pointer(&book);
+    if (res)
+      *res = g_steal_pointer(&resources);
+  }
   return failed ? EXIT_MANUSCRIPT : EXIT_OK;
 }
 
@@ -97,7 +102,7 @@ static int cmd_check(int argc, char **argv) {
       parse_command("check", "- validate the manuscript", entries, &argc, &argv);
   if (!ctx)
     return EXIT_USAGE;
-  return load_and_validate(root ? root : ".", werror, NULL);
+  return load_and_validate(root ? root : ".", werror, NULL, NULL);
 }
 
 static int cmd_import(int argc, char **argv) {
@@ -235,7 +240,7 @@ static int cmd_code(int argc, char **argv) {
   if (jobs < 1 || jobs > 256 || chapter < 0)
     return usage_error(ctx, "-j takes 1 to 256 and --chapter a chapter's number");
   g_autoptr(Book) book = NULL;
-  int code = load_and_validate(root ? root : ".", FALSE, &book);
+  int code = load_and_validate(root ? root : ".", FALSE, &book, NULL);
   if (code != EXIT_OK)
     return code;
   const Chapter *only = chapter ? book_chapter_by_number(book, chapter) : NULL;
@@ -302,7 +307,8 @@ static int cmd_epub(int argc, char **argv) {
   if (!ctx)
     return EXIT_USAGE;
   g_autoptr(Book) book = NULL;
-  int code = load_and_validate(root ? root : ".", FALSE, &book);
+  g_autoptr(Resources) res = NULL;
+  int code = load_and_validate(root ? root : ".", FALSE, &book, &res);
   if (code != EXIT_OK)
     return code;
   g_autoptr(GError) err = NULL;
@@ -312,7 +318,7 @@ static int cmd_epub(int argc, char **argv) {
     return EXIT_USAGE;
   }
   EpubOptions options = {output, draft};
-  gboolean ok = epub_write(book, &options, &err);
+  gboolean ok = epub_write(book, res, &options, &err);
   return writer_result(book, ok, err);
 }
 
@@ -335,7 +341,8 @@ static int cmd_pdf(int argc, char **argv) {
   if (paper && style_paper_id(paper) == PAPER_COUNT)
     return usage_error(ctx, "--paper must be a4, letter, 6x9 or 7x9.25");
   g_autoptr(Book) book = NULL;
-  int code = load_and_validate(root ? root : ".", FALSE, &book);
+  g_autoptr(Resources) res = NULL;
+  int code = load_and_validate(root ? root : ".", FALSE, &book, &res);
   if (code != EXIT_OK)
     return code;
   if (chapter < 0 || (chapter && !book_chapter_by_number(book, chapter)))
@@ -353,7 +360,7 @@ static int cmd_pdf(int argc, char **argv) {
   }
   PdfOptions options = {output, paper, chapter, draft,
                         isatty(STDERR_FILENO) ? show_progress : NULL};
-  gboolean ok = pdf_write(book, &options, &err);
+  gboolean ok = pdf_write(book, res, &options, &err);
   return writer_result(book, ok, err);
 }
 

@@ -2,8 +2,6 @@
  * 72 dpi, so a font size in points is one in pixels. */
 #include "epub/cover.h"
 
-#include "pdf/fonts.h"
-#include "pdf/style.h"
 #include "typo.h"
 
 #include <cairo.h>
@@ -115,34 +113,19 @@ static GBytes *encode_png(cairo_surface_t *surface) {
   return g_byte_array_free_to_bytes(out);
 }
 
-GBytes *cover_draw(const Book *book, GError **error) {
-  PrintStyle style;
-  style_defaults(&style);
-  g_autofree char *styles = book_resource_dir(book, "styles");
-  g_autofree char *print = styles ? g_build_filename(styles, "print.yaml", NULL) : NULL;
-  if (print && g_file_test(print, G_FILE_TEST_IS_REGULAR)) {
-    g_autoptr(Diags) ignored = diags_new(); /* the PDF command reports the style's problems */
-    style_load(&style, print, print, ignored);
-  }
-  g_autofree char *fonts_dir = book_resource_dir(book, "fonts");
-  g_autoptr(PdfFonts) fonts = pdf_fonts_new(fonts_dir, &style, error);
-  if (!fonts) {
-    style_clear(&style);
-    return NULL;
-  }
+GBytes *cover_draw(const BookMeta *meta, const PrintStyle *style, Fonts *fonts, GError **error) {
   cairo_surface_t *surface =
       cairo_image_surface_create(CAIRO_FORMAT_RGB24, COVER_WIDTH, COVER_HEIGHT);
   cairo_t *cr = cairo_create(surface);
-  PangoContext *ctx = pdf_fonts_context(fonts);
+  PangoContext *ctx = fonts_context(fonts);
   pango_cairo_update_context(cr, ctx);
-  Painter p = {cr, ctx, &style};
-  paint(&p, &book->meta);
+  Painter p = {cr, ctx, style};
+  paint(&p, meta);
   g_object_unref(ctx);
   cairo_destroy(cr);
   cairo_surface_flush(surface);
   GBytes *png = encode_png(surface);
   cairo_surface_destroy(surface);
-  style_clear(&style);
   if (!png)
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot encode the cover as PNG");
   return png;

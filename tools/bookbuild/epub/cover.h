@@ -4,11 +4,13 @@
 #define BOOKBUILD_EPUB_COVER_H
 
 #include "book.h"
+#include "fonts.h"
 
 #define COVER_WIDTH 1600
 #define COVER_HEIGHT 2560
 
-/* The PNG's bytes; NULL with `error` when the fonts cannot be loaded. */
-GBytes *cover_draw(const Book *book, GError **error);
+/* The PNG's bytes, drawn in the style's families from `fonts`; NULL with `error` when it cannot
+ * be encoded. */
+GBytes *cover_draw(const BookMeta *meta, const PrintStyle *style, Fonts *fonts, GError **error);
 
 #endif

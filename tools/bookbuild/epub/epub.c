@@ -10,7 +10,6 @@
 #include "epub/package.h"
 #include "epub/xhtml.h"
 #include "epub/zip.h"
-#include "fontdir.h"
 #include "output.h"
 
 #include <fontconfig/fontconfig.h>
@@ -107,8 +106,7 @@ static gboolean css_names_family(const char *css, const char *family) {
 /* Embeds every font of fonts/ whose family the stylesheet names, and writes its @font-face
  * rule (weight and style from the font itself) into `faces`. */
 static gboolean embed_fonts(Epub *e, const char *css, GString *rules, GError **error) {
-  g_autofree char *dir = book_resource_dir(e->book, "fonts");
-  g_autoptr(GPtrArray) faces = fontdir_faces(dir, "fonts", error);
+  const GPtrArray *faces = resources_faces(e->res, error);
   if (!faces)
     return FALSE;
   for (guint i = 0; i < faces->len; i++) {
@@ -173,14 +171,16 @@ static EpubItem *add_page(Epub *e, const char *id, const char *href, xmlDocPtr d
 }
 
 typedef struct {
-  const Book *book;
+  const BookMeta *meta;
+  const PrintStyle *style;
+  Fonts *fonts; /* used by this worker alone until it ends */
   GBytes *png;
   GError *error;
 } CoverJob;
 
 static gpointer cover_job(gpointer data) {
   CoverJob *job = data;
-  job->png = cover_draw(job->book, &job->error);
+  job->png = cover_draw(job->meta, job->style, job->fonts, &job->error);
   return job;
 }
 
@@ -202,8 +202,13 @@ static gboolean add_cover(Epub *e, GError **error) {
     }
     data = g_bytes_new_take(g_steal_pointer(&bytes), len);
   } else {
+    Fonts *fonts = resources_fonts(e->res, error);
+    if (!fonts)
+      return FALSE;
     CoverJob *job = g_new0(CoverJob, 1);
-    job->book = e->book;
+    job->meta = &e->book->meta;
+    job->style = &e->res->style;
+    job->fonts = fonts;
     e->cover_worker = g_thread_new("cover", cover_job, job);
   }
   e->cover = epub_add_item(e, "cover-image", href, type, data);
@@ -367,9 +372,10 @@ static GBytes *build(Epub *e, GError **error) {
   return package(e, error);
 }
 
-gboolean epub_write(Book *book, const EpubOptions *o, GError **error) {
+gboolean epub_write(Book *book, Resources *res, const EpubOptions *o, GError **error) {
   Epub e = {0};
   e.book = book;
+  e.res = res;
   e.o = o;
   e.timestamp = book_timestamp(book);
   e.identifier = package_identifier(&book->meta);

@@ -4,15 +4,17 @@
 #define BOOKBUILD_EPUB_EPUB_H
 
 #include "book.h"
+#include "resources.h"
 
 typedef struct {
   const char *output; /* the .epub to write (atomically) */
   gboolean draft;     /* show OUTLINE callouts */
 } EpubOptions;
 
-/* Writes the book. Returns FALSE with `error` set for environment problems (styles, fonts,
- * output); FALSE without an error when the writer added error diagnostics. Warnings (unsafe raw
- * HTML dropped, links the EPUB cannot keep) are added to book->diags. */
-gboolean epub_write(Book *book, const EpubOptions *options, GError **error);
+/* Writes the book, with the fonts of `res` (embedded, and drawing a generated cover in the print
+ * style's families). Returns FALSE with `error` set for environment problems (the stylesheet,
+ * fonts, output); FALSE without an error when the writer added error diagnostics. Warnings
+ * (unsafe raw HTML dropped, links the EPUB cannot keep) are added to book->diags. */
+gboolean epub_write(Book *book, Resources *res, const EpubOptions *options, GError **error);
 
 #endif

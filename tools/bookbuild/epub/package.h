@@ -38,6 +38,7 @@ typedef struct {
 
 typedef struct {
   Book *book;
+  Resources *res; /* the fonts it embeds and draws the cover with */
   const EpubOptions *o;
   char *identifier;               /* dc:identifier: urn:uuid:..., urn:isbn:... */
   char *modified;                 /* dcterms:modified, CCYY-MM-DDThh:mm:ssZ */

@@ -1109,10 +1109,7 @@ static double cell_min_width(PangoLayout *l) {
   return w / (double)PANGO_SCALE;
 }
 
-/* Column widths: natural widths when they fit (stretched to the measure when they nearly fill
- * it); otherwise each column's longest word plus a share of the rest in proportion to what it
- * still wants. */
-static double *column_widths(const double *natural, const double *minimal, guint ncols,
+double *layout_column_widths(const double *natural, const double *minimal, guint ncols,
                              double measure) {
   double total_nat = 0, total_min = 0;
   for (guint i = 0; i < ncols; i++) {
@@ -1201,7 +1198,7 @@ static void table(Ctx *c, const Frame *f, cmark_node *node) {
       g_ptr_array_add(links, NULL);
     }
   }
-  g_autofree double *width = column_widths(natural, minimal, ncols, f->width);
+  g_autofree double *width = layout_column_widths(natural, minimal, ncols, f->width);
   double table_width = 0;
   for (guint i = 0; i < ncols; i++)
     table_width += width[i];

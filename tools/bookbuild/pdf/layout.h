@@ -124,6 +124,14 @@ char *layout_dest_name(const Chapter *chapter, const Heading *heading);
 PangoFontDescription *layout_font(const PrintStyle *style, const char *family, double size,
                                   PangoWeight weight, PangoStyle slant);
 
+/* A table's column widths for columns whose cells want `natural` widths (unbroken) and need
+ * at least `minimal` (their longest word): the natural widths when they fit (stretched to the
+ * measure when they nearly fill it); otherwise each column's longest word plus a share of the
+ * rest in proportion to what it still wants, scaled down when even the words do not fit.
+ * Returns `ncols` widths; caller frees. */
+double *layout_column_widths(const double *natural, const double *minimal, guint ncols,
+                             double measure);
+
 /* Fills item->lines from item->layout. */
 void layout_measure_lines(Item *item);
 

@@ -4,7 +4,7 @@
  * title block. */
 #include "pdf/pdf.h"
 
-#include "pdf/fonts.h"
+#include "fonts.h"
 #include "pdf/hyphen.h"
 #include "pdf/layout.h"
 #include "pdf/paginate.h"
@@ -21,17 +21,17 @@
 
 #define BOOKBUILD_CREATOR "bookbuild " BOOKBUILD_VERSION
 
-typedef struct {
+struct PdfDoc {
   Book *book;
   const PdfOptions *o;
-  PrintStyle style;
+  const PrintStyle *style;
   const Paper *paper;
-  PdfFonts *fonts;
+  Fonts *fonts;
   Hyphenator *hyphenator;
   double measure, text_height;
   GPtrArray *layouts; /* ChapterLayout*, in book order */
   GPtrArray *pages;   /* Page*: the body */
-} Job;
+};
 
 /* ---- layout ---- */
 
@@ -39,27 +39,27 @@ typedef struct {
  * chapters laid out concurrently (each thread with its own font map, even its own fontconfig
  * set) now and then got glyph widths differing in the last bits, so justified lines, and the
  * PDF's bytes, differed between two builds. Reproducible output wins over the ~25% it saved. */
-static void layout_chapters(Job *job) {
-  PangoContext *ctx = pdf_fonts_context(job->fonts);
-  const Chapter *only = job->o->chapter ? book_chapter_by_number(job->book, job->o->chapter) : NULL;
-  LayoutEnv env = {job->book,    &job->style,      job->paper,    ctx,  job->hyphenator,
-                   job->measure, job->text_height, job->o->draft, only, job->book->diags};
-  for (guint i = 0; i < job->book->chapters->len; i++) {
-    const Chapter *ch = job->book->chapters->pdata[i];
+static void layout_chapters(PdfDoc *doc) {
+  PangoContext *ctx = fonts_context(doc->fonts);
+  const Chapter *only = doc->o->chapter ? book_chapter_by_number(doc->book, doc->o->chapter) : NULL;
+  LayoutEnv env = {doc->book,    doc->style,       doc->paper,    ctx,  doc->hyphenator,
+                   doc->measure, doc->text_height, doc->o->draft, only, doc->book->diags};
+  for (guint i = 0; i < doc->book->chapters->len; i++) {
+    const Chapter *ch = doc->book->chapters->pdata[i];
     if (!ch->toc || !ch->readable || (only && ch != only))
       continue;
-    g_ptr_array_add(job->layouts, chapter_layout_new(&env, ch));
-    if (job->o->progress)
-      job->o->progress("laying out chapters", i + 1, job->book->chapters->len);
+    g_ptr_array_add(doc->layouts, chapter_layout_new(&env, ch));
+    if (doc->o->progress)
+      doc->o->progress("laying out chapters", i + 1, doc->book->chapters->len);
   }
   g_object_unref(ctx);
 }
 
-static void paginate(Job *job) {
-  PageFrame frame = {job->text_height, job->o->chapter == 0,
-                     job->paper->body_size * job->style.leading};
-  for (guint i = 0; i < job->layouts->len; i++)
-    paginate_chapter(job->layouts->pdata[i], &frame, job->pages);
+static void paginate(PdfDoc *doc) {
+  PageFrame frame = {doc->text_height, doc->o->chapter == 0,
+                     doc->paper->body_size * doc->style->leading};
+  for (guint i = 0; i < doc->layouts->len; i++)
+    paginate_chapter(doc->layouts->pdata[i], &frame, doc->pages);
 }
 
 /* ---- front matter ---- */
@@ -138,23 +138,23 @@ static char *roman(int n) {
   return g_string_free(s, FALSE);
 }
 
-static void title_page(Job *job, Renderer *r) {
-  const PrintStyle *st = &job->style;
-  const BookMeta *m = &job->book->meta;
-  double x = render_text_left(r, TRUE), y = job->paper->top + job->text_height * 0.22;
+static void title_page(PdfDoc *doc, Renderer *r) {
+  const PrintStyle *st = doc->style;
+  const BookMeta *m = &doc->book->meta;
+  double x = render_text_left(r, TRUE), y = doc->paper->top + doc->text_height * 0.22;
   PageDecor decor = {"i", NULL, NULL, TRUE, TRUE};
   render_decor(r, &decor);
-  render_dest(r, "title-page", x, job->paper->top);
+  render_dest(r, "title-page", x, doc->paper->top);
   g_autoptr(PangoLayout) title =
       text_layout(r->context, st, st->font_heading, st->chapter_size * 1.45, PANGO_WEIGHT_BOLD,
-                  PANGO_STYLE_NORMAL, m->title ? m->title : "", job->measure, PANGO_ALIGN_LEFT);
+                  PANGO_STYLE_NORMAL, m->title ? m->title : "", doc->measure, PANGO_ALIGN_LEFT);
   balance_lines(title);
   render_layout(r, title, x, y, st->heading);
   y += layout_height(title) + st->chapter_size * 0.6;
   if (m->subtitle) {
     g_autoptr(PangoLayout) sub =
         text_layout(r->context, st, st->font_body, st->chapter_size * 0.68, PANGO_WEIGHT_NORMAL,
-                    PANGO_STYLE_ITALIC, m->subtitle, job->measure, PANGO_ALIGN_LEFT);
+                    PANGO_STYLE_ITALIC, m->subtitle, doc->measure, PANGO_ALIGN_LEFT);
     balance_lines(sub);
     render_layout(r, sub, x, y, st->text);
     y += layout_height(sub);
@@ -162,25 +162,25 @@ static void title_page(Job *job, Renderer *r) {
   cairo_set_source_rgb(r->cr, st->rule.r, st->rule.g, st->rule.b);
   cairo_set_line_width(r->cr, 0.6);
   cairo_move_to(r->cr, x, y + 18);
-  cairo_line_to(r->cr, x + job->measure * 0.3, y + 18);
+  cairo_line_to(r->cr, x + doc->measure * 0.3, y + 18);
   cairo_stroke(r->cr);
   const char *authors = m->authors_line;
   g_autoptr(PangoLayout) by =
       text_layout(r->context, st, st->font_heading, st->chapter_size * 0.62, PANGO_WEIGHT_NORMAL,
-                  PANGO_STYLE_NORMAL, authors, job->measure, PANGO_ALIGN_LEFT);
+                  PANGO_STYLE_NORMAL, authors, doc->measure, PANGO_ALIGN_LEFT);
   render_layout(r, by, x, y + 34, st->text);
   if (m->publisher) {
     g_autoptr(PangoLayout) pub =
         text_layout(r->context, st, st->font_heading, st->head_size * 1.1, PANGO_WEIGHT_NORMAL,
-                    PANGO_STYLE_NORMAL, m->publisher, job->measure, PANGO_ALIGN_LEFT);
-    render_layout(r, pub, x, job->paper->top + job->text_height - layout_height(pub), st->text);
+                    PANGO_STYLE_NORMAL, m->publisher, doc->measure, PANGO_ALIGN_LEFT);
+    render_layout(r, pub, x, doc->paper->top + doc->text_height - layout_height(pub), st->text);
   }
   cairo_show_page(r->cr);
 }
 
-static void copyright_page(Job *job, Renderer *r) {
-  const PrintStyle *st = &job->style;
-  const BookMeta *m = &job->book->meta;
+static void copyright_page(PdfDoc *doc, Renderer *r) {
+  const PrintStyle *st = doc->style;
+  const BookMeta *m = &doc->book->meta;
   PageDecor decor = {"ii", NULL, NULL, FALSE, TRUE};
   render_decor(r, &decor);
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
@@ -208,10 +208,10 @@ static void copyright_page(Job *job, Renderer *r) {
                                          st->font_body, st->font_heading, st->font_mono));
   g_autofree char *text = join(lines, "\n");
   g_autoptr(PangoLayout) l =
-      text_layout(r->context, st, st->font_body, job->paper->body_size * 0.85, PANGO_WEIGHT_NORMAL,
-                  PANGO_STYLE_NORMAL, text, job->measure, PANGO_ALIGN_LEFT);
+      text_layout(r->context, st, st->font_body, doc->paper->body_size * 0.85, PANGO_WEIGHT_NORMAL,
+                  PANGO_STYLE_NORMAL, text, doc->measure, PANGO_ALIGN_LEFT);
   double x = render_text_left(r, FALSE);
-  render_layout(r, l, x, job->paper->top + job->text_height - layout_height(l), st->text);
+  render_layout(r, l, x, doc->paper->top + doc->text_height - layout_height(l), st->text);
   cairo_show_page(r->cr);
 }
 
@@ -223,10 +223,10 @@ typedef struct {
   int page;
 } TocEntry;
 
-static GArray *toc_entries(Job *job) {
+static GArray *toc_entries(PdfDoc *doc) {
   GArray *entries = g_array_new(FALSE, FALSE, sizeof(TocEntry));
-  for (guint i = 0; i < job->pages->len; i++) {
-    const Page *p = job->pages->pdata[i];
+  for (guint i = 0; i < doc->pages->len; i++) {
+    const Page *p = doc->pages->pdata[i];
     for (guint k = 0; k < p->placements->len; k++) {
       const Placement *pl = &g_array_index(p->placements, Placement, k);
       if (pl->first != 0 || pl->repeated || !pl->item->outline_title)
@@ -251,9 +251,9 @@ static void toc_line_clear(gpointer p) {
   g_clear_object(&t->number);
 }
 
-static GArray *toc_lines(Job *job, PangoContext *ctx, GArray *entries) {
-  const PrintStyle *st = &job->style;
-  double body = job->paper->body_size, num_w = body * 3;
+static GArray *toc_lines(PdfDoc *doc, PangoContext *ctx, GArray *entries) {
+  const PrintStyle *st = doc->style;
+  double body = doc->paper->body_size, num_w = body * 3;
   GArray *lines = g_array_new(FALSE, TRUE, sizeof(TocLine));
   g_array_set_clear_func(lines, toc_line_clear);
   for (guint i = 0; i < entries->len; i++) {
@@ -265,7 +265,7 @@ static GArray *toc_lines(Job *job, PangoContext *ctx, GArray *entries) {
     t.title = text_layout(ctx, st, chapter ? st->font_heading : st->font_body,
                           chapter ? body * 1.02 : body * 0.95,
                           chapter ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
-                          e->title, job->measure - t.indent - num_w - body, PANGO_ALIGN_LEFT);
+                          e->title, doc->measure - t.indent - num_w - body, PANGO_ALIGN_LEFT);
     hang_after_number(t.title);
     g_autofree char *num = g_strdup_printf("%d", e->page);
     t.number = text_layout(ctx, st, chapter ? st->font_heading : st->font_body,
@@ -309,7 +309,7 @@ static void leaders(Renderer *r, PangoLayout *title, double x, double y, double 
 }
 
 /* Pages of the contents: returns the index of the first line of each page. */
-static GArray *toc_pages(Job *job, GArray *lines, double first_page_top) {
+static GArray *toc_pages(PdfDoc *doc, GArray *lines, double first_page_top) {
   GArray *starts = g_array_new(FALSE, FALSE, sizeof(guint));
   double y = first_page_top;
   guint zero = 0;
@@ -325,7 +325,7 @@ static GArray *toc_pages(Job *job, GArray *lines, double first_page_top) {
     if ((t->entry->level <= 1 || next_ends_group) && i + 1 < lines->len)
       need += g_array_index(lines, TocLine, i + 1).space_before +
               g_array_index(lines, TocLine, i + 1).height;
-    if (y + need > job->text_height && y > 0) {
+    if (y + need > doc->text_height && y > 0) {
       g_array_append_val(starts, i);
       y = 0;
     }
@@ -334,24 +334,25 @@ static GArray *toc_pages(Job *job, GArray *lines, double first_page_top) {
   return starts;
 }
 
-static void contents_pages(Job *job, Renderer *r, GArray *lines, GArray *starts, int first_page) {
-  const PrintStyle *st = &job->style;
-  double body = job->paper->body_size;
+static void contents_pages(PdfDoc *doc, Renderer *r, GArray *lines, GArray *starts,
+                           int first_page) {
+  const PrintStyle *st = doc->style;
+  double body = doc->paper->body_size;
   for (guint p = 0; p < starts->len; p++) {
     int number = first_page + (int)p;
     gboolean recto = number % 2 == 1;
     g_autofree char *label = roman(number);
     PageDecor decor = {label, label, NULL, recto, TRUE};
     render_decor(r, &decor);
-    double x = render_text_left(r, recto), y = job->paper->top;
+    double x = render_text_left(r, recto), y = doc->paper->top;
     if (p == 0) {
       g_autoptr(PangoLayout) head =
           text_layout(r->context, st, st->font_heading, st->chapter_size, PANGO_WEIGHT_BOLD,
                       PANGO_STYLE_NORMAL, BOOK_CONTENTS_TITLE, -1, PANGO_ALIGN_LEFT);
       render_dest(r, "contents", x, y);
       render_outline(r, 1, BOOK_CONTENTS_TITLE, "contents");
-      render_layout(r, head, x, y + job->text_height * 0.08, st->heading);
-      y += job->text_height * 0.08 + layout_height(head) + body * 2;
+      render_layout(r, head, x, y + doc->text_height * 0.08, st->heading);
+      y += doc->text_height * 0.08 + layout_height(head) + body * 2;
     }
     guint end = p + 1 < starts->len ? g_array_index(starts, guint, p + 1) : lines->len;
     for (guint i = g_array_index(starts, guint, p); i < end; i++) {
@@ -360,7 +361,7 @@ static void contents_pages(Job *job, Renderer *r, GArray *lines, GArray *starts,
         y += t->space_before;
       int nw, nh;
       pango_layout_get_size(t->number, &nw, &nh);
-      double num_x = x + job->measure - nw / (double)PANGO_SCALE;
+      double num_x = x + doc->measure - nw / (double)PANGO_SCALE;
       render_layout(r, t->title, x + t->indent, y, st->text);
       PangoLayoutIter *it = pango_layout_get_iter(t->title);
       while (!pango_layout_iter_at_last_line(it))
@@ -370,7 +371,7 @@ static void contents_pages(Job *job, Renderer *r, GArray *lines, GArray *starts,
       double nbase = pango_layout_get_baseline(t->number) / (double)PANGO_SCALE;
       render_layout(r, t->number, num_x, y + base - nbase, st->text);
       leaders(r, t->title, x + t->indent, y, num_x);
-      render_link(r, t->entry->dest, NULL, x + t->indent, y, job->measure - t->indent, t->height);
+      render_link(r, t->entry->dest, NULL, x + t->indent, y, doc->measure - t->indent, t->height);
       y += t->height;
     }
     cairo_show_page(r->cr);
@@ -379,20 +380,20 @@ static void contents_pages(Job *job, Renderer *r, GArray *lines, GArray *starts,
 
 /* ---- the body ---- */
 
-static const char *running_head(Job *job, const Page *page, gboolean recto) {
+static const char *running_head(PdfDoc *doc, const Page *page, gboolean recto) {
   if (!page->chapter || page->opening || page->blank)
     return NULL;
-  return recto ? page->chapter->title : job->book->meta.title;
+  return recto ? page->chapter->title : doc->book->meta.title;
 }
 
-static void handout_block(Job *job, Renderer *r) {
-  const PrintStyle *st = &job->style;
-  const BookMeta *m = &job->book->meta;
+static void handout_block(PdfDoc *doc, Renderer *r) {
+  const PrintStyle *st = doc->style;
+  const BookMeta *m = &doc->book->meta;
   g_autofree char *date = NULL;
   if (m->date)
     date = g_strdup(m->date);
   else {
-    g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(book_timestamp(job->book));
+    g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(book_timestamp(doc->book));
     date = g_date_time_format(dt, "%Y-%m-%d");
   }
   g_autofree char *upper = g_utf8_strup(m->title ? m->title : "", -1);
@@ -400,46 +401,42 @@ static void handout_block(Job *job, Renderer *r) {
                                           m->version ? m->version : "");
   g_autoptr(PangoLayout) t =
       text_layout(r->context, st, st->font_heading, st->head_size * 1.15, PANGO_WEIGHT_BOLD,
-                  PANGO_STYLE_NORMAL, upper, job->measure, PANGO_ALIGN_LEFT);
+                  PANGO_STYLE_NORMAL, upper, doc->measure, PANGO_ALIGN_LEFT);
   g_autoptr(PangoLayout) d =
       text_layout(r->context, st, st->font_heading, st->head_size, PANGO_WEIGHT_NORMAL,
-                  PANGO_STYLE_NORMAL, line, job->measure, PANGO_ALIGN_LEFT);
-  double x = render_text_left(r, TRUE), y = job->paper->top;
+                  PANGO_STYLE_NORMAL, line, doc->measure, PANGO_ALIGN_LEFT);
+  double x = render_text_left(r, TRUE), y = doc->paper->top;
   render_layout(r, t, x, y, st->text);
   render_layout(r, d, x, y + layout_height(t) + 2, st->text);
 }
 
-static void body_pages(Job *job, Renderer *r) {
-  for (guint i = 0; i < job->pages->len; i++) {
-    const Page *page = job->pages->pdata[i];
+static void body_pages(PdfDoc *doc, Renderer *r) {
+  for (guint i = 0; i < doc->pages->len; i++) {
+    const Page *page = doc->pages->pdata[i];
     int number = (int)i + 1;
-    gboolean recto = job->o->chapter ? TRUE : number % 2 == 1;
+    gboolean recto = doc->o->chapter ? TRUE : number % 2 == 1;
     g_autofree char *label = g_strdup_printf("%d", number);
-    PageDecor decor = {label, page->blank ? NULL : label, running_head(job, page, recto), recto,
+    PageDecor decor = {label, page->blank ? NULL : label, running_head(doc, page, recto), recto,
                        page->opening};
-    if (job->o->chapter && i == 0)
-      handout_block(job, r);
+    if (doc->o->chapter && i == 0)
+      handout_block(doc, r);
     render_page(r, page, &decor);
-    if (job->o->progress)
-      job->o->progress("drawing pages", i + 1, job->pages->len);
+    if (doc->o->progress)
+      doc->o->progress("drawing pages", i + 1, doc->pages->len);
   }
 }
 
 /* ---- output ---- */
 
-static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int len) {
-  return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
-static void set_metadata(Job *job, cairo_surface_t *surface) {
-  const BookMeta *m = &job->book->meta;
+static void set_metadata(PdfDoc *doc, cairo_surface_t *surface) {
+  const BookMeta *m = &doc->book->meta;
   const char *authors = m->authors_line;
   g_autofree char *keywords = join(m->subjects, ", ");
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(book_timestamp(job->book));
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(book_timestamp(doc->book));
   g_autofree char *date = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
   const Chapter *only = NULL;
-  if (job->o->chapter && job->layouts->len)
-    only = ((ChapterLayout *)job->layouts->pdata[0])->chapter;
+  if (doc->o->chapter && doc->layouts->len)
+    only = ((ChapterLayout *)doc->layouts->pdata[0])->chapter;
   g_autofree char *title =
       only ? g_strdup_printf("%s: %s", m->title ? m->title : "", only->toc->title)
            : g_strdup(m->title ? m->title : "");
@@ -454,17 +451,17 @@ static void set_metadata(Job *job, cairo_surface_t *surface) {
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
-static void draw_document(Job *job, Renderer *r) {
+static void draw_document(PdfDoc *doc, Renderer *r) {
   cairo_tag_begin(r->cr, "Document", NULL);
-  if (!job->o->chapter) {
-    g_autoptr(GArray) entries = toc_entries(job);
-    g_autoptr(GArray) lines = toc_lines(job, r->context, entries);
-    g_autoptr(GArray) starts = toc_pages(job, lines,
-                                         job->text_height * 0.08 + job->style.chapter_size * 1.3 +
-                                             job->paper->body_size * 2);
-    title_page(job, r);
-    copyright_page(job, r);
-    contents_pages(job, r, lines, starts, 3);
+  if (!doc->o->chapter) {
+    g_autoptr(GArray) entries = toc_entries(doc);
+    g_autoptr(GArray) lines = toc_lines(doc, r->context, entries);
+    g_autoptr(GArray) starts = toc_pages(doc, lines,
+                                         doc->text_height * 0.08 + doc->style->chapter_size * 1.3 +
+                                             doc->paper->body_size * 2);
+    title_page(doc, r);
+    copyright_page(doc, r);
+    contents_pages(doc, r, lines, starts, 3);
     if ((2 + starts->len) % 2 == 1) {
       g_autofree char *label = roman(3 + (int)starts->len);
       PageDecor decor = {label, NULL, NULL, FALSE, TRUE};
@@ -472,27 +469,20 @@ static void draw_document(Job *job, Renderer *r) {
       cairo_show_page(r->cr);
     }
   }
-  body_pages(job, r);
+  body_pages(doc, r);
   cairo_tag_end(r->cr, "Document");
 }
 
-/* Draws everything into `path` (a temporary file); FALSE with `error` on a Cairo failure. */
-static gboolean render_to(Job *job, const char *path, GError **error) {
-  FILE *out = g_fopen(path, "wb");
-  if (!out) {
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot write '%s': %s", path,
-                g_strerror(errno));
-    return FALSE;
-  }
+gboolean pdf_render(PdfDoc *doc, cairo_write_func_t write, void *closure, GError **error) {
   cairo_surface_t *surface =
-      cairo_pdf_surface_create_for_stream(write_stream, out, job->paper->width, job->paper->height);
+      cairo_pdf_surface_create_for_stream(write, closure, doc->paper->width, doc->paper->height);
   cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5);
-  set_metadata(job, surface);
+  set_metadata(doc, surface);
   cairo_t *cr = cairo_create(surface);
-  PangoContext *ctx = pdf_fonts_context(job->fonts);
+  PangoContext *ctx = fonts_context(doc->fonts);
   pango_cairo_update_context(cr, ctx);
-  Renderer r = {surface, cr, &job->style, job->paper, ctx, job->measure, job->text_height, {0}};
-  draw_document(job, &r);
+  Renderer r = {surface, cr, doc->style, doc->paper, ctx, doc->measure, doc->text_height, {0}};
+  draw_document(doc, &r);
   g_object_unref(ctx);
   cairo_status_t status = cairo_status(cr);
   cairo_destroy(cr);
@@ -500,76 +490,89 @@ static gboolean render_to(Job *job, const char *path, GError **error) {
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status(surface);
   cairo_surface_destroy(surface);
-  gboolean closed = fclose(out) == 0;
-  if (status != CAIRO_STATUS_SUCCESS || !closed) {
+  if (status != CAIRO_STATUS_SUCCESS) {
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot write the PDF: %s",
-                status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(status)
-                                               : g_strerror(errno));
+                cairo_status_to_string(status));
     return FALSE;
   }
   return TRUE;
 }
 
-/* Writes to a temporary file beside the output, then renames it over the output (output.h:
- * an interrupted or failed build leaves the previous output and no temporary file). */
-static gboolean write_atomically(Job *job, GError **error) {
-  OutputFile out;
-  if (!output_open(&out, job->o->output, error))
+static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int len) {
+  return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Draws everything into `path` (a temporary file); FALSE with `error` when it cannot. */
+static gboolean render_to(PdfDoc *doc, const char *path, GError **error) {
+  FILE *out = g_fopen(path, "wb");
+  if (!out) {
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot write '%s': %s", path,
+                g_strerror(errno));
     return FALSE;
-  if (!render_to(job, out.temp, error)) {
+  }
+  gboolean ok = pdf_render(doc, write_stream, out, error);
+  if (fclose(out) != 0 && ok) {
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot write the PDF: %s",
+                g_strerror(errno));
+    ok = FALSE;
+  }
+  return ok;
+}
+
+static void set_paper(PdfDoc *doc) {
+  PaperId id = style_paper_id(doc->o->paper ? doc->o->paper : doc->style->default_paper);
+  doc->paper = &doc->style->papers[id == PAPER_COUNT ? PAPER_6X9 : id];
+  doc->measure = doc->paper->width - doc->paper->inner - doc->paper->outer;
+  doc->text_height = doc->paper->height - doc->paper->top - doc->paper->bottom;
+}
+
+void pdf_doc_free(PdfDoc *doc) {
+  if (!doc)
+    return;
+  if (doc->pages)
+    g_ptr_array_unref(doc->pages);
+  if (doc->layouts)
+    g_ptr_array_unref(doc->layouts);
+  hyphenator_free(doc->hyphenator);
+  g_free(doc);
+}
+
+PdfDoc *pdf_typeset(Book *book, Resources *res, const PdfOptions *o, GError **error) {
+  g_autoptr(PdfDoc) doc = g_new0(PdfDoc, 1);
+  doc->book = book;
+  doc->o = o;
+  doc->style = &res->style;
+  doc->fonts = resources_fonts(res, error);
+  if (!doc->fonts)
+    return NULL;
+  set_paper(doc);
+  if (doc->style->hyphenate) {
+    doc->hyphenator =
+        hyphenator_new(doc->style->hyphen_language, (int)doc->style->hyphen_min_word, error);
+    if (!doc->hyphenator)
+      return NULL;
+  }
+  doc->layouts = g_ptr_array_new_with_free_func((GDestroyNotify)chapter_layout_free);
+  doc->pages = g_ptr_array_new_with_free_func(page_free);
+  layout_chapters(doc);
+  paginate(doc);
+  return g_steal_pointer(&doc);
+}
+
+const GPtrArray *pdf_doc_pages(const PdfDoc *doc) { return doc->pages; }
+
+/* Typesets, then draws into a temporary file beside the output and renames it over the output
+ * (output.h: an interrupted or failed build leaves the previous output and no temporary file). */
+gboolean pdf_write(Book *book, Resources *res, const PdfOptions *o, GError **error) {
+  g_autoptr(PdfDoc) doc = pdf_typeset(book, res, o, error);
+  if (!doc)
+    return FALSE;
+  OutputFile out;
+  if (!output_open(&out, o->output, error))
+    return FALSE;
+  if (!render_to(doc, out.temp, error)) {
     output_abort(&out);
     return FALSE;
   }
   return output_commit(&out, error);
-}
-
-static gboolean load_style(Job *job) {
-  style_defaults(&job->style);
-  g_autofree char *dir = book_resource_dir(job->book, "styles");
-  g_autofree char *path = dir ? g_build_filename(dir, "print.yaml", NULL) : NULL;
-  if (path && g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-    guint before = diags_errors(job->book->diags);
-    const char *display = g_str_has_prefix(path, "./") ? path + 2 : path;
-    style_load(&job->style, path, display, job->book->diags);
-    if (diags_errors(job->book->diags) > before)
-      return FALSE;
-  }
-  PaperId id = style_paper_id(job->o->paper ? job->o->paper : job->style.default_paper);
-  job->paper = &job->style.papers[id == PAPER_COUNT ? PAPER_6X9 : id];
-  job->measure = job->paper->width - job->paper->inner - job->paper->outer;
-  job->text_height = job->paper->height - job->paper->top - job->paper->bottom;
-  return TRUE;
-}
-
-gboolean pdf_write(Book *book, const PdfOptions *o, GError **error) {
-  Job job = {0};
-  job.book = book;
-  job.o = o;
-  gboolean ok = FALSE;
-  g_autofree char *fonts_dir = book_resource_dir(book, "fonts");
-  if (!load_style(&job))
-    goto out;
-  job.fonts = pdf_fonts_new(fonts_dir, &job.style, error);
-  if (!job.fonts)
-    goto out;
-  if (job.style.hyphenate) {
-    job.hyphenator =
-        hyphenator_new(job.style.hyphen_language, (int)job.style.hyphen_min_word, error);
-    if (!job.hyphenator)
-      goto out;
-  }
-  job.layouts = g_ptr_array_new_with_free_func((GDestroyNotify)chapter_layout_free);
-  job.pages = g_ptr_array_new_with_free_func(page_free);
-  layout_chapters(&job);
-  paginate(&job);
-  ok = write_atomically(&job, error);
-out:
-  if (job.pages)
-    g_ptr_array_unref(job.pages);
-  if (job.layouts)
-    g_ptr_array_unref(job.layouts);
-  hyphenator_free(job.hyphenator);
-  pdf_fonts_free(job.fonts);
-  style_clear(&job.style);
-  return ok;
 }

@@ -3,7 +3,9 @@
 #define BOOKBUILD_PDF_PDF_H
 
 #include "book.h"
-#include "pdf/style.h"
+#include "resources.h"
+
+#include <cairo.h>
 
 typedef struct {
   const char *output; /* the PDF to write (atomically) */
@@ -15,9 +17,26 @@ typedef struct {
   void (*progress)(const char *step, guint done, guint total);
 } PdfOptions;
 
-/* Typesets the book. Returns FALSE with `error` set for environment problems (fonts, output);
- * FALSE without an error when the print style or layout added error diagnostics to
- * book->diags. Warnings (missing glyphs, overfull lines) are added to book->diags. */
-gboolean pdf_write(Book *book, const PdfOptions *options, GError **error);
+/* The book laid out and broken into pages, ready to draw. */
+typedef struct PdfDoc PdfDoc;
+
+/* Lays out and paginates the book (or the handout `options` asks for) with the style and fonts
+ * of `res`; the book, `res` and `options` must outlive the document. NULL with `error` for
+ * environment problems (fonts, the hyphenation dictionary). Layout warnings (missing glyphs,
+ * overfull lines) are added to book->diags. The caller frees it with pdf_doc_free(). */
+PdfDoc *pdf_typeset(Book *book, Resources *res, const PdfOptions *options, GError **error);
+void pdf_doc_free(PdfDoc *doc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdfDoc, pdf_doc_free)
+
+/* The body's pages (Page*, pdf/paginate.h), owned by the document. */
+const GPtrArray *pdf_doc_pages(const PdfDoc *doc);
+
+/* Draws the document (front matter, body, outline, links, metadata) as a PDF into `write`
+ * (cairo's stream callback) with `closure`. FALSE with `error` when cairo fails. */
+gboolean pdf_render(PdfDoc *doc, cairo_write_func_t write, void *closure, GError **error);
+
+/* pdf_typeset(), then pdf_render() into options->output, written atomically. FALSE with
+ * `error` for environment problems (fonts, output). */
+gboolean pdf_write(Book *book, Resources *res, const PdfOptions *options, GError **error);
 
 #endif

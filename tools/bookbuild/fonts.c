@@ -1,21 +1,77 @@
-/* fonts.c: font isolation for the PDF (see fonts.h). A missing family is substituted silently
- * by fontconfig, so every family the style names is checked against the loaded set. */
+/* fonts.c: the book's fonts (see fonts.h). A missing family is substituted silently by
+ * fontconfig, so every family the style names is checked against the loaded set. */
 #include "fonts.h"
 
-#include "fontdir.h"
-
 #include <fontconfig/fontconfig.h>
+#include <fontconfig/fcfreetype.h> /* after fontconfig.h, which it needs */
 
 #include <pango/pangofc-fontmap.h>
 #include <string.h>
 
-struct PdfFonts {
+/* ---- the folder's files ---- */
+
+static gboolean is_font_file(const char *name) {
+  static const char *const exts[] = {".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"};
+  g_autofree char *lower = g_ascii_strdown(name, -1);
+  for (gsize i = 0; i < G_N_ELEMENTS(exts); i++)
+    if (g_str_has_suffix(lower, exts[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void face_free(gpointer p) {
+  FontFace *f = p;
+  g_free(f->name);
+  g_free(f->path);
+  g_free(f->family);
+  g_free(f);
+}
+
+static gint face_cmp(gconstpointer a, gconstpointer b) {
+  return strcmp((*(const FontFace *const *)a)->name, (*(const FontFace *const *)b)->name);
+}
+
+GPtrArray *fonts_read_dir(const char *dir, const char *shown, GError **error) {
+  g_autoptr(GPtrArray) faces = g_ptr_array_new_with_free_func(face_free);
+  g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
+  for (const char *name; d && (name = g_dir_read_name(d));) {
+    if (!is_font_file(name))
+      continue;
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    int count = 0;
+    FcPattern *pat = FcFreeTypeQuery((const FcChar8 *)path, 0, NULL, &count);
+    FcChar8 *family = NULL;
+    if (!pat || FcPatternGetString(pat, FC_FAMILY, 0, &family) != FcResultMatch) {
+      if (pat)
+        FcPatternDestroy(pat);
+      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                  "font file '%s/%s' cannot be read (damaged, or not a font)", shown, name);
+      return NULL;
+    }
+    FontFace *f = g_new0(FontFace, 1);
+    f->name = g_strdup(name);
+    f->path = g_steal_pointer(&path);
+    f->family = g_strdup((const char *)family);
+    f->weight = FC_WEIGHT_REGULAR;
+    f->slant = FC_SLANT_ROMAN;
+    FcPatternGetInteger(pat, FC_WEIGHT, 0, &f->weight);
+    FcPatternGetInteger(pat, FC_SLANT, 0, &f->slant);
+    FcPatternDestroy(pat);
+    g_ptr_array_add(faces, f);
+  }
+  g_ptr_array_sort(faces, face_cmp);
+  return g_steal_pointer(&faces);
+}
+
+/* ---- the font map ---- */
+
+struct Fonts {
   FcConfig *config;
   PangoFontMap *map;
   cairo_font_options_t *options;
 };
 
-void pdf_fonts_free(PdfFonts *fonts) {
+void fonts_free(Fonts *fonts) {
   if (!fonts)
     return;
   if (fonts->map) {
@@ -49,8 +105,8 @@ static PangoFontMap *new_map(FcConfig *config) {
   return map;
 }
 
-PdfFonts *pdf_fonts_new(const char *dir, const PrintStyle *style, GError **error) {
-  g_autoptr(PdfFonts) fonts = g_new0(PdfFonts, 1);
+Fonts *fonts_new(const char *dir, const PrintStyle *style, GError **error) {
+  g_autoptr(Fonts) fonts = g_new0(Fonts, 1);
   fonts->config = FcConfigCreate();
   /* Only a cache location: fontconfig complains without one, and no system font is added. */
   static const char cache_only[] =
@@ -68,11 +124,6 @@ PdfFonts *pdf_fonts_new(const char *dir, const PrintStyle *style, GError **error
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "no usable font in '%s'", shown);
     return NULL;
   }
-  /* A damaged file is an error: otherwise a family with a damaged face would silently be drawn
-   * in one of its other faces (bold for regular). */
-  g_autoptr(GPtrArray) faces = fontdir_faces(dir, shown, error);
-  if (!faces)
-    return NULL;
   const char *families[] = {style->font_body, style->font_heading, style->font_mono,
                             style->font_fallback};
   for (gsize i = 0; i < G_N_ELEMENTS(families); i++)
@@ -89,11 +140,11 @@ PdfFonts *pdf_fonts_new(const char *dir, const PrintStyle *style, GError **error
   return g_steal_pointer(&fonts);
 }
 
-static PangoContext *context_on(PdfFonts *fonts, PangoFontMap *map) {
+static PangoContext *context_on(Fonts *fonts, PangoFontMap *map) {
   PangoContext *ctx = pango_font_map_create_context(map);
   pango_context_set_round_glyph_positions(ctx, FALSE);
   pango_cairo_context_set_font_options(ctx, fonts->options);
   return ctx;
 }
 
-PangoContext *pdf_fonts_context(PdfFonts *fonts) { return context_on(fonts, fonts->map); }
+PangoContext *fonts_context(Fonts *fonts) { return context_on(fonts, fonts->map); }

@@ -1,0 +1,249 @@
+/* Unit tests for the PDF's page breaker (pdf/paginate.c) and table column widths, on items built
+ * by hand: lines of known heights on a text block of known height, no fonts involved. */
+#include "pdf/paginate.h"
+
+/* A text block 100 points high; every line is 10 points, so a page holds 10 lines. */
+#define BLOCK 100.0
+#define LINE 10.0
+
+static Item *item_lines(ItemKind kind, guint n) {
+  Item *it = item_new(kind);
+  for (guint i = 0; i < n; i++) {
+    LineBox lb = {0};
+    lb.top = i * LINE;
+    lb.height = LINE;
+    g_array_append_val(it->lines, lb);
+  }
+  return it;
+}
+
+static ChapterLayout *chapter_new(void) {
+  ChapterLayout *cl = g_new0(ChapterLayout, 1);
+  cl->items = g_ptr_array_new_with_free_func(item_free);
+  cl->containers = g_array_new(FALSE, TRUE, sizeof(Container));
+  cl->footnotes = g_ptr_array_new();
+  return cl;
+}
+
+static Item *add(ChapterLayout *cl, ItemKind kind, guint lines) {
+  Item *it = item_lines(kind, lines);
+  g_ptr_array_add(cl->items, it);
+  return it;
+}
+
+/* Pages of `cl` on the 100-point block (a book: chapters open on rectos). */
+static GPtrArray *paginate(const ChapterLayout *cl, GPtrArray *pages) {
+  PageFrame frame = {BLOCK, TRUE, 5};
+  if (!pages)
+    pages = g_ptr_array_new_with_free_func(page_free);
+  paginate_chapter(cl, &frame, pages);
+  return pages;
+}
+
+static const Placement *placement(const GPtrArray *pages, guint page, guint k) {
+  const Page *p = pages->pdata[page];
+  g_assert_cmpuint(k, <, p->placements->len);
+  return &g_array_index(p->placements, Placement, k);
+}
+
+static guint placements(const GPtrArray *pages, guint page) {
+  return ((const Page *)pages->pdata[page])->placements->len;
+}
+
+static void chapter_free(ChapterLayout *cl) {
+  g_ptr_array_unref(cl->items);
+  g_array_unref(cl->containers);
+  g_ptr_array_unref(cl->footnotes);
+  g_free(cl);
+}
+
+/* A 25-line paragraph fills two pages and puts its last 5 lines on a third. */
+static void test_fills_pages(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 25);
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  g_assert_cmpuint(pages->len, ==, 3);
+  g_assert_cmpuint(placement(pages, 0, 0)->first, ==, 0);
+  g_assert_cmpuint(placement(pages, 0, 0)->last, ==, 9);
+  g_assert_cmpuint(placement(pages, 1, 0)->first, ==, 10);
+  g_assert_cmpuint(placement(pages, 2, 0)->last, ==, 24);
+  g_assert_true(((Page *)pages->pdata[0])->opening);
+  g_assert_false(((Page *)pages->pdata[1])->opening);
+  chapter_free(cl);
+}
+
+/* One line of a paragraph would be left alone at the foot of a page: the whole paragraph moves. */
+static void test_no_orphan(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 9);
+  add(cl, ITEM_TEXT, 5);
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  g_assert_cmpuint(pages->len, ==, 2);
+  g_assert_cmpuint(placements(pages, 0), ==, 1);
+  g_assert_cmpuint(placement(pages, 1, 0)->index, ==, 1);
+  g_assert_cmpuint(placement(pages, 1, 0)->first, ==, 0);
+  g_assert_cmpfloat(placement(pages, 1, 0)->y, ==, 0);
+  chapter_free(cl);
+}
+
+/* Three lines fit but one would be left alone at the top of the next page: two go over. */
+static void test_no_widow(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 7);
+  add(cl, ITEM_TEXT, 4);
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  g_assert_cmpuint(pages->len, ==, 2);
+  g_assert_cmpuint(placement(pages, 0, 1)->first, ==, 0);
+  g_assert_cmpuint(placement(pages, 0, 1)->last, ==, 1);
+  g_assert_cmpuint(placement(pages, 1, 0)->first, ==, 2);
+  g_assert_cmpuint(placement(pages, 1, 0)->last, ==, 3);
+  chapter_free(cl);
+}
+
+/* A heading that fits at the foot of a page, followed by a paragraph of which only one line
+ * would fit, goes to the next page with it. */
+static void test_heading_keeps_with_next(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 8);
+  Item *heading = add(cl, ITEM_TEXT, 1);
+  heading->keep_with_next = TRUE;
+  heading->heading_level = 2;
+  add(cl, ITEM_TEXT, 5);
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  g_assert_cmpuint(pages->len, ==, 2);
+  g_assert_cmpuint(placements(pages, 0), ==, 1);
+  g_assert_true(placement(pages, 1, 0)->item == heading);
+  g_assert_cmpuint(placement(pages, 1, 1)->index, ==, 2);
+  chapter_free(cl);
+}
+
+/* A table longer than a page: its header row is repeated at the top of the next page. */
+static void test_table_header_repeats(void) {
+  ChapterLayout *cl = chapter_new();
+  Item *header = add(cl, ITEM_TABLE_ROW, 1);
+  header->is_header = TRUE;
+  for (int i = 0; i < 14; i++)
+    add(cl, ITEM_TABLE_ROW, 1)->header = header;
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  g_assert_cmpuint(pages->len, ==, 2);
+  g_assert_cmpuint(placements(pages, 0), ==, 10); /* the header and nine rows */
+  g_assert_false(placement(pages, 0, 0)->repeated);
+  const Placement *top = placement(pages, 1, 0);
+  g_assert_true(top->item == header);
+  g_assert_true(top->repeated);
+  g_assert_cmpuint(top->index, ==, 10); /* the place of the row it heads */
+  g_assert_cmpuint(placement(pages, 1, 1)->index, ==, 10);
+  g_assert_cmpuint(placements(pages, 1), ==, 6);
+  chapter_free(cl);
+}
+
+/* A listing of five lines is never split; a longer one is, but not inside a wrapped line. */
+static void test_code_splits(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 7);
+  add(cl, ITEM_CODE, 5);
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  g_assert_cmpuint(placements(pages, 0), ==, 1);
+  g_assert_cmpuint(placement(pages, 1, 0)->last, ==, 4);
+
+  ChapterLayout *cl2 = chapter_new();
+  add(cl2, ITEM_TEXT, 6);
+  Item *code = add(cl2, ITEM_CODE, 8);
+  g_array_index(code->lines, LineBox, 4).continuation = TRUE; /* line 4 continues line 3 */
+  g_autoptr(GPtrArray) pages2 = paginate(cl2, NULL);
+  g_assert_cmpuint(placement(pages2, 0, 1)->last, ==, 2); /* 4 fit; 3 and 4 stay together */
+  g_assert_cmpuint(placement(pages2, 1, 0)->first, ==, 3);
+  chapter_free(cl);
+  chapter_free(cl2);
+}
+
+/* A chapter that would open on a verso gets a blank page first; a handout never does. */
+static void test_recto_openings(void) {
+  ChapterLayout *one = chapter_new(), *two = chapter_new();
+  add(one, ITEM_TEXT, 5);
+  add(two, ITEM_TEXT, 5);
+  g_autoptr(GPtrArray) pages = paginate(one, NULL);
+  paginate(two, pages);
+  g_assert_cmpuint(pages->len, ==, 3);
+  g_assert_true(((Page *)pages->pdata[1])->blank);
+  g_assert_null(((Page *)pages->pdata[1])->chapter);
+  g_assert_true(((Page *)pages->pdata[2])->opening);
+
+  g_autoptr(GPtrArray) handout = g_ptr_array_new_with_free_func(page_free);
+  PageFrame frame = {BLOCK, FALSE, 5};
+  paginate_chapter(one, &frame, handout);
+  paginate_chapter(two, &frame, handout);
+  g_assert_cmpuint(handout->len, ==, 2);
+  chapter_free(one);
+  chapter_free(two);
+}
+
+/* A footnote is set at the foot of the page that references it, and its height (with the gap
+ * above the rule) is taken from the text: the referencing paragraph yields lines to the next
+ * page. */
+static void test_footnote_space(void) {
+  ChapterLayout *cl = chapter_new();
+  Footnote note = {.number = 1, .height = 10};
+  Item *para = add(cl, ITEM_TEXT, 12);
+  LineBox *first = &g_array_index(para->lines, LineBox, 0);
+  first->notes = g_ptr_array_new();
+  g_ptr_array_add(first->notes, &note);
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  const Page *page = pages->pdata[0];
+  g_assert_cmpuint(page->notes->len, ==, 1);
+  g_assert_true(page->notes->pdata[0] == &note);
+  g_assert_cmpuint(placement(pages, 0, 0)->last, ==, 7); /* a ninth line needs 90 + 5 + 10 */
+  g_assert_cmpuint(((Page *)pages->pdata[1])->notes->len, ==, 0);
+  chapter_free(cl);
+}
+
+/* Space between blocks is dropped at the top of a page. */
+static void test_space_dropped_at_top(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 10);
+  Item *next = add(cl, ITEM_TEXT, 3);
+  next->space_before = 6;
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  g_assert_cmpuint(pages->len, ==, 2);
+  g_assert_cmpfloat(placement(pages, 1, 0)->y, ==, 0);
+  chapter_free(cl);
+}
+
+static void test_column_widths(void) {
+  /* Natural widths that fit in well under the measure are kept. */
+  double nat[] = {20, 30}, min[] = {10, 10};
+  g_autofree double *w = layout_column_widths(nat, min, 2, 100);
+  g_assert_cmpfloat(w[0], ==, 20);
+  g_assert_cmpfloat(w[1], ==, 30);
+  /* Nearly filling the measure (over 70%), they are stretched to it, in proportion. */
+  double nat2[] = {40, 40};
+  g_autofree double *w2 = layout_column_widths(nat2, min, 2, 100);
+  g_assert_cmpfloat_with_epsilon(w2[0], 50, 1e-9);
+  g_assert_cmpfloat_with_epsilon(w2[0] + w2[1], 100, 1e-9);
+  /* Too wide: each column gets its longest word and a share of the rest in proportion to what
+   * it still wants (here 90 and 30 more). */
+  double nat3[] = {100, 40}, min3[] = {10, 10};
+  g_autofree double *w3 = layout_column_widths(nat3, min3, 2, 100);
+  g_assert_cmpfloat_with_epsilon(w3[0], 10 + 80 * 90.0 / 120.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon(w3[1], 10 + 80 * 30.0 / 120.0, 1e-9);
+  /* Even the longest words do not fit: they are scaled to the measure. */
+  double nat4[] = {150, 150}, min4[] = {90, 60};
+  g_autofree double *w4 = layout_column_widths(nat4, min4, 2, 100);
+  g_assert_cmpfloat_with_epsilon(w4[0], 60, 1e-9);
+  g_assert_cmpfloat_with_epsilon(w4[1], 40, 1e-9);
+}
+
+int main(int argc, char **argv) {
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/paginate/fills-pages", test_fills_pages);
+  g_test_add_func("/paginate/no-orphan", test_no_orphan);
+  g_test_add_func("/paginate/no-widow", test_no_widow);
+  g_test_add_func("/paginate/heading-keeps-with-next", test_heading_keeps_with_next);
+  g_test_add_func("/paginate/table-header-repeats", test_table_header_repeats);
+  g_test_add_func("/paginate/code-splits", test_code_splits);
+  g_test_add_func("/paginate/recto-openings", test_recto_openings);
+  g_test_add_func("/paginate/footnote-space", test_footnote_space);
+  g_test_add_func("/paginate/space-dropped-at-top", test_space_dropped_at_top);
+  g_test_add_func("/layout/column-widths", test_column_widths);
+  return g_test_run();
+}
