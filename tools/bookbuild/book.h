@@ -97,6 +97,8 @@ typedef struct {
   char *link;       /* the linked file relative to manuscript/, or NULL */
   int line, col;    /* in toc.md */
   int number;       /* 1-based position in the TOC */
+  char *label;      /* "3" of "3. Variables, Scope" (the chapter a reader calls 3), or NULL */
+  char *bare_title; /* the title without its "N. " ("Variables, Scope") */
   GPtrArray *items; /* TocItem*, in order */
 } TocChapter;
 

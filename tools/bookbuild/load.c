@@ -743,21 +743,14 @@ char *book_resource_file(const Book *book, const char *name, const char *file) {
   return NULL;
 }
 
-static int title_number(const char *title) {
-  int n = 0;
-  const char *p = title;
-  while (g_ascii_isdigit(*p))
-    n = n * 10 + (*p++ - '0');
-  return p > title && p[0] == '.' && p[1] == ' ' ? n : 0;
-}
-
 Chapter *book_chapter_by_number(const Book *book, int n) {
   gboolean numbered = FALSE;
   for (guint i = 0; i < book->toc.chapters->len; i++)
-    numbered |= title_number(((TocChapter *)book->toc.chapters->pdata[i])->title) > 0;
+    numbered |= ((TocChapter *)book->toc.chapters->pdata[i])->label != NULL;
+  g_autofree char *label = g_strdup_printf("%d", n);
   for (guint i = 0; i < book->chapters->len; i++) {
     Chapter *ch = book->chapters->pdata[i];
-    if (ch->toc && (numbered ? title_number(ch->toc->title) == n : ch->toc->number == n))
+    if (ch->toc && (numbered ? g_strcmp0(ch->toc->label, label) == 0 : ch->toc->number == n))
       return ch;
   }
   return NULL;

@@ -19,6 +19,8 @@ static void item_free(gpointer p) {
 static void chapter_free(gpointer p) {
   TocChapter *c = p;
   g_free(c->title);
+  g_free(c->label);
+  g_free(c->bare_title);
   g_free(c->link);
   g_ptr_array_unref(c->items);
   g_free(c);
@@ -61,9 +63,21 @@ static const char *heading_link(cmark_node *heading) {
   return NULL;
 }
 
+/* The one reading of a numbered title: "3. Variables, Scope" -> label "3", bare title
+ * "Variables, Scope"; a title without "N. " has no label. */
+static void split_label(TocChapter *c) {
+  const char *p = c->title;
+  while (g_ascii_isdigit(*p))
+    p++;
+  gboolean numbered = p > c->title && p[0] == '.' && p[1] == ' ';
+  c->label = numbered ? g_strndup(c->title, p - c->title) : NULL;
+  c->bare_title = g_strdup(numbered ? p + 2 : c->title);
+}
+
 static void add_chapter(TocCtx *t, cmark_node *node) {
   TocChapter *c = g_new0(TocChapter, 1);
   c->title = text_plain(node);
+  split_label(c);
   const char *link = heading_link(node);
   c->link = link && *link ? g_strdup(link) : NULL;
   c->line = cmark_node_get_start_line(node);

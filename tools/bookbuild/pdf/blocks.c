@@ -102,8 +102,6 @@ void chapter_layout_free(ChapterLayout *cl) {
   g_ptr_array_unref(cl->items);
   g_array_unref(cl->containers);
   g_ptr_array_unref(cl->footnotes);
-  g_free(cl->number);
-  g_free(cl->title);
   g_free(cl->dest);
   g_free(cl);
 }
@@ -1561,20 +1559,6 @@ static void chapter_opening(Ctx *c, const Frame *f) {
   c->indent_next = FALSE;
 }
 
-/* "3. Variables, Scope" -> number "3", title "Variables, Scope". */
-static void split_number(const char *title, char **number, char **rest) {
-  const char *p = title;
-  while (g_ascii_isdigit(*p))
-    p++;
-  if (p > title && p[0] == '.' && p[1] == ' ') {
-    *number = g_strndup(title, p - title);
-    *rest = g_strdup(p + 2);
-  } else {
-    *number = NULL;
-    *rest = g_strdup(title);
-  }
-}
-
 ChapterLayout *chapter_layout_new(const LayoutEnv *env, const Chapter *chapter) {
   ChapterLayout *cl = g_new0(ChapterLayout, 1);
   cl->chapter = chapter;
@@ -1582,10 +1566,8 @@ ChapterLayout *chapter_layout_new(const LayoutEnv *env, const Chapter *chapter) 
   cl->containers = g_array_new(FALSE, TRUE, sizeof(Container));
   cl->footnotes = g_ptr_array_new_with_free_func(footnote_free);
   cl->dest = layout_dest_name(chapter, NULL);
-  split_number(chapter->toc     ? chapter->toc->title
-               : chapter->title ? chapter->title
-                                : "",
-               &cl->number, &cl->title);
+  cl->number = chapter->toc ? chapter->toc->label : NULL;
+  cl->title = chapter->toc ? chapter->toc->bare_title : chapter->title ? chapter->title : "";
   Ctx c = {env, chapter, cl, env->paper->body_size, 0, 0, FALSE};
   c.line = c.body * env->style->leading;
   Frame f = {0, env->measure, FALSE, 0};

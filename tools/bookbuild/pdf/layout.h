@@ -91,8 +91,8 @@ typedef struct {
 /* A chapter laid out: items, containers and footnotes. */
 typedef struct {
   const Chapter *chapter;
-  char *number;         /* "3" for "3. Variables, ...", or NULL */
-  char *title;          /* the title without its number */
+  const char *number;   /* "3" for "3. Variables, ...", or NULL (the TOC's label) */
+  const char *title;    /* the title without its number (the TOC's bare title) */
   char *dest;           /* the chapter's named destination */
   GPtrArray *items;     /* Item*, owned */
   GArray *containers;   /* Container */
