@@ -31,15 +31,6 @@ void toc_clear(Toc *toc) {
   g_clear_pointer(&toc->chapters, g_ptr_array_unref);
 }
 
-guint toc_chapter_sections(const TocChapter *chapter) {
-  guint n = 0;
-  for (guint i = 0; i < chapter->items->len; i++) {
-    const TocItem *it = chapter->items->pdata[i];
-    n += it->kind == TOC_GROUP ? it->items->len : 1;
-  }
-  return n;
-}
-
 typedef struct {
   Toc *toc;
   const char *path;

@@ -8,7 +8,4 @@
 void toc_parse(Toc *toc, const char *text, gsize len, const char *path, int file_id, Diags *diags);
 void toc_clear(Toc *toc);
 
-/* Number of sections a TOC chapter lists (groups' sections included). */
-guint toc_chapter_sections(const TocChapter *chapter);
-
 #endif
