@@ -1,4 +1,5 @@
-/* Unit tests for what both writers share: the highlighter and typographic text. */
+/* Unit tests for what both writers share: the highlighter, typographic text, diagnostics. */
+#include "diag.h"
 #include "highlight.h"
 #include "typo.h"
 
@@ -76,12 +77,35 @@ static void test_output_id(void) {
   g_assert_cmpstr(b, ==, "key-takeaways");
 }
 
+/* A diagnostic equal to an earlier one is dropped, and so is a detail meant for it; sorting
+ * follows the file order (book.yaml, toc.md, print.yaml, chapters), then line and column. */
+static void test_diags(void) {
+  g_autoptr(Diags) d = diags_new();
+  diags_add(d, DIAG_WARNING, "chapters/01.md", DIAG_FILE_FIRST_CHAPTER, 3, 1, "r", "x %d", 1);
+  diags_add_detail(d, "first");
+  diags_add(d, DIAG_WARNING, "chapters/01.md", DIAG_FILE_FIRST_CHAPTER, 3, 1, "r", "x %d", 1);
+  diags_add_detail(d, "second");
+  diags_add(d, DIAG_ERROR, "chapters/01.md", DIAG_FILE_FIRST_CHAPTER, 3, 1, "r", "x %d", 1);
+  diags_add(d, DIAG_WARNING, "chapters/01.md", DIAG_FILE_FIRST_CHAPTER, 3, 2, "r", "x %d", 1);
+  diags_add(d, DIAG_ERROR, "styles/print.yaml", DIAG_FILE_STYLE, 9, 1, "style-key", "y");
+  diags_add(d, DIAG_ERROR, "manuscript/toc.md", DIAG_FILE_TOC, 20, 1, "toc-structure", "z");
+  g_assert_cmpuint(diags_warnings(d), ==, 2);
+  g_assert_cmpuint(diags_errors(d), ==, 3);
+  g_autoptr(GPtrArray) sorted = diags_sorted(d);
+  g_assert_cmpuint(sorted->len, ==, 5);
+  g_assert_cmpstr(((Diag *)sorted->pdata[0])->path, ==, "manuscript/toc.md");
+  g_assert_cmpstr(((Diag *)sorted->pdata[1])->path, ==, "styles/print.yaml");
+  g_assert_cmpstr(((Diag *)sorted->pdata[2])->detail, ==, "first");
+  g_assert_null(((Diag *)sorted->pdata[3])->detail);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/highlight/python", test_python);
   g_test_add_func("/highlight/pycon-console", test_pycon_console);
   g_test_add_func("/highlight/data-c-text", test_data);
   g_test_add_func("/typo/smarten", test_smarten);
+  g_test_add_func("/diag/repeats-and-order", test_diags);
   g_test_add_func("/typo/output-id", test_output_id);
   return g_test_run();
 }

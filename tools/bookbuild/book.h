@@ -200,6 +200,11 @@ Book *book_load(const char *root, GError **error);
 void book_free(Book *book);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Book, book_free)
 
+/* How a long step of a command advances: `done` of `total` finished, `step` naming it ("drawing
+ * pages", "03-scope.md:137 on 3.15"); done == total when it ended. main.c shows it on a
+ * terminal; the library never prints. */
+typedef void (*BookProgressFunc)(const char *step, guint done, guint total);
+
 /* Runs every rule of DESIGN.md section 2 over a loaded book, adding diagnostics. */
 void book_validate(Book *book);
 

@@ -549,34 +549,34 @@ static gpointer worker(gpointer data) {
   return NULL;
 }
 
-/* "[37/134] 03-scope.md:137 on 3.15": the example started last, on one terminal line. */
-static void show_progress(const Work *w) {
+/* "03-scope.md:137 on 3.15": the example started last, with how many are done. */
+static void report_progress(const Work *w, BookProgressFunc progress) {
   gint done = g_atomic_int_get(&w->done);
   gint started = MIN(g_atomic_int_get(&w->next), (gint)w->queue->len);
   const Job *j = started > 0 ? w->queue->pdata[started - 1] : NULL;
   if (!j)
     return;
   g_autofree char *file = g_path_get_basename(j->chapter->display_path);
-  fprintf(stderr, "\r[%d/%u] %s:%d on %d.%d\033[K", done, w->queue->len, file, j->block->line,
-          j->run->major, j->run->minor);
-  fflush(stderr);
+  g_autofree char *step =
+      g_strdup_printf("%s:%d on %d.%d", file, j->block->line, j->run->major, j->run->minor);
+  progress(step, (guint)done, w->queue->len);
 }
 
 /* Runs the queue on `n` threads, joined before it returns (no thread outlives the run). */
-static void run_all(GPtrArray *queue, int n, gboolean progress) {
+static void run_all(GPtrArray *queue, int n, BookProgressFunc progress) {
   Work w = {queue, 0, 0};
   n = CLAMP(n, 1, MAX((int)queue->len, 1));
   g_autoptr(GPtrArray) threads = g_ptr_array_new();
   for (int i = 0; i < n; i++)
     g_ptr_array_add(threads, g_thread_new("example", worker, &w));
   while (progress && g_atomic_int_get(&w.done) < (gint)queue->len) {
-    show_progress(&w);
+    report_progress(&w, progress);
     g_usleep(100000);
   }
   for (guint i = 0; i < threads->len; i++)
     g_thread_join(threads->pdata[i]);
   if (progress)
-    fprintf(stderr, "\r\033[K");
+    progress("examples", queue->len, queue->len);
 }
 
 void code_run_free(CodeRun *run) {

@@ -12,12 +12,12 @@
 #define CODECHECK_OUTPUT_CAP (64u * 1024u) /* bytes kept of each stream of an example */
 
 typedef struct {
-  const GPtrArray *pythons; /* const char*: the interpreters to run every example on, >= 1 */
-  int jobs;                 /* parallel examples, >= 1 */
-  int chapter;              /* only chapter N (see book_chapter_by_number), or 0 for all */
-  const Chapter *only;      /* that chapter */
-  const char *filter;       /* only blocks whose code or "path:line" contains this, or NULL */
-  gboolean progress;        /* show a progress line on stderr */
+  const GPtrArray *pythons;  /* const char*: the interpreters to run every example on, >= 1 */
+  int jobs;                  /* parallel examples, >= 1 */
+  int chapter;               /* only chapter N (see book_chapter_by_number), or 0 for all */
+  const Chapter *only;       /* that chapter */
+  const char *filter;        /* only blocks whose code or "path:line" contains this, or NULL */
+  BookProgressFunc progress; /* told which example started last, or NULL */
 } CodeOptions;
 
 /* The results on one interpreter. */

@@ -5,6 +5,8 @@
 
 struct Diags {
   GPtrArray *items; /* Diag*, owned */
+  GHashTable *seen; /* every diagnostic's text (severity, place, rule, message): no repeats */
+  Diag *last;       /* the one added last; NULL when it repeated an earlier one */
   guint errors, warnings;
 };
 
@@ -20,6 +22,7 @@ static void diag_free(gpointer p) {
 Diags *diags_new(void) {
   Diags *diags = g_new0(Diags, 1);
   diags->items = g_ptr_array_new_with_free_func(diag_free);
+  diags->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   return diags;
 }
 
@@ -27,16 +30,21 @@ void diags_free(Diags *diags) {
   if (!diags)
     return;
   g_ptr_array_unref(diags->items);
+  g_hash_table_destroy(diags->seen);
   g_free(diags);
 }
 
-void diags_add(Diags *diags, DiagSeverity severity, const char *path, int file_id, int line,
-               int col, const char *rule, const char *fmt, ...) {
+void diags_vadd(Diags *diags, DiagSeverity severity, const char *path, int file_id, int line,
+                int col, const char *rule, const char *fmt, va_list ap) {
+  g_autofree char *message = g_strdup_vprintf(fmt, ap);
+  char *key =
+      g_strdup_printf("%d\x1f%s\x1f%d\x1f%d\x1f%s\x1f%s", severity, path, line, col, rule, message);
+  if (!g_hash_table_add(diags->seen, key)) {
+    diags->last = NULL;
+    return;
+  }
   Diag *d = g_new0(Diag, 1);
-  va_list ap;
-  va_start(ap, fmt);
-  d->message = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
+  d->message = g_steal_pointer(&message);
   d->severity = severity;
   d->path = g_strdup(path);
   d->file_id = file_id;
@@ -45,17 +53,26 @@ void diags_add(Diags *diags, DiagSeverity severity, const char *path, int file_i
   d->rule = g_strdup(rule);
   d->seq = diags->items->len;
   g_ptr_array_add(diags->items, d);
+  diags->last = d;
   if (severity == DIAG_ERROR)
     diags->errors++;
   else
     diags->warnings++;
 }
 
+void diags_add(Diags *diags, DiagSeverity severity, const char *path, int file_id, int line,
+               int col, const char *rule, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  diags_vadd(diags, severity, path, file_id, line, col, rule, fmt, ap);
+  va_end(ap);
+}
+
 void diags_add_detail(Diags *diags, const char *detail) {
-  g_return_if_fail(diags->items->len > 0);
-  Diag *d = diags->items->pdata[diags->items->len - 1];
-  g_free(d->detail);
-  d->detail = g_strdup(detail);
+  if (!diags->last)
+    return;
+  g_free(diags->last->detail);
+  diags->last->detail = g_strdup(detail);
 }
 
 guint diags_errors(const Diags *diags) { return diags->errors; }

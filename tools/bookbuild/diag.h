@@ -4,6 +4,7 @@
 #define BOOKBUILD_DIAG_H
 
 #include <glib.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 typedef enum {
@@ -22,18 +23,32 @@ typedef struct {
   guint seq;    /* order of arrival, the tie-breaker */
 } Diag;
 
+/* A diagnostic's file_id: the order of files in a report. */
+enum {
+  DIAG_FILE_META,          /* manuscript/book.yaml */
+  DIAG_FILE_TOC,           /* manuscript/toc.md */
+  DIAG_FILE_STYLE,         /* styles/print.yaml */
+  DIAG_FILE_FIRST_CHAPTER, /* the chapters, in file-name order from here */
+};
+
 typedef struct Diags Diags;
 
 Diags *diags_new(void);
 void diags_free(Diags *diags);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Diags, diags_free)
 
-/* Adds a diagnostic; `fmt` is the message (lower-case, no full stop). */
+/* Adds a diagnostic; `fmt` is the message (lower-case, no full stop). A diagnostic equal to an
+ * earlier one (severity, place, rule and message) is not added again: a writer that meets the
+ * same problem twice, or after the validator, reports it once. */
 void diags_add(Diags *diags, DiagSeverity severity, const char *path, int file_id, int line,
                int col, const char *rule, const char *fmt, ...) G_GNUC_PRINTF(8, 9);
 
+/* diags_add() for wrappers that bind a file and take their own arguments. */
+void diags_vadd(Diags *diags, DiagSeverity severity, const char *path, int file_id, int line,
+                int col, const char *rule, const char *fmt, va_list ap) G_GNUC_PRINTF(8, 0);
+
 /* Attaches `detail` (copied; lines printed indented under the diagnostic) to the diagnostic
- * added last. */
+ * added last; nothing when that one repeated an earlier one. */
 void diags_add_detail(Diags *diags, const char *detail);
 
 guint diags_errors(const Diags *diags);

@@ -86,7 +86,8 @@ static void convert_block(Import *im, guint *i, guint end, GPtrArray *out, const
       break;
   }
   if (j == end)
-    diags_add(im->diags, DIAG_WARNING, im->path, 0, (int)start + 1, 1, "import-marker",
+    diags_add(im->diags, DIAG_WARNING, im->path, DIAG_FILE_FIRST_CHAPTER, (int)start + 1, 1,
+              "import-marker",
               "'startpython' block is never closed with 'endpython'; closed at the end");
   gsize common = G_MAXSIZE;
   for (guint k = start + 1; k < j; k++)
@@ -176,7 +177,7 @@ char *import_convert(const char *raw, gsize len, const char *path, Diags *diags,
   while (first_heading < end && !is_heading(lines->pdata[first_heading]))
     g_ptr_array_add(outline, g_strdup(lines->pdata[first_heading++]));
   if (first_heading == end) {
-    diags_add(diags, DIAG_ERROR, path, 0, 1, 1, "import-heading",
+    diags_add(diags, DIAG_ERROR, path, DIAG_FILE_FIRST_CHAPTER, 1, 1, "import-heading",
               "no '#' heading found: a chapter starts with its title");
     return NULL;
   }

@@ -19,8 +19,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { FILE_ID_META = 0, FILE_ID_TOC = 1, FILE_ID_FIRST_CHAPTER = 2 };
-
 void book_init(void) { markdown_init(); }
 
 static void heading_free(gpointer p) {
@@ -487,16 +485,16 @@ static void match_chapters(Book *book, GPtrArray *pool) {
 
 static void load_meta(Book *book) {
   gsize len = 0;
-  g_autofree char *text = load_text(book, "book.yaml", book->meta_display, FILE_ID_META, &len);
+  g_autofree char *text = load_text(book, "book.yaml", book->meta_display, DIAG_FILE_META, &len);
   if (text)
-    meta_parse(&book->meta, text, len, book->meta_display, FILE_ID_META, book->diags);
+    meta_parse(&book->meta, text, len, book->meta_display, DIAG_FILE_META, book->diags);
 }
 
 static void load_toc(Book *book) {
   gsize len = 0;
-  g_autofree char *text = load_text(book, "toc.md", book->toc_display, FILE_ID_TOC, &len);
+  g_autofree char *text = load_text(book, "toc.md", book->toc_display, DIAG_FILE_TOC, &len);
   if (text)
-    toc_parse(&book->toc, text, len, book->toc_display, FILE_ID_TOC, book->diags);
+    toc_parse(&book->toc, text, len, book->toc_display, DIAG_FILE_TOC, book->diags);
   else
     book->toc.chapters = g_ptr_array_new();
 }
@@ -509,7 +507,7 @@ static void add_linked_files(Book *book, GPtrArray *files) {
       continue;
     g_autofree char *norm = book_normalize_path("", tc->link);
     if (!norm) {
-      diags_add(book->diags, DIAG_ERROR, book->toc_display, FILE_ID_TOC, tc->line, tc->col,
+      diags_add(book->diags, DIAG_ERROR, book->toc_display, DIAG_FILE_TOC, tc->line, tc->col,
                 "path-outside", "chapter link '%s' leaves manuscript/", tc->link);
       continue;
     }
@@ -549,7 +547,7 @@ Book *book_load(const char *root, GError **error) {
   }
   g_autoptr(GPtrArray) pool = g_ptr_array_new();
   for (guint i = 0; i < files->len; i++)
-    g_ptr_array_add(pool, load_chapter(book, files->pdata[i], FILE_ID_FIRST_CHAPTER + (int)i));
+    g_ptr_array_add(pool, load_chapter(book, files->pdata[i], DIAG_FILE_FIRST_CHAPTER + (int)i));
   match_chapters(book, pool);
   for (guint i = 0; i < book->chapters->len; i++) {
     Chapter *ch = book->chapters->pdata[i];

@@ -218,6 +218,15 @@ static guint print_runs(const Book *book, const GPtrArray *runs, gboolean show_p
   return f;
 }
 
+/* One line on a terminal that a long step rewrites: "[120/285] drawing pages". */
+static void show_progress(const char *step, guint done, guint total) {
+  if (done < total)
+    fprintf(stderr, "\r[%u/%u] %s\033[K", done, total, step);
+  else
+    fprintf(stderr, "\r\033[K");
+  fflush(stderr);
+}
+
 static int cmd_code(int argc, char **argv) {
   g_autofree char *root = NULL, *filter = NULL;
   g_auto(GStrv) given = NULL;
@@ -250,7 +259,7 @@ static int cmd_code(int argc, char **argv) {
   if (!pythons)
     return EXIT_USAGE;
   gboolean terminal = isatty(STDERR_FILENO);
-  CodeOptions options = {pythons, jobs, chapter, only, filter, terminal};
+  CodeOptions options = {pythons, jobs, chapter, only, filter, terminal ? show_progress : NULL};
   g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func((GDestroyNotify)code_run_free);
   g_autoptr(GError) err = NULL;
   if (!codecheck_run(book, &options, runs, &err)) {
@@ -259,15 +268,6 @@ static int cmd_code(int argc, char **argv) {
   }
   diags_print_list(book->diags, stderr);
   return print_runs(book, runs, terminal) ? EXIT_MANUSCRIPT : EXIT_OK;
-}
-
-/* One line on a terminal that a long step rewrites: "drawing pages 120/285". */
-static void show_progress(const char *step, guint done, guint total) {
-  if (done < total)
-    fprintf(stderr, "\r%s %u/%u\033[K", step, done, total);
-  else
-    fprintf(stderr, "\r\033[K");
-  fflush(stderr);
 }
 
 /* build/<slug-of-title><suffix> under the book's root, the folder created. Caller frees. */

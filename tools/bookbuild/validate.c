@@ -28,9 +28,8 @@ static void err_at(Ctx *v, DiagSeverity sev, int line, int col, const char *rule
                    ...) {
   va_list ap;
   va_start(ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  diags_vadd(v->book->diags, sev, v->ch->display_path, v->ch->file_id, line, col, rule, fmt, ap);
   va_end(ap);
-  diags_add(v->book->diags, sev, v->ch->display_path, v->ch->file_id, line, col, rule, "%s", msg);
 }
 
 /* ---- chapters against the TOC ---- */
@@ -41,11 +40,12 @@ static void check_missing_chapters(Book *book) {
     const TocChapter *tc = book->missing->pdata[i];
     DiagSeverity sev = level == RULE_ERROR ? DIAG_ERROR : DIAG_WARNING;
     if (tc->link)
-      diags_add(book->diags, DIAG_ERROR, book->toc_display, 1, tc->line, tc->col, "chapter-missing",
-                "chapter '%s' links to '%s', which does not exist", tc->title, tc->link);
+      diags_add(book->diags, DIAG_ERROR, book->toc_display, DIAG_FILE_TOC, tc->line, tc->col,
+                "chapter-missing", "chapter '%s' links to '%s', which does not exist", tc->title,
+                tc->link);
     else
-      diags_add(book->diags, sev, book->toc_display, 1, tc->line, tc->col, "chapter-missing",
-                "chapter '%s' has no file in manuscript/chapters/", tc->title);
+      diags_add(book->diags, sev, book->toc_display, DIAG_FILE_TOC, tc->line, tc->col,
+                "chapter-missing", "chapter '%s' has no file in manuscript/chapters/", tc->title);
   }
 }
 
@@ -729,7 +729,7 @@ static void check_cover(Book *book) {
   else if (!cover_contents_ok(full))
     problem = "is damaged, too large, or not the PNG or JPEG file its name says";
   if (problem)
-    diags_add(book->diags, DIAG_ERROR, book->meta_display, 0, book->meta.cover_line, 1,
+    diags_add(book->diags, DIAG_ERROR, book->meta_display, DIAG_FILE_META, book->meta.cover_line, 1,
               "meta-cover", "cover image '%s' %s", cover, problem);
 }
 

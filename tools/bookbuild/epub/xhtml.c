@@ -25,7 +25,6 @@ typedef struct {
   GHashTable *ids;        /* ids used in this document (owned keys) */
   GHashTable *note_ids;   /* footnote number -> its id (owned) */
   GHashTable *ref_counts; /* footnote number -> references so far */
-  GHashTable *warned;     /* messages already given for this chapter */
   int link_depth;         /* > 0 inside <a>: no link may open there */
   const char *skip_until; /* inside a dropped inline element: its name, until it closes */
   int callouts;           /* label ids */
@@ -76,13 +75,9 @@ static void warn(Xh *x, int line, const char *rule, const char *fmt, ...) G_GNUC
 static void warn(Xh *x, int line, const char *rule, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  diags_vadd(x->e->book->diags, DIAG_WARNING, x->ch->display_path, x->ch->file_id, line, 1, rule,
+             fmt, ap);
   va_end(ap);
-  g_autofree char *key = g_strdup_printf("%d:%s", line, msg);
-  if (!g_hash_table_add(x->warned, g_steal_pointer(&key)))
-    return;
-  diags_add(x->e->book->diags, DIAG_WARNING, x->ch->display_path, x->ch->file_id, line, 1, rule,
-            "%s", msg);
 }
 
 /* ---- links and images ---- */
@@ -1049,7 +1044,6 @@ xmlDocPtr xhtml_chapter(Epub *e, const EpubChapter *ec) {
   x.ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   x.note_ids = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   x.ref_counts = g_hash_table_new(g_direct_hash, g_direct_equal);
-  x.warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < ch->headings->len; i++)
     g_hash_table_add(x.ids, g_strdup(((Heading *)ch->headings->pdata[i])->anchor));
   g_autofree char *title = epub_nav_text(ch->title ? ch->title : "");
@@ -1069,7 +1063,6 @@ xmlDocPtr xhtml_chapter(Epub *e, const EpubChapter *ec) {
   g_hash_table_destroy(x.ids);
   g_hash_table_destroy(x.note_ids);
   g_hash_table_destroy(x.ref_counts);
-  g_hash_table_destroy(x.warned);
   return x.doc;
 }
 

@@ -12,9 +12,8 @@ typedef struct {
   const char *paper;  /* a4, letter, 6x9, 7x9.25, or NULL for the style's default */
   int chapter;        /* 0: the whole book; N: a handout of the TOC's chapter N */
   gboolean draft;     /* show OUTLINE callouts */
-  /* Called as the long steps advance ("laying out chapters", "drawing pages"), with how many
-   * of how many are done; NULL for none. */
-  void (*progress)(const char *step, guint done, guint total);
+  /* Told as the long steps advance ("laying out chapters", "drawing pages"); NULL for none. */
+  BookProgressFunc progress;
 } PdfOptions;
 
 /* The book laid out and broken into pages, ready to draw. */
