@@ -72,9 +72,9 @@ $(OBJDIR)/%.o: tools/bookbuild/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# The data directory is compiled into load.c: rebuild it when PREFIX changes (git's GIT-PREFIX),
+# The data directory is compiled into book.c: rebuild it when PREFIX changes (git's GIT-PREFIX),
 # so `make && make install PREFIX=/opt/x` installs a binary that finds its styles.
-$(OBJDIR)/load.o: $(OBJDIR)/PREFIX
+$(OBJDIR)/book.o: $(OBJDIR)/PREFIX
 $(OBJDIR)/PREFIX: FORCE
 	@mkdir -p $(@D)
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' >$@

@@ -1,6 +1,7 @@
 /* Unit tests for the loaded Book: ids, the anchor index and link resolution, over the good-book
  * fixture (run from the repository root, as `make check` does). */
 #include "book.h"
+#include "path.h"
 #include "pdf/layout.h"
 #include "typo.h"
 
@@ -58,11 +59,11 @@ static void test_resolve(void) {
 }
 
 static void test_normalize(void) {
-  g_autofree char *a = book_normalize_path("chapters", "../images/x.png");
+  g_autofree char *a = path_normalize("chapters", "../images/x.png");
   g_assert_cmpstr(a, ==, "images/x.png");
-  g_autofree char *b = book_normalize_path("chapters", "../../x.png");
+  g_autofree char *b = path_normalize("chapters", "../../x.png");
   g_assert_null(b);
-  g_autofree char *c = book_normalize_path("", "./chapters//01.md");
+  g_autofree char *c = path_normalize("", "./chapters//01.md");
   g_assert_cmpstr(c, ==, "chapters/01.md");
 }
 

@@ -235,13 +235,6 @@ Chapter *book_chapter(const Book *book, const char *path);
 gboolean book_resolve_link(const Book *book, const Chapter *from, const char *url,
                            Chapter **chapter, Heading **heading);
 
-/* TRUE when `path`, symbolic links resolved, lies inside `dir` (or does not exist yet). */
-gboolean path_inside(const char *dir, const char *path);
-
-/* Normalises `rel` against `base_dir` (both relative, '/'-separated); NULL when the result
- * would leave the base. Caller frees. */
-char *book_normalize_path(const char *base_dir, const char *rel);
-
 /* Position of a node's source text; for inline nodes, searched for within 512 bytes of the
  * node's reported position (cmark-gfm's line is right, its column can be off). */
 void chapter_locate(const Chapter *chapter, cmark_node *node, const char *needle, int *line,

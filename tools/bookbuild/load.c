@@ -8,18 +8,17 @@
 #include "fence.h"
 #include "markdown.h"
 #include "meta.h"
+#include "path.h"
 #include "text.h"
 #include "toc.h"
 #include "typo.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-void book_init(void) { markdown_init(); }
+/* ---- the model's destructors, given to the arrays load_chapter() and book_load() make ---- */
 
 static void heading_free(gpointer p) {
   Heading *h = p;
@@ -64,28 +63,7 @@ static void chapter_free(gpointer p) {
   g_free(c);
 }
 
-void book_free(Book *book) {
-  if (!book)
-    return;
-  g_free(book->root);
-  g_free(book->manuscript_dir);
-  g_free(book->meta_display);
-  g_free(book->toc_display);
-  meta_clear(&book->meta);
-  toc_clear(&book->toc);
-  if (book->chapters)
-    g_ptr_array_unref(book->chapters);
-  if (book->missing)
-    g_ptr_array_unref(book->missing);
-  if (book->chapter_by_path)
-    g_hash_table_unref(book->chapter_by_path);
-  diags_free(book->diags);
-  g_free(book);
-}
-
-Chapter *book_chapter(const Book *book, const char *path) {
-  return g_hash_table_lookup(book->chapter_by_path, path);
-}
+void book_init(void) { markdown_init(); }
 
 /* How a path under the root is shown in diagnostics: relative to the current directory when the
  * root is, as given otherwise. */
@@ -95,21 +73,12 @@ static char *display_path(const Book *book, const char *rel_to_manuscript) {
   return g_build_filename(book->root, "manuscript", rel_to_manuscript, NULL);
 }
 
-gboolean path_inside(const char *dir, const char *path) {
-  g_autofree char *real_dir = realpath(dir, NULL);
-  g_autofree char *real = realpath(path, NULL);
-  if (!real_dir || !real)
-    return TRUE; /* a missing file is reported by whoever opens it */
-  gsize n = strlen(real_dir);
-  return strncmp(real, real_dir, n) == 0 && (real[n] == '/' || real[n] == '\0');
-}
-
 /* Reads a file of the manuscript, refusing oversized files and files whose real path leaves
  * manuscript/ (a symlink pointing outside). Problems are diagnostics; returns NULL on failure. */
 static char *read_manuscript_file(Book *book, const char *rel, const char *display, int file_id,
                                   gsize *len) {
   g_autofree char *path = g_build_filename(book->manuscript_dir, rel, NULL);
-  if (!path_inside(book->manuscript_dir, path)) {
+  if (!path_is_inside(book->manuscript_dir, path)) {
     diags_add(book->diags, DIAG_ERROR, display, file_id, 0, 0, "path-outside",
               "file resolves outside manuscript/ (a symbolic link?); refused");
     return NULL;
@@ -416,26 +385,6 @@ static GPtrArray *list_chapter_files(Book *book) {
   return files;
 }
 
-/* Normalises a relative path ("chapters/../chapters/x.md" -> "chapters/x.md"); NULL when it
- * climbs out of the base. Caller frees. */
-char *book_normalize_path(const char *base_dir, const char *rel) {
-  g_autofree char *joined = g_build_filename("/", base_dir, rel, NULL);
-  g_autofree char *canon = g_canonicalize_filename(joined, "/");
-  /* g_canonicalize_filename clamps ".." at the root, so compare segment counts instead. */
-  int depth = 0;
-  g_autofree char *whole = g_strconcat(base_dir, "/", rel, NULL);
-  g_auto(GStrv) parts = g_strsplit(whole, "/", -1);
-  for (int i = 0; parts[i]; i++) {
-    if (strcmp(parts[i], "..") == 0)
-      depth--;
-    else if (*parts[i] && strcmp(parts[i], ".") != 0)
-      depth++;
-    if (depth < 0)
-      return NULL;
-  }
-  return g_strdup(canon + 1);
-}
-
 static Chapter *take_unmatched(GPtrArray *pool, const char *title, gboolean near) {
   for (guint i = 0; i < pool->len; i++) {
     Chapter *ch = pool->pdata[i];
@@ -464,7 +413,7 @@ static void match_chapters(Book *book, GPtrArray *pool) {
       if (slot[i] || (pass == 0) != (tc->link != NULL))
         continue;
       if (pass == 0) {
-        g_autofree char *norm = book_normalize_path("", tc->link);
+        g_autofree char *norm = path_normalize("", tc->link);
         slot[i] = norm ? take_by_path(pool, norm) : NULL;
       } else {
         slot[i] = take_unmatched(pool, tc->title, pass == 2);
@@ -505,7 +454,7 @@ static void add_linked_files(Book *book, GPtrArray *files) {
     TocChapter *tc = book->toc.chapters->pdata[i];
     if (!tc->link)
       continue;
-    g_autofree char *norm = book_normalize_path("", tc->link);
+    g_autofree char *norm = path_normalize("", tc->link);
     if (!norm) {
       diags_add(book->diags, DIAG_ERROR, book->toc_display, DIAG_FILE_TOC, tc->line, tc->col,
                 "path-outside", "chapter link '%s' leaves manuscript/", tc->link);
@@ -554,202 +503,4 @@ Book *book_load(const char *root, GError **error) {
     g_hash_table_insert(book->chapter_by_path, ch->path, ch);
   }
   return g_steal_pointer(&book);
-}
-
-gboolean book_resolve_link(const Book *book, const Chapter *from, const char *url,
-                           Chapter **chapter, Heading **heading) {
-  const char *hash = strchr(url, '#');
-  g_autofree char *file = hash ? g_strndup(url, hash - url) : g_strdup(url);
-  Chapter *target = (Chapter *)from;
-  if (*file) {
-    g_autofree char *dir = g_path_get_dirname(from->path);
-    g_autofree char *unescaped = g_uri_unescape_string(file, NULL);
-    g_autofree char *norm = unescaped ? book_normalize_path(dir, unescaped) : NULL;
-    target = norm ? book_chapter(book, norm) : NULL;
-  }
-  *chapter = target;
-  *heading = NULL;
-  if (!target)
-    return FALSE;
-  if (!hash || !hash[1])
-    return TRUE;
-  g_autofree char *id = g_uri_unescape_string(hash + 1, NULL);
-  *heading = id ? g_hash_table_lookup(target->ids, id) : NULL;
-  return *heading != NULL;
-}
-
-static cmark_node *enclosing_block(cmark_node *node) {
-  while (node && (cmark_node_get_type(node) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE)
-    node = cmark_node_parent(node);
-  return node;
-}
-
-/* How far around a node's reported position its text is searched for. cmark-gfm's inline lines
- * are right but a column can be off (after a hard line break, commonmark/cmark#296); a bounded
- * window keeps a block with thousands of links linear instead of quadratic. */
-#define LOCATE_SLACK_BYTES 512
-
-static gsize line_offset(const Chapter *ch, int line) {
-  return GPOINTER_TO_SIZE(ch->line_starts->pdata[line - 1]);
-}
-
-void chapter_locate(const Chapter *ch, cmark_node *node, const char *needle, int *line, int *col) {
-  cmark_node *block = enclosing_block(node);
-  int start = block ? cmark_node_get_start_line(block) : 1;
-  int end = block ? cmark_node_get_end_line(block) : start;
-  int nlines = (int)ch->line_starts->len;
-  *line = start;
-  *col = block ? cmark_node_get_start_column(block) : 1;
-  if (start < 1 || start > nlines)
-    return;
-  end = CLAMP(end, start, nlines);
-  int at_line = cmark_node_get_start_line(node), at_col = cmark_node_get_start_column(node);
-  if (at_line < start || at_line > end || at_col < 1) {
-    at_line = start;
-    at_col = MAX(*col, 1);
-  }
-  gsize line_from = line_offset(ch, at_line);
-  gsize block_to = end < nlines ? line_offset(ch, end + 1) : ch->source_len;
-  gsize at = MIN(line_from + (gsize)at_col - 1, block_to);
-  *line = at_line;
-  *col = (int)(at - line_from) + 1;
-  if (!needle || !*needle)
-    return;
-  gsize from = at > line_from + LOCATE_SLACK_BYTES ? at - LOCATE_SLACK_BYTES : line_from;
-  gsize to = MIN(block_to, at + LOCATE_SLACK_BYTES + strlen(needle));
-  const char *hit = memmem(ch->source + from, to - from, needle, strlen(needle));
-  if (!hit)
-    return;
-  gsize off = (gsize)(hit - ch->source);
-  while (at_line < nlines && line_offset(ch, at_line + 1) <= off)
-    at_line++;
-  *line = at_line;
-  *col = (int)(off - line_offset(ch, at_line)) + 1;
-}
-
-/* Matches `lit` against source text from `src` on: escapes and entities stand for what they
- * decode to. Marks the quotes they give in `marks`; FALSE when the source is not this text. */
-static gboolean match_literal(const char *src, gsize len, const char *lit, guint8 *marks) {
-  gsize j = 0;
-  for (gsize i = 0; lit[i];) {
-    if (j >= len)
-      return FALSE;
-    char c = src[j];
-    gboolean quote = lit[i] == '"' || lit[i] == '\'';
-    if (c == '\\' && j + 1 < len && g_ascii_ispunct(src[j + 1]) && lit[i] == src[j + 1]) {
-      marks[i++] = quote;
-      j += 2;
-    } else if (c == lit[i]) {
-      i++, j++;
-    } else if (c == '&') {
-      const char *semi = memchr(src + j, ';', MIN(len - j, 40));
-      if (!semi)
-        return FALSE;
-      marks[i] = quote;
-      i += (gsize)g_utf8_skip[(guchar)lit[i]];
-      j = (gsize)(semi - src) + 1;
-    } else {
-      return FALSE;
-    }
-  }
-  return TRUE;
-}
-
-guint8 *chapter_kept_quotes(const Chapter *ch, cmark_node *text) {
-  const char *lit = cmark_node_get_literal(text);
-  int line = cmark_node_get_start_line(text);
-  if (!lit || !strpbrk(lit, "\"'") || line < 1 || line > (int)ch->line_starts->len)
-    return NULL;
-  gsize from = line_offset(ch, line);
-  gsize to = line < (int)ch->line_starts->len ? line_offset(ch, line + 1) : ch->source_len;
-  const char *src = ch->source + from;
-  gsize len = to - from;
-  if (!g_strstr_len(src, (gssize)len, "\\\"") && !g_strstr_len(src, (gssize)len, "\\'") &&
-      !g_strstr_len(src, (gssize)len, "&"))
-    return NULL;
-  gsize n = strlen(lit);
-  guint8 *marks = g_malloc0(n);
-  /* cmark-gfm's column for an inline node can be off: its own first, then the starts near it
-   * (bounded, so a long line of many text nodes costs linear time). */
-  int col = cmark_node_get_start_column(text);
-  gsize first = col >= 1 && (gsize)col <= len ? (gsize)col - 1 : 0;
-  gsize lo = first > LOCATE_SLACK_BYTES ? first - LOCATE_SLACK_BYTES : 0;
-  gsize hi = MIN(len, first + LOCATE_SLACK_BYTES);
-  for (gsize k = lo; k <= hi + 1; k++) {
-    gsize at = k == lo ? first : k - 1;
-    if (k > lo && at == first)
-      continue;
-    memset(marks, 0, n);
-    if (match_literal(src + at, len - at, lit, marks)) {
-      for (gsize i = 0; i < n; i++)
-        if (marks[i])
-          return marks;
-      break;
-    }
-  }
-  g_free(marks);
-  return NULL;
-}
-
-gint64 book_timestamp(const Book *book) {
-  const char *sde = g_getenv("SOURCE_DATE_EPOCH");
-  guint64 v;
-  if (sde && g_ascii_string_to_unsigned(sde, 10, 0, G_MAXINT64, &v, NULL))
-    return (gint64)v;
-  return book->newest_mtime;
-}
-
-#ifndef BOOKBUILD_DATADIR
-#define BOOKBUILD_DATADIR "/usr/local/share/bookbuild"
-#endif
-
-/* Where resource folder `name` may be, in order of preference: the book's own, the source
- * tree's when bookbuild runs from it, the installed one. */
-static GPtrArray *resource_candidates(const Book *book, const char *name) {
-  GPtrArray *dirs = g_ptr_array_new_with_free_func(g_free);
-  g_ptr_array_add(dirs, g_build_filename(book->root, name, NULL));
-  /* Run from the source tree: the binary is tools/bookbuild/bookbuild. */
-  g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-  if (exe) {
-    g_autofree char *dir = g_path_get_dirname(exe);
-    g_autofree char *tree = g_build_filename(dir, "..", "..", name, NULL);
-    g_autofree char *marker =
-        g_build_filename(dir, "..", "..", "tools", "bookbuild", "book.h", NULL);
-    if (g_file_test(marker, G_FILE_TEST_EXISTS))
-      g_ptr_array_add(dirs, g_canonicalize_filename(tree, NULL));
-  }
-  g_ptr_array_add(dirs, g_build_filename(BOOKBUILD_DATADIR, name, NULL));
-  return dirs;
-}
-
-char *book_resource_dir(const Book *book, const char *name) {
-  g_autoptr(GPtrArray) dirs = resource_candidates(book, name);
-  for (guint i = 0; i < dirs->len; i++)
-    if (g_file_test(dirs->pdata[i], G_FILE_TEST_IS_DIR))
-      return g_strdup(dirs->pdata[i]);
-  return NULL;
-}
-
-char *book_resource_file(const Book *book, const char *name, const char *file) {
-  g_autoptr(GPtrArray) dirs = resource_candidates(book, name);
-  for (guint i = 0; i < dirs->len; i++) {
-    char *path = g_build_filename(dirs->pdata[i], file, NULL);
-    if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
-      return path;
-    g_free(path);
-  }
-  return NULL;
-}
-
-Chapter *book_chapter_by_number(const Book *book, int n) {
-  gboolean numbered = FALSE;
-  for (guint i = 0; i < book->toc.chapters->len; i++)
-    numbered |= ((TocChapter *)book->toc.chapters->pdata[i])->label != NULL;
-  g_autofree char *label = g_strdup_printf("%d", n);
-  for (guint i = 0; i < book->chapters->len; i++) {
-    Chapter *ch = book->chapters->pdata[i];
-    if (ch->toc && (numbered ? g_strcmp0(ch->toc->label, label) == 0 : ch->toc->number == n))
-      return ch;
-  }
-  return NULL;
 }

@@ -8,6 +8,7 @@
 #include "fence.h"
 #include "image.h"
 #include "link.h"
+#include "path.h"
 #include "rawhtml.h"
 #include "text.h"
 
@@ -430,7 +431,7 @@ static void check_link(Ctx *v, cmark_node *node, const char *url) {
   }
   /* A link to a non-chapter file inside manuscript/ (a download) is fine if it exists. */
   g_autofree char *dir = g_path_get_dirname(v->ch->path);
-  g_autofree char *norm = book_normalize_path(dir, file);
+  g_autofree char *norm = path_normalize(dir, file);
   g_autofree char *full = norm ? g_build_filename(v->book->manuscript_dir, norm, NULL) : NULL;
   if (!norm)
     err_at(v, DIAG_ERROR, line, col, "link-target", "link '%s' leaves manuscript/", url);
@@ -477,7 +478,7 @@ static void check_image(Ctx *v, cmark_node *node, const char *url) {
   g_autofree char *dir = g_path_get_dirname(v->ch->path);
   g_autofree char *unescaped = g_uri_unescape_string(url, NULL);
   g_autofree char *norm =
-      unescaped && !g_path_is_absolute(unescaped) ? book_normalize_path(dir, unescaped) : NULL;
+      unescaped && !g_path_is_absolute(unescaped) ? path_normalize(dir, unescaped) : NULL;
   if (!norm) {
     err_at(v, DIAG_ERROR, line, col, "image-outside", "image path '%s' leaves manuscript/", url);
     return;
@@ -487,7 +488,7 @@ static void check_image(Ctx *v, cmark_node *node, const char *url) {
     err_at(v, DIAG_ERROR, line, col, "image-missing", "image '%s' does not exist", url);
     return;
   }
-  if (!path_inside(v->book->manuscript_dir, full)) {
+  if (!path_is_inside(v->book->manuscript_dir, full)) {
     err_at(v, DIAG_ERROR, line, col, "image-outside",
            "image '%s' resolves outside manuscript/ (a symbolic link?)", url);
     return;
@@ -715,11 +716,11 @@ static void check_cover(Book *book) {
   const char *cover = book->meta.cover_image;
   if (!cover)
     return;
-  g_autofree char *norm = g_path_is_absolute(cover) ? NULL : book_normalize_path("", cover);
+  g_autofree char *norm = g_path_is_absolute(cover) ? NULL : path_normalize("", cover);
   g_autofree char *full = norm ? g_build_filename(book->manuscript_dir, norm, NULL) : NULL;
   g_autofree char *lower = g_ascii_strdown(cover, -1);
   const char *problem = NULL;
-  if (!norm || !path_inside(book->manuscript_dir, full))
+  if (!norm || !path_is_inside(book->manuscript_dir, full))
     problem = "leaves manuscript/";
   else if (!g_file_test(full, G_FILE_TEST_IS_REGULAR))
     problem = "does not exist";

@@ -7,6 +7,7 @@
 #include "highlight.h"
 #include "rawhtml.h"
 #include "link.h"
+#include "path.h"
 #include "text.h"
 #include "typo.h"
 
@@ -128,7 +129,7 @@ static EpubItem *image_item(Xh *x, const char *url) {
   g_autofree char *dir = g_path_get_dirname(x->ch->path);
   g_autofree char *unescaped = g_uri_unescape_string(url, NULL);
   g_autofree char *norm =
-      unescaped && !g_path_is_absolute(unescaped) ? book_normalize_path(dir, unescaped) : NULL;
+      unescaped && !g_path_is_absolute(unescaped) ? path_normalize(dir, unescaped) : NULL;
   if (!norm)
     return NULL;
   EpubItem *item = g_hash_table_lookup(x->e->images, norm);
@@ -136,7 +137,7 @@ static EpubItem *image_item(Xh *x, const char *url) {
     return item;
   const char *type = epub_media_type(norm, "image");
   g_autofree char *full = g_build_filename(x->e->book->manuscript_dir, norm, NULL);
-  if (!type || !path_inside(x->e->book->manuscript_dir, full))
+  if (!type || !path_is_inside(x->e->book->manuscript_dir, full))
     return NULL;
   g_autofree char *data = NULL;
   gsize len = 0;

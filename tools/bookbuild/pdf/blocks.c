@@ -6,6 +6,7 @@
 #include "callout.h"
 #include "highlight.h"
 #include "link.h"
+#include "path.h"
 #include "text.h"
 #include "rawhtml.h"
 #include "typo.h"
@@ -1284,7 +1285,7 @@ static gboolean figure(Ctx *c, const Frame *f, cmark_node *para) {
   const char *url = cmark_node_get_url(img);
   g_autofree char *dir = g_path_get_dirname(c->ch->path);
   g_autofree char *unescaped = g_uri_unescape_string(url ? url : "", NULL);
-  g_autofree char *norm = unescaped ? book_normalize_path(dir, unescaped) : NULL;
+  g_autofree char *norm = unescaped ? path_normalize(dir, unescaped) : NULL;
   g_autofree char *full = norm ? g_build_filename(c->env->book->manuscript_dir, norm, NULL) : NULL;
   cairo_surface_t *surface = full ? load_image(full) : NULL;
   if (!surface) {
