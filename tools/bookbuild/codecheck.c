@@ -1,32 +1,18 @@
 /* codecheck.c: the example runner (see codecheck.h). Selects runnable blocks from the Book (the
  * fence flags were recognised when it was loaded), pairs each with every interpreter whose version
- * its bounds admit and that has the modules it requires, runs the pairs on a thread pool, and
- * judges each result. A python block passes when it exits 0, or ends with its `raises=` exception;
- * a pycon block is handed to Python's own doctest module (ELLIPSIS on), the reference for doctest
- * rules. Hostile examples are contained: own process group (killed on timeout and after exit),
- * capped output, a private temporary directory removed afterwards, no stdin, an empty environment;
- * a descendant that escapes its group (setsid) is reparented to bookbuild, which is made a child
- * subreaper, and is killed when the run ends. */
+ * its bounds admit and that has the modules it requires, runs the pairs on a thread pool, each
+ * contained by sandbox.c, and judges each result. A python block passes when it exits 0, or ends
+ * with its `raises=` exception; a pycon block is handed to Python's own doctest module (ELLIPSIS
+ * on), the reference for doctest rules. */
 #include "codecheck.h"
 
 #include "fence.h"
+#include "sandbox.h"
 #include "text.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
-#include <dirent.h>
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
+#include <string.h>
 
 /* Feeds a pycon block to doctest; exits 1 on any failure, printing doctest's report. */
 static const char doctest_driver[] =
@@ -38,8 +24,6 @@ static const char doctest_driver[] =
     "runner.run(test, out=sys.stdout.write)\n"
     "sys.exit(1 if runner.failures else 0)\n";
 
-/* Prints each module named on its command line that the interpreter cannot import: the
- * `requires=` probe, run once per interpreter. */
 /* Prints each module named on its command line that the interpreter cannot import: the
  * `requires=` probe, run once per interpreter. It imports them, since a package can be found yet
  * not load (NumPy-based packages built for another Python version). */
@@ -70,228 +54,11 @@ typedef struct {
   char *output; /* the relevant output of a failure */
 } Job;
 
-/* One output stream, capped: the first half of the cap and the latest half are kept, so a
- * traceback after megabytes of output is still shown. */
-typedef struct {
-  GString *head, *tail;
-  guint64 dropped;
-} Capture;
-
-typedef struct {
-  Capture out, err;
-  int exit_status; /* -1 when killed */
-  gboolean timed_out;
-  struct rusage usage; /* the example's own CPU time (not its descendants') */
-} RunOutput;
-
 static void job_free(gpointer p) {
   Job *j = p;
   g_free(j->reason);
   g_free(j->output);
   g_free(j);
-}
-
-static void child_setup(gpointer data) {
-  (void)data;
-  setsid(); /* its own process group, so the whole tree can be killed */
-}
-
-static gint64 now_ms(void) { return g_get_monotonic_time() / 1000; }
-
-static void capture_init(Capture *c) {
-  c->head = g_string_new(NULL);
-  c->tail = g_string_new(NULL);
-  c->dropped = 0;
-}
-
-static void capture_append(Capture *c, const char *buf, gsize n) {
-  const gsize half = CODECHECK_OUTPUT_CAP / 2;
-  gsize to_head = c->head->len < half ? MIN(n, half - c->head->len) : 0;
-  g_string_append_len(c->head, buf, (gssize)to_head);
-  g_string_append_len(c->tail, buf + to_head, (gssize)(n - to_head));
-  if (c->tail->len > half) {
-    gsize cut = c->tail->len - half;
-    c->dropped += cut;
-    g_string_erase(c->tail, 0, (gssize)cut);
-  }
-}
-
-/* The captured text; caller frees. */
-static char *capture_text(const Capture *c) {
-  if (!c->dropped)
-    return g_strconcat(c->head->str, c->tail->str, NULL);
-  return g_strdup_printf("%s\n[... %" G_GUINT64_FORMAT " bytes of output dropped ...]\n%s",
-                         c->head->str, c->dropped, c->tail->str);
-}
-
-static void capture_clear(Capture *c) {
-  g_string_free(c->head, TRUE);
-  g_string_free(c->tail, TRUE);
-}
-
-static gboolean read_some(int fd, Capture *c) {
-  char buf[8192];
-  ssize_t got = read(fd, buf, sizeof buf);
-  if (got > 0) {
-    capture_append(c, buf, (gsize)got);
-    return TRUE;
-  }
-  return got < 0 && errno == EINTR;
-}
-
-/* How long the pipes are still read after the example exited and its group was killed: longer
- * only when a descendant that left the group holds them open (it is killed when the run ends). */
-#define DRAIN_GRACE_MS 200
-
-/* Reads both pipes while the example runs; returns once it has exited (its children are then
- * killed and the pipes drained) or the deadline passes (FALSE). */
-static gboolean supervise(GPid pid, int fds_in[2], RunOutput *r, gint64 deadline) {
-  struct pollfd fds[2] = {{fds_in[0], POLLIN, 0}, {fds_in[1], POLLIN, 0}};
-  Capture *dest[2] = {&r->out, &r->err};
-  gboolean exited = FALSE;
-  gint64 exited_at = 0;
-  int status = 0;
-  while (fds[0].fd >= 0 || fds[1].fd >= 0) {
-    if (now_ms() >= deadline)
-      return FALSE;
-    if (exited && now_ms() >= exited_at + DRAIN_GRACE_MS)
-      return TRUE;
-    if (!exited && wait4(pid, &status, WNOHANG, &r->usage) == pid) {
-      exited = TRUE;
-      exited_at = now_ms();
-      r->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      kill(-pid, SIGKILL); /* children it left behind hold the pipes open */
-    }
-    int n = poll(fds, 2, 50);
-    for (int i = 0; i < 2 && n > 0; i++)
-      if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
-          !read_some(fds[i].fd, dest[i]))
-        fds[i].fd = -1;
-  }
-  if (!exited) {
-    /* Both pipes closed: the example is finishing; wait for it within the deadline. */
-    while (wait4(pid, &status, WNOHANG, &r->usage) != pid) {
-      if (now_ms() >= deadline)
-        return FALSE;
-      g_usleep(10000);
-    }
-    r->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  return TRUE;
-}
-
-/* Runs argv in `dir` in its own process group; fills `r`. FALSE with `error` when it could not
- * be started. The group is killed when the example ends or times out. */
-static gboolean run_process(const char *const *argv, const char *dir, int timeout_s, RunOutput *r,
-                            GError **error) {
-  g_autofree char *home = g_strconcat("HOME=", dir, NULL);
-  g_autofree char *tmp = g_strconcat("TMPDIR=", dir, NULL);
-  const char *env[] = {home, tmp, NULL};
-  GPid pid;
-  int fds[2];
-  if (!g_spawn_async_with_pipes(dir, (char **)argv, (char **)env,
-                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL,
-                                child_setup, NULL, &pid, NULL, &fds[0], &fds[1], error))
-    return FALSE;
-  gboolean done = supervise(pid, fds, r, now_ms() + (gint64)timeout_s * 1000);
-  r->timed_out = !done;
-  kill(-pid, SIGKILL);
-  if (!done)
-    wait4(pid, NULL, 0, &r->usage);
-  close(fds[0]);
-  close(fds[1]);
-  g_spawn_close_pid(pid);
-  return TRUE;
-}
-
-/* ---- removing an example's directory, however the example left it ----
- * A tree deeper than PATH_MAX can name, or directories without permissions, defeat nftw() and
- * `rm -rf`; so the walk holds one directory descriptor at a time, goes back up through "..",
- * and gives each directory back its owner's permissions before reading it. */
-
-typedef struct {
-  char *name;         /* this directory's name in its parent; NULL for the top */
-  GPtrArray *pending; /* names of subdirectories still to remove */
-} RemoveFrame;
-
-/* Opens directory `name` under `dir_fd`, restoring its permissions when they lock us out. */
-static int open_dir_at(int dir_fd, const char *name) {
-  int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-  int fd = openat(dir_fd, name, flags);
-  if (fd < 0 && errno == EACCES && fchmodat(dir_fd, name, 0700, 0) == 0)
-    fd = openat(dir_fd, name, flags);
-  return fd;
-}
-
-/* Removes every non-directory in the directory `fd`; returns the names of its subdirectories. */
-static GPtrArray *clear_files(int fd) {
-  GPtrArray *dirs = g_ptr_array_new_with_free_func(g_free);
-  fchmod(fd, 0700);
-  int list_fd = dup(fd);
-  DIR *d = list_fd >= 0 ? fdopendir(list_fd) : NULL;
-  if (!d) {
-    if (list_fd >= 0)
-      close(list_fd);
-    return dirs;
-  }
-  for (struct dirent *e; (e = readdir(d));) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-      continue;
-    struct stat st;
-    if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
-      g_ptr_array_add(dirs, g_strdup(e->d_name));
-    else
-      unlinkat(fd, e->d_name, 0);
-  }
-  closedir(d);
-  return dirs;
-}
-
-/* Removes `path` and everything under it, symbolic links not followed. */
-static void remove_tree(const char *path) {
-  int fd = open_dir_at(AT_FDCWD, path);
-  if (fd < 0) {
-    unlink(path);
-    return;
-  }
-  g_autoptr(GArray) stack = g_array_new(FALSE, FALSE, sizeof(RemoveFrame));
-  RemoveFrame top = {NULL, clear_files(fd)};
-  g_array_append_val(stack, top);
-  while (stack->len && fd >= 0) {
-    RemoveFrame *f = &g_array_index(stack, RemoveFrame, stack->len - 1);
-    if (f->pending->len) {
-      g_autofree char *name = g_ptr_array_steal_index(f->pending, f->pending->len - 1);
-      int child = open_dir_at(fd, name);
-      if (child < 0) {
-        unlinkat(fd, name, AT_REMOVEDIR);
-        continue;
-      }
-      close(fd);
-      fd = child;
-      RemoveFrame next = {g_steal_pointer(&name), clear_files(fd)};
-      g_array_append_val(stack, next);
-      continue;
-    }
-    RemoveFrame done = *f;
-    g_array_set_size(stack, stack->len - 1);
-    g_ptr_array_unref(done.pending);
-    if (done.name) {
-      int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      close(fd);
-      fd = parent;
-      if (fd >= 0)
-        unlinkat(fd, done.name, AT_REMOVEDIR);
-      g_free(done.name);
-    }
-  }
-  for (guint i = 0; i < stack->len; i++) { /* only when a descriptor could not be had */
-    RemoveFrame *f = &g_array_index(stack, RemoveFrame, i);
-    g_free(f->name);
-    g_ptr_array_unref(f->pending);
-  }
-  if (fd >= 0)
-    close(fd);
-  rmdir(path);
 }
 
 /* The exception named on the last unindented line of a traceback ("pkg.Error: message"). */
@@ -326,8 +93,8 @@ static gboolean is_caret_line(const char *line) {
 
 /* The first or last `max_lines` lines of a capture, with the example's temporary directory
  * removed from paths so reports read the same on every run. Caller frees. */
-static char *excerpt(const Capture *c, const char *dir, guint max_lines, gboolean from_end) {
-  g_autofree char *text = capture_text(c);
+static char *excerpt(const SandboxCapture *c, const char *dir, guint max_lines, gboolean from_end) {
+  g_autofree char *text = sandbox_capture_text(c);
   g_autofree char *prefix = g_strconcat(dir, "/", NULL);
   g_auto(GStrv) parts = g_strsplit(text, prefix, -1);
   g_autofree char *clean = g_strjoinv("", parts);
@@ -349,7 +116,7 @@ static char *excerpt(const Capture *c, const char *dir, guint max_lines, gboolea
   return g_strchomp(g_string_free(out, FALSE));
 }
 
-static void judge_python(Job *j, RunOutput *r, const char *dir) {
+static void judge_python(Job *j, SandboxRun *r, const char *dir) {
   const char *want = j->block->raises;
   if (!want) {
     if (r->exit_status == 0)
@@ -358,7 +125,7 @@ static void judge_python(Job *j, RunOutput *r, const char *dir) {
     j->output = excerpt(&r->err, dir, 12, TRUE);
     return;
   }
-  g_autofree char *err_text = capture_text(&r->err);
+  g_autofree char *err_text = sandbox_capture_text(&r->err);
   g_autofree char *got = r->exit_status == 0 ? NULL : raised_name(err_text);
   const char *want_last = strrchr(want, '.') ? strrchr(want, '.') + 1 : want;
   if (got && strcmp(got, want_last) == 0)
@@ -370,7 +137,7 @@ static void judge_python(Job *j, RunOutput *r, const char *dir) {
   j->output = excerpt(&r->err, dir, 12, TRUE);
 }
 
-static void judge_pycon(Job *j, RunOutput *r, const char *dir) {
+static void judge_pycon(Job *j, SandboxRun *r, const char *dir) {
   if (r->exit_status == 0)
     return;
   j->reason = g_strdup("doctest output differs");
@@ -387,9 +154,9 @@ static void run_job(Job *j) {
   const char *name = pycon ? "example.txt" : "example.py";
   g_autofree char *file = dir ? g_build_filename(dir, name, NULL) : NULL;
   const char *code = cmark_node_get_literal(b->node);
-  RunOutput r = {0};
-  capture_init(&r.out);
-  capture_init(&r.err);
+  SandboxRun r = {0};
+  sandbox_capture_init(&r.out, CODECHECK_OUTPUT_CAP);
+  sandbox_capture_init(&r.err, CODECHECK_OUTPUT_CAP);
   j->result = RESULT_FAIL;
   if (!dir || !g_file_set_contents(file, code ? code : "", -1, &err)) {
     j->reason = g_strdup_printf("cannot prepare the example: %s", err->message);
@@ -399,7 +166,7 @@ static void run_job(Job *j) {
   const char *py_argv[] = {python, "-I", name, NULL};
   const char *doc_argv[] = {python, "-I", "-c", doctest_driver, name, NULL};
   int timeout = b->timeout_s ? b->timeout_s : CODECHECK_DEFAULT_TIMEOUT_S;
-  if (!run_process(pycon ? doc_argv : py_argv, dir, timeout, &r, &err)) {
+  if (!sandbox_run(pycon ? doc_argv : py_argv, dir, timeout, &r, &err)) {
     j->reason = g_strdup_printf("cannot run %s: %s", python, err->message);
     goto out;
   }
@@ -424,9 +191,9 @@ static void run_job(Job *j) {
     j->result = RESULT_PASS;
 out:
   if (dir)
-    remove_tree(dir);
-  capture_clear(&r.out);
-  capture_clear(&r.err);
+    sandbox_remove_tree(dir);
+  sandbox_capture_clear(&r.out);
+  sandbox_capture_clear(&r.err);
 }
 
 /* The interpreter's real path (not a pyenv shim, which needs the environment examples do not
@@ -451,58 +218,6 @@ static gboolean python_version(const char *python, char **executable, int *major
   }
   *executable = g_strdup(g_strstrip(out + used));
   return TRUE;
-}
-
-/* The parent process id of `pid` from /proc/PID/stat, or -1. */
-static pid_t parent_of(const char *pid) {
-  g_autofree char *path = g_strconcat("/proc/", pid, "/stat", NULL);
-  g_autofree char *stat = NULL;
-  if (!g_file_get_contents(path, &stat, NULL, NULL))
-    return -1;
-  const char *end = strrchr(stat, ')'); /* the command name may hold spaces and parentheses */
-  char state = 0;
-  int ppid = -1;
-  if (!end || sscanf(end + 1, " %c %d", &state, &ppid) != 2)
-    return -1;
-  return (pid_t)ppid;
-}
-
-/* Kills and reaps the processes reparented to bookbuild: descendants of examples that left
- * their process group. Returns how many there were. */
-static guint kill_strays(void) {
-  guint found = 0;
-  DIR *proc = opendir("/proc");
-  if (!proc)
-    return 0;
-  for (struct dirent *e; (e = readdir(proc));) {
-    if (!g_ascii_isdigit(e->d_name[0]) || parent_of(e->d_name) != getpid())
-      continue;
-    pid_t pid = (pid_t)atoi(e->d_name);
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    found++;
-  }
-  closedir(proc);
-  return found;
-}
-
-/* Makes bookbuild the reaper of orphaned descendants, so none can escape kill_strays(). */
-static void adopt_orphans(gboolean on) {
-#ifdef __linux__
-  prctl(PR_SET_CHILD_SUBREAPER, on ? 1 : 0, 0, 0, 0);
-#else
-  (void)on;
-#endif
-}
-
-/* After every example has ended: no descendant of one survives the run. Killing a stray may
- * orphan its own children, who then become ours; so repeat until none is left. */
-static void end_strays(void) {
-  for (int round = 0; round < 1000 && kill_strays() > 0; round++)
-    ;
-  while (waitpid(-1, NULL, WNOHANG) > 0)
-    ;
-  adopt_orphans(FALSE);
 }
 
 static gboolean selected(const Chapter *ch, const CodeBlock *b, const CodeOptions *o) {
@@ -608,12 +323,12 @@ static gboolean missing_modules(const char *python, GHashTable *wanted, GHashTab
   g_autofree char *dir = g_dir_make_tmp("bookbuild-example-XXXXXX", error);
   if (!dir)
     return FALSE;
-  RunOutput r = {0};
-  capture_init(&r.out);
-  capture_init(&r.err);
+  SandboxRun r = {0};
+  sandbox_capture_init(&r.out, CODECHECK_OUTPUT_CAP);
+  sandbox_capture_init(&r.err, CODECHECK_OUTPUT_CAP);
   gboolean ran =
-      run_process((const char *const *)argv->pdata, dir, REQUIRES_PROBE_TIMEOUT_S, &r, error);
-  remove_tree(dir);
+      sandbox_run((const char *const *)argv->pdata, dir, REQUIRES_PROBE_TIMEOUT_S, &r, error);
+  sandbox_remove_tree(dir);
   if (ran && (r.timed_out || r.exit_status != 0)) {
     g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
                 "%s could not check which `requires=` modules it has (%s)", python,
@@ -621,14 +336,14 @@ static gboolean missing_modules(const char *python, GHashTable *wanted, GHashTab
     ran = FALSE;
   }
   if (ran) {
-    g_autofree char *out = capture_text(&r.out);
+    g_autofree char *out = sandbox_capture_text(&r.out);
     g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
     for (int i = 0; lines[i]; i++)
       if (*lines[i])
         g_hash_table_add(missing, g_strdup(lines[i]));
   }
-  capture_clear(&r.out);
-  capture_clear(&r.err);
+  sandbox_capture_clear(&r.out);
+  sandbox_capture_clear(&r.err);
   return ran;
 }
 
@@ -740,9 +455,9 @@ gboolean codecheck_run(Book *book, const CodeOptions *o, GPtrArray *runs, GError
       return FALSE;
     g_ptr_array_add(runs, g_steal_pointer(&run));
   }
-  adopt_orphans(TRUE);
+  sandbox_adopt_orphans(TRUE);
   run_all(queue, o->jobs, o->progress);
-  end_strays();
+  sandbox_end_strays();
   for (guint i = 0; i < jobs->len; i++)
     tally(book, jobs->pdata[i]);
   return TRUE;

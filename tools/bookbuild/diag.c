@@ -37,9 +37,9 @@ void diags_free(Diags *diags) {
 void diags_vadd(Diags *diags, DiagSeverity severity, const char *path, int file_id, int line,
                 int col, const char *rule, const char *fmt, va_list ap) {
   g_autofree char *message = g_strdup_vprintf(fmt, ap);
-  char *key =
+  g_autofree char *key =
       g_strdup_printf("%d\x1f%s\x1f%d\x1f%d\x1f%s\x1f%s", severity, path, line, col, rule, message);
-  if (!g_hash_table_add(diags->seen, key)) {
+  if (!g_hash_table_add(diags->seen, g_steal_pointer(&key))) { /* the set owns the key */
     diags->last = NULL;
     return;
   }
