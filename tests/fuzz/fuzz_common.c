@@ -126,3 +126,17 @@ gboolean fuzz_writer_guarded(const Book *book) {
   }
   return FALSE;
 }
+
+Resources *fuzz_resources(void) {
+  static Resources *res;
+  if (res)
+    return res;
+  g_autoptr(GError) err = NULL;
+  g_autoptr(Book) book = book_load(fuzz_book_root(), &err);
+  if (!book)
+    g_error("fuzz: %s", err->message);
+  res = resources_load(book);
+  if (diags_errors(book->diags) || !resources_fonts(res, &err))
+    g_error("fuzz: the shipped style or fonts do not load");
+  return res;
+}

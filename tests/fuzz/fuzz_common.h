@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "book.h"
+#include "resources.h"
 
 /* Inputs larger than this are skipped: the limits fixtures prove the big ones, fuzzing wants
  * many small inputs per second. */
@@ -28,6 +29,10 @@ void fuzz_write(const char *rel, const uint8_t *data, size_t size);
  * there is no separator), the rest to *tail. */
 void fuzz_split(const uint8_t *data, size_t size, const uint8_t **head, size_t *head_size,
                 const uint8_t **tail, size_t *tail_size);
+
+/* The shipped print style and fonts (the scratch book has neither), loaded once, font map
+ * included, and kept for the process: per-input work is then only the input's own. */
+Resources *fuzz_resources(void);
 
 /* TRUE when validation stopped the book with an error that guards the writers (a limit,
  * bad bytes, an image or path problem): the commands would not run a writer on it either. */

@@ -11,22 +11,6 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The shipped style and fonts, loaded once (from the scratch book, which has neither, so the
- * installed ones). */
-static Resources *resources_get(void) {
-  static Resources *res;
-  if (res)
-    return res;
-  g_autoptr(GError) err = NULL;
-  g_autoptr(Book) book = book_load(fuzz_book_root(), &err);
-  if (!book)
-    g_error("fuzz_layout: %s", err->message);
-  res = resources_load(book);
-  if (diags_errors(book->diags) || !resources_fonts(res, &err))
-    g_error("fuzz_layout: the shipped style or fonts do not load");
-  return res;
-}
-
 static cairo_status_t discard(void *closure, const unsigned char *bytes, unsigned int len) {
   (void)closure, (void)bytes, (void)len;
   return CAIRO_STATUS_SUCCESS;
@@ -37,7 +21,7 @@ static cairo_status_t discard(void *closure, const unsigned char *bytes, unsigne
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
   fuzz_init();
-  PangoContext *ctx = fonts_context(resources_get()->fonts);
+  PangoContext *ctx = fonts_context(fuzz_resources()->fonts);
   g_autoptr(PangoLayout) warm = pango_layout_new(ctx);
   pango_layout_set_text(warm, "warm up \u2014 caf\u00e9 `code`", -1);
   int w, h;
@@ -50,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > FUZZ_MAX_INPUT / 4)
     return 0;
   fuzz_init();
-  Resources *res = resources_get();
+  Resources *res = fuzz_resources();
   fuzz_write(NULL, data, size);
   g_autoptr(GError) err = NULL;
   g_autoptr(Book) book = book_load(fuzz_book_root(), &err);

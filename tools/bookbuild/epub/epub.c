@@ -7,6 +7,7 @@
 #include "epub/epub.h"
 
 #include "epub/cover.h"
+#include "epub/front.h"
 #include "epub/package.h"
 #include "epub/xhtml.h"
 #include "epub/zip.h"
@@ -214,7 +215,7 @@ static gboolean add_cover(Epub *e, GError **error) {
   e->cover = epub_add_item(e, "cover-image", href, type, data);
   e->cover->properties = g_strdup("cover-image");
   e->cover->level = 0;
-  add_page(e, "cover", "text/cover.xhtml", xhtml_cover_page(e, href));
+  add_page(e, "cover", "text/cover.xhtml", front_cover_page(e, href));
   return TRUE;
 }
 
@@ -358,8 +359,8 @@ static GBytes *build(Epub *e, GError **error) {
   if (!add_stylesheet(e, error) || !add_cover(e, error))
     return NULL;
   start_fonts_worker(e);
-  add_page(e, "title-page", "text/title.xhtml", xhtml_title_page(e));
-  add_page(e, "copyright", "text/copyright.xhtml", xhtml_copyright_page(e));
+  add_page(e, "title-page", "text/title.xhtml", front_title_page(e));
+  add_page(e, "copyright", "text/copyright.xhtml", front_copyright_page(e));
   add_page(e, "contents", "text/contents.xhtml", epub_contents_page(e, BOOK_CONTENTS_TITLE));
   EpubItem *nav = epub_add_item(e, "nav", "nav.xhtml", "application/xhtml+xml",
                                 epub_nav(e, BOOK_CONTENTS_TITLE));

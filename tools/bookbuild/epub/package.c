@@ -7,7 +7,6 @@
 
 #include <string.h>
 
-#define X(s) ((const xmlChar *)(s))
 #define OPF_NS "http://www.idpf.org/2007/opf"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
 #define NCX_NS "http://www.daisy.org/z3986/2005/ncx/"
@@ -55,22 +54,6 @@ GBytes *epub_serialize(xmlDocPtr doc) {
   return bytes;
 }
 
-static xmlNodePtr el(xmlNodePtr parent, const char *name) {
-  return xmlNewChild(parent, NULL, X(name), NULL);
-}
-
-static xmlNodePtr el_text(xmlNodePtr parent, const char *name, const char *text) {
-  xmlNodePtr n = el(parent, name);
-  xmlAddChild(n, xmlNewDocText(parent->doc, X(text)));
-  return n;
-}
-
-static void set(xmlNodePtr node, const char *name, const char *value) {
-  xmlSetProp(node, X(name), X(value));
-}
-
-static void newline(xmlNodePtr parent) { xmlAddChild(parent, xmlNewDocText(parent->doc, X("\n"))); }
-
 char *epub_nav_text(const char *plain) {
   gunichar prev = 0;
   return typo_smarten(plain, &prev);
@@ -85,25 +68,25 @@ xmlDocPtr epub_xhtml_new(const Epub *e, const char *title, const char *css_href,
   xmlSetNs(html, xmlNewNs(html, X(EPUB_XHTML_NS), NULL));
   *epub_ns = xmlNewNs(html, X(EPUB_OPS_NS), X("epub"));
   const char *lang = e->book->meta.lang ? e->book->meta.lang : "en";
-  set(html, "lang", lang);
+  epub_set(html, "lang", lang);
   xmlSetNsProp(html, xmlSearchNsByHref(doc, html, X("http://www.w3.org/XML/1998/namespace")),
                X("lang"), X(lang));
-  newline(html);
-  xmlNodePtr head = el(html, "head");
-  newline(head);
-  set(el(head, "meta"), "charset", "utf-8");
-  newline(head);
-  el_text(head, "title", title && *title ? title : e->book->meta.title);
-  newline(head);
-  xmlNodePtr link = el(head, "link");
-  set(link, "rel", "stylesheet");
-  set(link, "type", "text/css");
-  set(link, "href", css_href);
-  newline(head);
-  newline(html);
-  *body = el(html, "body");
-  newline(*body);
-  newline(html);
+  epub_newline(html);
+  xmlNodePtr head = epub_el(html, "head");
+  epub_newline(head);
+  epub_set(epub_el(head, "meta"), "charset", "utf-8");
+  epub_newline(head);
+  epub_el_text(head, "title", title && *title ? title : e->book->meta.title);
+  epub_newline(head);
+  xmlNodePtr link = epub_el(head, "link");
+  epub_set(link, "rel", "stylesheet");
+  epub_set(link, "type", "text/css");
+  epub_set(link, "href", css_href);
+  epub_newline(head);
+  epub_newline(html);
+  *body = epub_el(html, "body");
+  epub_newline(*body);
+  epub_newline(html);
   return doc;
 }
 
@@ -112,10 +95,10 @@ GBytes *epub_container_xml(void) {
   xmlNodePtr root = xmlNewDocNode(doc, NULL, X("container"), NULL);
   xmlDocSetRootElement(doc, root);
   xmlSetNs(root, xmlNewNs(root, X("urn:oasis:names:tc:opendocument:xmlns:container"), NULL));
-  set(root, "version", "1.0");
-  xmlNodePtr rootfile = el(el(root, "rootfiles"), "rootfile");
-  set(rootfile, "full-path", "OEBPS/content.opf");
-  set(rootfile, "media-type", "application/oebps-package+xml");
+  epub_set(root, "version", "1.0");
+  xmlNodePtr rootfile = epub_el(epub_el(root, "rootfiles"), "rootfile");
+  epub_set(rootfile, "full-path", "OEBPS/content.opf");
+  epub_set(rootfile, "media-type", "application/oebps-package+xml");
   GBytes *out = epub_serialize(doc);
   xmlFreeDoc(doc);
   return out;
@@ -124,9 +107,9 @@ GBytes *epub_container_xml(void) {
 /* ---- OPF ---- */
 
 static xmlNodePtr meta_property(xmlNodePtr metadata, const char *property, const char *value) {
-  xmlNodePtr m = el_text(metadata, "meta", value);
-  set(m, "property", property);
-  newline(metadata);
+  xmlNodePtr m = epub_el_text(metadata, "meta", value);
+  epub_set(m, "property", property);
+  epub_newline(metadata);
   return m;
 }
 
@@ -135,7 +118,7 @@ static xmlNodePtr dc(xmlNodePtr metadata, xmlNsPtr ns, const char *name, const c
     return NULL;
   xmlNodePtr n = xmlNewChild(metadata, ns, X(name), NULL);
   xmlAddChild(n, xmlNewDocText(metadata->doc, X(value)));
-  newline(metadata);
+  epub_newline(metadata);
   return n;
 }
 
@@ -170,25 +153,25 @@ static void accessibility(const Epub *e, xmlNodePtr md) {
 
 static void metadata(const Epub *e, xmlNodePtr pkg) {
   const BookMeta *m = &e->book->meta;
-  xmlNodePtr md = el(pkg, "metadata");
+  xmlNodePtr md = epub_el(pkg, "metadata");
   xmlNsPtr dcns = xmlNewNs(md, X(DC_NS), X("dc"));
-  newline(md);
-  set(dc(md, dcns, "identifier", e->identifier), "id", "pub-id");
+  epub_newline(md);
+  epub_set(dc(md, dcns, "identifier", e->identifier), "id", "pub-id");
   xmlNodePtr title = dc(md, dcns, "title", m->title);
-  set(title, "id", "title");
+  epub_set(title, "id", "title");
   xmlNodePtr tt = meta_property(md, "title-type", "main");
-  set(tt, "refines", "#title");
+  epub_set(tt, "refines", "#title");
   if (m->subtitle) {
-    set(dc(md, dcns, "title", m->subtitle), "id", "subtitle");
-    set(meta_property(md, "title-type", "subtitle"), "refines", "#subtitle");
+    epub_set(dc(md, dcns, "title", m->subtitle), "id", "subtitle");
+    epub_set(meta_property(md, "title-type", "subtitle"), "refines", "#subtitle");
   }
   for (guint i = 0; i < m->authors->len; i++) {
     g_autofree char *id = g_strdup_printf("creator-%u", i + 1);
     g_autofree char *ref = g_strconcat("#", id, NULL);
-    set(dc(md, dcns, "creator", m->authors->pdata[i]), "id", id);
+    epub_set(dc(md, dcns, "creator", m->authors->pdata[i]), "id", id);
     xmlNodePtr role = meta_property(md, "role", "aut");
-    set(role, "refines", ref);
-    set(role, "scheme", "marc:relators");
+    epub_set(role, "refines", ref);
+    epub_set(role, "scheme", "marc:relators");
   }
   dc(md, dcns, "language", m->lang);
   dc(md, dcns, "publisher", m->publisher);
@@ -202,10 +185,10 @@ static void metadata(const Epub *e, xmlNodePtr pkg) {
     meta_property(md, "schema:version", m->version);
   accessibility(e, md);
   if (e->cover) { /* EPUB 2 readers find the cover this way */
-    xmlNodePtr c = el(md, "meta");
-    set(c, "name", "cover");
-    set(c, "content", e->cover->id);
-    newline(md);
+    xmlNodePtr c = epub_el(md, "meta");
+    epub_set(c, "name", "cover");
+    epub_set(c, "content", e->cover->id);
+    epub_newline(md);
   }
 }
 
@@ -223,58 +206,58 @@ static xmlNodePtr package_root(const Epub *e, const char *name, const char *ns) 
 
 static void guide_reference(xmlNodePtr guide, const char *type, const char *title,
                             const char *href) {
-  xmlNodePtr ref = el(guide, "reference");
-  set(ref, "type", type);
-  set(ref, "title", title);
-  set(ref, "href", href);
-  newline(guide);
+  xmlNodePtr ref = epub_el(guide, "reference");
+  epub_set(ref, "type", type);
+  epub_set(ref, "title", title);
+  epub_set(ref, "href", href);
+  epub_newline(guide);
 }
 
 GBytes *epub_opf(const Epub *e) {
   xmlNodePtr pkg = package_root(e, "package", OPF_NS);
   xmlDocPtr doc = pkg->doc;
-  set(pkg, "version", "3.0");
-  set(pkg, "unique-identifier", "pub-id");
-  newline(pkg);
+  epub_set(pkg, "version", "3.0");
+  epub_set(pkg, "unique-identifier", "pub-id");
+  epub_newline(pkg);
   metadata(e, pkg);
-  newline(pkg);
-  xmlNodePtr manifest = el(pkg, "manifest");
-  newline(manifest);
+  epub_newline(pkg);
+  xmlNodePtr manifest = epub_el(pkg, "manifest");
+  epub_newline(manifest);
   for (guint i = 0; i < e->items->len; i++) {
     const EpubItem *it = e->items->pdata[i];
-    xmlNodePtr item = el(manifest, "item");
-    set(item, "id", it->id);
-    set(item, "href", it->href);
-    set(item, "media-type", it->media_type);
+    xmlNodePtr item = epub_el(manifest, "item");
+    epub_set(item, "id", it->id);
+    epub_set(item, "href", it->href);
+    epub_set(item, "media-type", it->media_type);
     if (it->properties)
-      set(item, "properties", it->properties);
-    newline(manifest);
+      epub_set(item, "properties", it->properties);
+    epub_newline(manifest);
   }
-  newline(pkg);
-  xmlNodePtr spine = el(pkg, "spine");
-  set(spine, "toc", "ncx");
-  newline(spine);
+  epub_newline(pkg);
+  xmlNodePtr spine = epub_el(pkg, "spine");
+  epub_set(spine, "toc", "ncx");
+  epub_newline(spine);
   for (guint i = 0; i < e->items->len; i++) {
     const EpubItem *it = e->items->pdata[i];
     if (!it->in_spine)
       continue;
-    xmlNodePtr ref = el(spine, "itemref");
-    set(ref, "idref", it->id);
+    xmlNodePtr ref = epub_el(spine, "itemref");
+    epub_set(ref, "idref", it->id);
     if (!it->linear)
-      set(ref, "linear", "no");
-    newline(spine);
+      epub_set(ref, "linear", "no");
+    epub_newline(spine);
   }
-  newline(pkg);
+  epub_newline(pkg);
   /* EPUB 2's guide, which EPUB 3 keeps for older readers: calibre's Kindle conversions take the
    * cover page from it instead of adding a second one of their own. */
-  xmlNodePtr guide = el(pkg, "guide");
-  newline(guide);
+  xmlNodePtr guide = epub_el(pkg, "guide");
+  epub_newline(guide);
   if (e->cover)
     guide_reference(guide, "cover", "Cover", "text/cover.xhtml");
   guide_reference(guide, "toc", BOOK_CONTENTS_TITLE, "text/contents.xhtml");
   if (e->chapters->len)
     guide_reference(guide, "text", "Start", ((const EpubChapter *)e->chapters->pdata[0])->href);
-  newline(pkg);
+  epub_newline(pkg);
   GBytes *out = epub_serialize(doc);
   xmlFreeDoc(doc);
   return out;
@@ -318,48 +301,48 @@ static void nav_entry(gpointer data, int depth, const char *text, const char *hr
   while ((int)nb->lists->len > depth + 1)
     g_ptr_array_remove_index(nb->lists, nb->lists->len - 1);
   if ((int)nb->lists->len == depth)
-    g_ptr_array_add(nb->lists, el(nb->last_li, "ol"));
-  xmlNodePtr li = el(nb->lists->pdata[depth], "li");
-  xmlNodePtr a = el_text(li, "a", text);
+    g_ptr_array_add(nb->lists, epub_el(nb->last_li, "ol"));
+  xmlNodePtr li = epub_el(nb->lists->pdata[depth], "li");
+  xmlNodePtr a = epub_el_text(li, "a", text);
   g_autofree char *full = g_strconcat(nb->prefix, href, NULL);
-  set(a, "href", full);
+  epub_set(a, "href", full);
   nb->last_li = li;
 }
 
 static void landmark(xmlNodePtr ol, xmlNsPtr ns, const char *type, const char *href,
                      const char *text) {
-  xmlNodePtr a = el_text(el(ol, "li"), "a", text);
+  xmlNodePtr a = epub_el_text(epub_el(ol, "li"), "a", text);
   xmlNewNsProp(a, ns, X("type"), X(type));
-  set(a, "href", href);
-  newline(ol);
+  epub_set(a, "href", href);
+  epub_newline(ol);
 }
 
 /* The contents page's entries: a paragraph per entry, its level a class. */
 static void contents_entry(gpointer data, int depth, const char *text, const char *href) {
   xmlNodePtr list = data;
-  xmlNodePtr p = el(list, "p");
+  xmlNodePtr p = epub_el(list, "p");
   g_autofree char *cls = g_strdup_printf("toc-%d", depth);
-  set(p, "class", cls);
-  set(el_text(p, "a", text), "href", href);
-  newline(list);
+  epub_set(p, "class", cls);
+  epub_set(epub_el_text(p, "a", text), "href", href);
+  epub_newline(list);
 }
 
 xmlDocPtr epub_contents_page(const Epub *e, const char *contents_title) {
   xmlNodePtr body;
   xmlNsPtr ns;
   xmlDocPtr doc = epub_xhtml_new(e, contents_title, "../css/book.css", &body, &ns);
-  xmlNodePtr section = el(body, "section");
-  set(section, "class", "contents-page");
-  set(section, "aria-labelledby", "contents-title");
-  newline(section);
-  set(el_text(section, "h1", contents_title), "id", "contents-title");
-  newline(section);
-  xmlNodePtr list = el(section, "div");
-  set(list, "class", "contents");
-  newline(list);
+  xmlNodePtr section = epub_el(body, "section");
+  epub_set(section, "class", "contents-page");
+  epub_set(section, "aria-labelledby", "contents-title");
+  epub_newline(section);
+  epub_set(epub_el_text(section, "h1", contents_title), "id", "contents-title");
+  epub_newline(section);
+  xmlNodePtr list = epub_el(section, "div");
+  epub_set(list, "class", "contents");
+  epub_newline(list);
   for (guint i = 0; i < e->chapters->len; i++)
     walk_chapter(e, e->chapters->pdata[i], 2, contents_entry, list);
-  newline(body);
+  epub_newline(body);
   return doc;
 }
 
@@ -367,34 +350,34 @@ GBytes *epub_nav(const Epub *e, const char *contents_title) {
   xmlNodePtr body;
   xmlNsPtr ns;
   xmlDocPtr doc = epub_xhtml_new(e, contents_title, "css/book.css", &body, &ns);
-  xmlNodePtr nav = el(body, "nav");
+  xmlNodePtr nav = epub_el(body, "nav");
   xmlNewNsProp(nav, ns, X("type"), X("toc"));
-  set(nav, "id", "toc");
-  set(nav, "role", "doc-toc");
-  set(nav, "aria-labelledby", "toc-title");
-  newline(nav);
-  xmlNodePtr h1 = el_text(nav, "h1", contents_title);
-  set(h1, "id", "toc-title");
-  newline(nav);
-  xmlNodePtr top = el(nav, "ol");
-  set(top, "class", "contents");
+  epub_set(nav, "id", "toc");
+  epub_set(nav, "role", "doc-toc");
+  epub_set(nav, "aria-labelledby", "toc-title");
+  epub_newline(nav);
+  xmlNodePtr h1 = epub_el_text(nav, "h1", contents_title);
+  epub_set(h1, "id", "toc-title");
+  epub_newline(nav);
+  xmlNodePtr top = epub_el(nav, "ol");
+  epub_set(top, "class", "contents");
   NavBuild nb = {g_ptr_array_new(), NULL, "text/"};
   for (guint i = 0; i < e->chapters->len; i++) {
     g_ptr_array_set_size(nb.lists, 0);
     g_ptr_array_add(nb.lists, top);
     walk_chapter(e, e->chapters->pdata[i], 2, nav_entry, &nb);
-    newline(top);
+    epub_newline(top);
   }
   g_ptr_array_free(nb.lists, TRUE);
-  newline(body);
-  xmlNodePtr marks = el(body, "nav");
+  epub_newline(body);
+  xmlNodePtr marks = epub_el(body, "nav");
   xmlNewNsProp(marks, ns, X("type"), X("landmarks"));
-  set(marks, "hidden", "hidden");
-  set(marks, "class", "landmarks"); /* display: none for engines that ignore `hidden` */
-  set(marks, "style", "display: none");
-  set(marks, "aria-label", "Landmarks");
-  xmlNodePtr ol = el(marks, "ol");
-  newline(ol);
+  epub_set(marks, "hidden", "hidden");
+  epub_set(marks, "class", "landmarks"); /* display: none for engines that ignore `hidden` */
+  epub_set(marks, "style", "display: none");
+  epub_set(marks, "aria-label", "Landmarks");
+  xmlNodePtr ol = epub_el(marks, "ol");
+  epub_newline(ol);
   if (e->cover)
     landmark(ol, ns, "cover", "text/cover.xhtml", "Cover");
   landmark(ol, ns, "toc", "text/contents.xhtml", contents_title);
@@ -402,7 +385,7 @@ GBytes *epub_nav(const Epub *e, const char *contents_title) {
     const EpubChapter *first = e->chapters->pdata[0];
     landmark(ol, ns, "bodymatter", first->href, "Start of content");
   }
-  newline(body);
+  epub_newline(body);
   GBytes *out = epub_serialize(doc);
   xmlFreeDoc(doc);
   return out;
@@ -417,14 +400,14 @@ typedef struct {
 static void ncx_entry(gpointer data, int depth, const char *text, const char *href) {
   NcxBuild *nb = data;
   xmlNodePtr parent = depth == 0 ? nb->map : nb->chapter_point;
-  xmlNodePtr point = el(parent, "navPoint");
+  xmlNodePtr point = epub_el(parent, "navPoint");
   g_autofree char *id = g_strdup_printf("nav-%d", ++nb->order);
   g_autofree char *order = g_strdup_printf("%d", nb->order);
-  set(point, "id", id);
-  set(point, "playOrder", order);
-  el_text(el(point, "navLabel"), "text", text);
+  epub_set(point, "id", id);
+  epub_set(point, "playOrder", order);
+  epub_el_text(epub_el(point, "navLabel"), "text", text);
   g_autofree char *src = g_strconcat("text/", href, NULL);
-  set(el(point, "content"), "src", src);
+  epub_set(epub_el(point, "content"), "src", src);
   if (depth == 0)
     nb->chapter_point = point;
 }
@@ -432,19 +415,19 @@ static void ncx_entry(gpointer data, int depth, const char *text, const char *hr
 GBytes *epub_ncx(const Epub *e) {
   xmlNodePtr ncx = package_root(e, "ncx", NCX_NS);
   xmlDocPtr doc = ncx->doc;
-  set(ncx, "version", "2005-1");
-  xmlNodePtr head = el(ncx, "head");
+  epub_set(ncx, "version", "2005-1");
+  xmlNodePtr head = epub_el(ncx, "head");
   const char *metas[][2] = {{"dtb:uid", e->identifier},
                             {"dtb:depth", "2"},
                             {"dtb:totalPageCount", "0"},
                             {"dtb:maxPageNumber", "0"}};
   for (gsize i = 0; i < G_N_ELEMENTS(metas); i++) {
-    xmlNodePtr m = el(head, "meta");
-    set(m, "name", metas[i][0]);
-    set(m, "content", metas[i][1]);
+    xmlNodePtr m = epub_el(head, "meta");
+    epub_set(m, "name", metas[i][0]);
+    epub_set(m, "content", metas[i][1]);
   }
-  el_text(el(ncx, "docTitle"), "text", e->book->meta.title);
-  NcxBuild nb = {el(ncx, "navMap"), NULL, 0};
+  epub_el_text(epub_el(ncx, "docTitle"), "text", e->book->meta.title);
+  NcxBuild nb = {epub_el(ncx, "navMap"), NULL, 0};
   for (guint i = 0; i < e->chapters->len; i++)
     walk_chapter(e, e->chapters->pdata[i], 1, ncx_entry, &nb);
   GBytes *out = epub_serialize(doc);

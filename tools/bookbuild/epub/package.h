@@ -1,77 +1,9 @@
-/* package.h: the EPUB writer's shared state (the manifest being filled, each chapter's file
- * name and ids) and the package documents made from it: OPF, nav.xhtml, toc.ncx, container. */
+/* package.h: the package documents made from the writer's state once every content file is in
+ * the manifest: container.xml, the OPF, nav.xhtml, toc.ncx, and the contents page. */
 #ifndef BOOKBUILD_EPUB_PACKAGE_H
 #define BOOKBUILD_EPUB_PACKAGE_H
 
-#include <libxml/tree.h>
-
-#include "book.h"
-#include "epub/epub.h"
-
-#define EPUB_XHTML_NS "http://www.w3.org/1999/xhtml"
-#define EPUB_OPS_NS "http://www.idpf.org/2007/ops"
-
-/* Deflate levels: text compresses well at the default; fonts gain little past level 1 and
- * would cost most of the build's time at 9 (libzip's default). */
-#define EPUB_DEFLATE_TEXT 6
-#define EPUB_DEFLATE_FONT 1
-
-/* One file of the package (everything under OEBPS/ but the OPF itself). */
-typedef struct {
-  char *id;   /* manifest id */
-  char *href; /* relative to OEBPS/ */
-  char *media_type;
-  char *properties; /* "nav", "cover-image", or NULL */
-  GBytes *data;
-  int level; /* deflate level (EPUB_DEFLATE_*), 0 for data already compressed */
-  gboolean in_spine;
-  gboolean linear;
-  int packed_index; /* >= 0: the entry of Epub.packed that holds it, deflated on a worker */
-} EpubItem;
-
-/* A chapter of the spine (its headings' ids are their Heading.anchor). */
-typedef struct {
-  const Chapter *chapter;
-  char *id;   /* manifest id: "ch-01-landscape" */
-  char *href; /* "text/01-landscape.xhtml", relative to OEBPS/ */
-} EpubChapter;
-
-typedef struct {
-  Book *book;
-  Resources *res; /* the fonts it embeds and draws the cover with */
-  const EpubOptions *o;
-  char *identifier;               /* dc:identifier: urn:uuid:..., urn:isbn:... */
-  char *modified;                 /* dcterms:modified, CCYY-MM-DDThh:mm:ssZ */
-  gint64 timestamp;               /* the build's time (zip entries) */
-  GPtrArray *chapters;            /* EpubChapter*, spine order */
-  GHashTable *chapter_by_chapter; /* const Chapter* -> EpubChapter* (not owning) */
-  GPtrArray *items;   /* EpubItem*, manifest order (chapters added as they are written) */
-  GHashTable *images; /* manuscript-relative path -> EpubItem* (not owning) */
-  EpubItem *cover;    /* the cover image */
-  gboolean images_with_alt, images_without_alt;
-  gboolean fonts_embedded;
-  GBytes *packed; /* the fonts, deflated into a zip of their own on a worker thread */
-  GThread *cover_worker, *fonts_worker;
-} Epub;
-
-/* Adds a file to the manifest; `href` relative to OEBPS/. Takes `data`. Returns the item. */
-EpubItem *epub_add_item(Epub *e, const char *id, const char *href, const char *media_type,
-                        GBytes *data);
-
-/* The media type of a file the package may hold, from its name's suffix, when it is of
- * `family` ("image" or "font"); NULL otherwise. */
-const char *epub_media_type(const char *name, const char *family);
-
-/* The XHTML id of a heading (a letter-initial form of its GitHub slug, unique in its file). */
-const char *epub_heading_id(const Epub *e, const Chapter *chapter, const Heading *heading);
-
-/* Serialises a document as UTF-8 with its XML declaration. */
-GBytes *epub_serialize(xmlDocPtr doc);
-
-/* A new XHTML document with head (title, stylesheet) and an empty body; *body is set.
- * `css_href` is relative to the document. */
-xmlDocPtr epub_xhtml_new(const Epub *e, const char *title, const char *css_href, xmlNodePtr *body,
-                         xmlNsPtr *epub_ns);
+#include "epub/epubint.h"
 
 /* The package documents, once every content file is in e->items. */
 GBytes *epub_container_xml(void);
@@ -84,8 +16,5 @@ GBytes *epub_nav(const Epub *e, const char *contents_title);
  * the spine. */
 xmlDocPtr epub_contents_page(const Epub *e, const char *contents_title);
 GBytes *epub_ncx(const Epub *e);
-
-/* Plain text of a heading for navigation: typographic quotes, no markup or footnote marks. */
-char *epub_nav_text(const char *plain);
 
 #endif

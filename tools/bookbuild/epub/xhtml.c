@@ -15,8 +15,6 @@
 #include <libxml/HTMLparser.h>
 #include <string.h>
 
-#define X(s) ((const xmlChar *)(s))
-
 typedef struct {
   Epub *e;
   const EpubChapter *ec;
@@ -35,30 +33,14 @@ typedef struct {
 
 /* ---- small tree helpers ---- */
 
-static xmlNodePtr el(xmlNodePtr parent, const char *name) {
-  return xmlNewChild(parent, NULL, X(name), NULL);
-}
-
-static void add_text(xmlNodePtr parent, const char *s) {
-  if (s && *s)
-    xmlAddChild(parent, xmlNewDocText(parent->doc, X(s)));
-}
-
 static void add_smart_text(Xh *x, xmlNodePtr parent, const char *s) {
   g_autofree char *smart = typo_smarten(s ? s : "", &x->prev);
-  add_text(parent, smart);
+  epub_text(parent, smart);
 }
 
 /* Indentation (in spaces) up to which a wrapped code line hangs under its own indentation;
  * deeper lines hang two characters in, as unindented ones do. */
 #define CODE_MAX_HANG 40
-
-/* A line break between blocks keeps the source readable; never inside <pre>. */
-static void newline(xmlNodePtr parent) { add_text(parent, "\n"); }
-
-static void set(xmlNodePtr node, const char *name, const char *value) {
-  xmlSetProp(node, X(name), X(value));
-}
 
 /* `base`, or `base-2`, `base-3`..., whichever is not yet an id of this document. */
 static const char *unique_id(Xh *x, const char *base) {
@@ -161,15 +143,15 @@ static xmlNodePtr image_element(Xh *x, xmlNodePtr parent, const char *url, const
                                 const char *title) {
   EpubItem *item = image_item(x, url);
   if (!item) {
-    add_text(parent, alt);
+    epub_text(parent, alt);
     return NULL;
   }
-  xmlNodePtr img = el(parent, "img");
+  xmlNodePtr img = epub_el(parent, "img");
   g_autofree char *src = g_strconcat("../", item->href, NULL);
-  set(img, "src", src);
-  set(img, "alt", alt ? alt : "");
+  epub_set(img, "src", src);
+  epub_set(img, "alt", alt ? alt : "");
   if (title && *title)
-    set(img, "title", title);
+    epub_set(img, "title", title);
   if (alt && *alt)
     x->e->images_with_alt = TRUE;
   else
@@ -263,7 +245,7 @@ static void copy_attributes(Xh *x, xmlNodePtr from, xmlNodePtr to, int line) {
     if (strcmp(name, "href") == 0) {
       g_autofree char *href = link_href(x, value, line);
       if (href)
-        set(to, "href", href);
+        epub_set(to, "href", href);
       continue;
     }
     if (strcmp(name, "src") == 0)
@@ -279,7 +261,7 @@ static void copy_attributes(Xh *x, xmlNodePtr from, xmlNodePtr to, int line) {
          strcmp(name, "start") == 0 || strcmp(name, "span") == 0) &&
         !all_digits(value))
       continue;
-    set(to, name, value);
+    epub_set(to, name, value);
   }
 }
 
@@ -317,7 +299,7 @@ static void raw_node(Xh *x, xmlNodePtr n, xmlNodePtr to, gboolean phrasing, int 
   int at = line + (n->line > 1 ? (int)n->line - 1 : 0);
   if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
     g_autofree char *text = decode_entities((const char *)n->content);
-    add_text(to, text);
+    epub_text(to, text);
     return;
   }
   if (n->type != XML_ELEMENT_NODE)
@@ -343,7 +325,7 @@ static void raw_node(Xh *x, xmlNodePtr n, xmlNodePtr to, gboolean phrasing, int 
     xmlFree(alt);
     return;
   }
-  xmlNodePtr out = el(to, name);
+  xmlNodePtr out = epub_el(to, name);
   copy_attributes(x, n, out, at);
   if (in_list(name, void_elements, G_N_ELEMENTS(void_elements)))
     return;
@@ -381,8 +363,8 @@ static void html_block(Xh *x, xmlNodePtr parent, cmark_node *node) {
   g_autofree char *cdata = rawhtml_cdata_text(cmark_node_get_literal(node));
   if (cdata) {
     if (*cdata)
-      add_text(el(parent, "p"), cdata);
-    newline(parent);
+      epub_text(epub_el(parent, "p"), cdata);
+    epub_newline(parent);
     return;
   }
   htmlDocPtr doc = parse_html(cmark_node_get_literal(node));
@@ -398,7 +380,7 @@ static void html_block(Xh *x, xmlNodePtr parent, cmark_node *node) {
   if (body)
     raw_children(x, body, parent, FALSE, line);
   xmlFreeDoc(doc);
-  newline(parent);
+  epub_newline(parent);
 }
 
 /* The first element the HTML parser made of a tag that is not one it implies (html, head,
@@ -447,7 +429,7 @@ static xmlNodePtr inline_open_tag(Xh *x, xmlNodePtr parent, const char *html, in
       *is_void = TRUE;
     } else if (in_list(name, phrasing_elements, G_N_ELEMENTS(phrasing_elements)) &&
                !(strcmp(name, "a") == 0 && x->link_depth > 0)) {
-      out = el(parent, name);
+      out = epub_el(parent, name);
       copy_attributes(x, n, out, line);
     }
   }
@@ -479,14 +461,14 @@ static void link_inline(Xh *x, xmlNodePtr parent, cmark_node *n) {
     inlines(x, parent, cmark_node_first_child(n));
     return;
   }
-  xmlNodePtr a = el(parent, "a");
-  set(a, "href", href);
+  xmlNodePtr a = epub_el(parent, "a");
+  epub_set(a, "href", href);
   const char *title = cmark_node_get_title(n);
   if (title && *title)
-    set(a, "title", title);
+    epub_set(a, "title", title);
   g_autofree char *plain = text_plain(n);
   if (link_text_is_url(plain))
-    set(a, "class", "url");
+    epub_set(a, "class", "url");
   x->link_depth++;
   inlines(x, a, cmark_node_first_child(n));
   x->link_depth--;
@@ -504,34 +486,34 @@ static void inline_node(Xh *x, GPtrArray *open, cmark_node *n) {
     return;
   }
   if (t == CMARK_NODE_STRIKETHROUGH) {
-    inlines(x, el(parent, "del"), cmark_node_first_child(n));
+    inlines(x, epub_el(parent, "del"), cmark_node_first_child(n));
     return;
   }
   switch (t) {
   case CMARK_NODE_TEXT: {
     g_autofree guint8 *keep = chapter_kept_quotes(x->ch, n);
     g_autofree char *smart = typo_smarten_keeping(cmark_node_get_literal(n), keep, &x->prev);
-    add_text(parent, smart);
+    epub_text(parent, smart);
     break;
   }
   case CMARK_NODE_CODE:
-    add_text(el(parent, "code"), cmark_node_get_literal(n));
+    epub_text(epub_el(parent, "code"), cmark_node_get_literal(n));
     x->prev = 'x';
     break;
   case CMARK_NODE_SOFTBREAK:
-    add_text(parent, "\n");
+    epub_text(parent, "\n");
     x->prev = ' ';
     break;
   case CMARK_NODE_LINEBREAK:
-    el(parent, "br");
-    add_text(parent, "\n");
+    epub_el(parent, "br");
+    epub_text(parent, "\n");
     x->prev = ' ';
     break;
   case CMARK_NODE_EMPH:
-    inlines(x, el(parent, "em"), cmark_node_first_child(n));
+    inlines(x, epub_el(parent, "em"), cmark_node_first_child(n));
     break;
   case CMARK_NODE_STRONG:
-    inlines(x, el(parent, "strong"), cmark_node_first_child(n));
+    inlines(x, epub_el(parent, "strong"), cmark_node_first_child(n));
     break;
   case CMARK_NODE_LINK:
     link_inline(x, parent, n);
@@ -601,21 +583,21 @@ static void footnote_ref(Xh *x, xmlNodePtr parent, cmark_node *n) {
   int k = GPOINTER_TO_INT(g_hash_table_lookup(x->ref_counts, GINT_TO_POINTER(number))) + 1;
   g_hash_table_insert(x->ref_counts, GINT_TO_POINTER(number), GINT_TO_POINTER(k));
   g_autofree char *rid = ref_id(number, k);
-  xmlNodePtr sup = el(parent, "sup");
-  set(sup, "class", "noteref");
+  xmlNodePtr sup = epub_el(parent, "sup");
+  epub_set(sup, "class", "noteref");
   g_autofree char *label = g_strdup_printf("%d", number);
   if (x->link_depth) { /* a note mark inside a link's text: no <a> in <a> */
-    set(sup, "id", unique_id(x, rid));
-    add_text(sup, label);
+    epub_set(sup, "id", unique_id(x, rid));
+    epub_text(sup, label);
     return;
   }
-  xmlNodePtr a = el(sup, "a");
+  xmlNodePtr a = epub_el(sup, "a");
   g_autofree char *href = g_strconcat("#", note_id(x, number), NULL);
-  set(a, "href", href);
-  set(a, "id", unique_id(x, rid));
+  epub_set(a, "href", href);
+  epub_set(a, "id", unique_id(x, rid));
   xmlNewNsProp(a, x->epub_ns, X("type"), X("noteref"));
-  set(a, "role", "doc-noteref");
-  add_text(a, label);
+  epub_set(a, "role", "doc-noteref");
+  epub_text(a, label);
   x->prev = 'x';
 }
 
@@ -633,19 +615,19 @@ static void footnotes(Xh *x, xmlNodePtr parent) {
     if (!refs)
       continue;
     if (!section) {
-      el(parent, "hr");
-      set(parent->last, "class", "footnotes-rule");
-      section = el(parent, "section");
-      set(section, "class", "footnotes");
+      epub_el(parent, "hr");
+      epub_set(parent->last, "class", "footnotes-rule");
+      section = epub_el(parent, "section");
+      epub_set(section, "class", "footnotes");
       xmlNewNsProp(section, x->epub_ns, X("type"), X("footnotes"));
-      set(section, "aria-label", "Notes");
-      newline(section);
+      epub_set(section, "aria-label", "Notes");
+      epub_newline(section);
     }
-    xmlNodePtr aside = el(section, "aside");
-    set(aside, "id", note_id(x, number));
-    set(aside, "class", "footnote");
+    xmlNodePtr aside = epub_el(section, "aside");
+    epub_set(aside, "id", note_id(x, number));
+    epub_set(aside, "class", "footnote");
     xmlNewNsProp(aside, x->epub_ns, X("type"), X("footnote"));
-    set(aside, "role", "doc-footnote");
+    epub_set(aside, "role", "doc-footnote");
     x->prev = 0;
     blocks(x, aside, cmark_node_first_child(n));
     xmlNodePtr first = aside->children;
@@ -658,11 +640,11 @@ static void footnotes(Xh *x, xmlNodePtr parent) {
     xmlNodePtr back = xmlNewDocNode(x->doc, NULL, X("a"), NULL);
     g_autofree char *rid = ref_id(number, 1);
     g_autofree char *href = g_strconcat("#", rid, NULL);
-    set(back, "href", href);
-    set(back, "class", "footnote-back");
-    set(back, "role", "doc-backlink");
+    epub_set(back, "href", href);
+    epub_set(back, "class", "footnote-back");
+    epub_set(back, "role", "doc-backlink");
     g_autofree char *label = g_strdup_printf("%d.", number);
-    add_text(back, label);
+    epub_text(back, label);
     if (first->children) {
       xmlAddPrevSibling(first->children, back);
       xmlAddNextSibling(back, xmlNewDocText(x->doc, X(" ")));
@@ -670,19 +652,19 @@ static void footnotes(Xh *x, xmlNodePtr parent) {
       xmlAddChild(first, back);
     }
     for (int k = 2; k <= refs; k++) { /* a note referenced again: a way back to each place */
-      add_text(first, " ");
-      xmlNodePtr again = el(first, "a");
+      epub_text(first, " ");
+      xmlNodePtr again = epub_el(first, "a");
       g_autofree char *rk = ref_id(number, k);
       g_autofree char *hk = g_strconcat("#", rk, NULL);
       g_autofree char *lk = g_strdup_printf("\xE2\x86\xA9\xEF\xB8\x8E%d", k); /* ↩︎ */
-      set(again, "href", hk);
-      set(again, "class", "footnote-back");
-      set(again, "role", "doc-backlink");
+      epub_set(again, "href", hk);
+      epub_set(again, "class", "footnote-back");
+      epub_set(again, "role", "doc-backlink");
       g_autofree char *aria = g_strdup_printf("back to reference %d", k);
-      set(again, "aria-label", aria);
-      add_text(again, lk);
+      epub_set(again, "aria-label", aria);
+      epub_text(again, lk);
     }
-    newline(section);
+    epub_newline(section);
   }
 }
 
@@ -714,12 +696,12 @@ static gboolean starts_right_to_left(const char *text) {
 static void set_direction(xmlNodePtr node, cmark_node *block) {
   g_autofree char *plain = text_plain(block);
   if (starts_right_to_left(plain))
-    set(node, "dir", "rtl");
+    epub_set(node, "dir", "rtl");
 }
 
 static void paragraph(Xh *x, xmlNodePtr parent, cmark_node *n, cmark_node *from) {
   x->prev = 0;
-  xmlNodePtr p = el(parent, "p");
+  xmlNodePtr p = epub_el(parent, "p");
   set_direction(p, n);
   inlines(x, p, from ? from : cmark_node_first_child(n));
   if (!p->children) {
@@ -727,7 +709,7 @@ static void paragraph(Xh *x, xmlNodePtr parent, cmark_node *n, cmark_node *from)
     xmlFreeNode(p);
     return;
   }
-  newline(parent);
+  epub_newline(parent);
 }
 
 /* A paragraph that is only an image is a figure; its title, when given, the caption. */
@@ -737,32 +719,32 @@ static gboolean figure(Xh *x, xmlNodePtr parent, cmark_node *para) {
     return FALSE;
   if (!image_item(x, cmark_node_get_url(img)))
     return FALSE;
-  xmlNodePtr fig = el(parent, "figure");
-  set(fig, "class", "figure");
+  xmlNodePtr fig = epub_el(parent, "figure");
+  epub_set(fig, "class", "figure");
   g_autofree char *alt = text_plain(img);
   image_element(x, fig, cmark_node_get_url(img), alt, NULL);
   const char *title = cmark_node_get_title(img);
   if (title && *title) {
     x->prev = 0;
-    add_smart_text(x, el(fig, "figcaption"), title);
+    add_smart_text(x, epub_el(fig, "figcaption"), title);
   }
-  newline(parent);
+  epub_newline(parent);
   return TRUE;
 }
 
 static void heading(Xh *x, xmlNodePtr parent, cmark_node *n) {
   Heading *h = g_hash_table_lookup(x->ch->heading_by_node, n);
   char name[3] = {'h', (char)('0' + CLAMP(cmark_node_get_heading_level(n), 1, 6)), 0};
-  xmlNodePtr hn = el(parent, name);
+  xmlNodePtr hn = epub_el(parent, name);
   const char *id = h ? epub_heading_id(x->e, x->ch, h) : NULL;
   if (id)
-    set(hn, "id", id);
+    epub_set(hn, "id", id);
   if (h && h == x->ch->title_heading)
-    set(hn, "class", "chapter-title");
+    epub_set(hn, "class", "chapter-title");
   set_direction(hn, n);
   x->prev = 0;
   inlines(x, hn, cmark_node_first_child(n));
-  newline(parent);
+  epub_newline(parent);
 }
 
 /* The highlighted pieces of tokens[*k...] that fall in code[start, end), appended to `line`;
@@ -775,11 +757,11 @@ static void code_line_tokens(xmlNodePtr line, const char *code, const GArray *to
     if (to > from) {
       g_autofree char *piece = g_strndup(code + from, to - from);
       if (t->cls == HL_PLAIN) {
-        add_text(line, piece);
+        epub_text(line, piece);
       } else {
-        xmlNodePtr span = el(line, "span");
-        set(span, "class", highlight_class_name(t->cls));
-        add_text(span, piece);
+        xmlNodePtr span = epub_el(line, "span");
+        epub_set(span, "class", highlight_class_name(t->cls));
+        epub_text(span, piece);
       }
     }
     if (t->start + t->len > end)
@@ -800,30 +782,30 @@ static void code_block(Xh *x, xmlNodePtr parent, cmark_node *n) {
   gsize len = strlen(code);
   if (len && code[len - 1] == '\n')
     len--;
-  xmlNodePtr pre = el(parent, "pre");
+  xmlNodePtr pre = epub_el(parent, "pre");
   g_autofree char *cls = *lang ? g_strdup_printf("code lang-%s", lang) : g_strdup("code");
-  set(pre, "class", cls);
-  xmlNodePtr out = el(pre, "code");
+  epub_set(pre, "class", cls);
+  xmlNodePtr out = epub_el(pre, "code");
   g_autoptr(GArray) tokens = highlight_tokens(lang, code, len);
   guint k = 0;
   for (gsize start = 0;;) {
     const char *nl = memchr(code + start, '\n', len - start);
     gsize end = nl ? (gsize)(nl - code) : len;
-    xmlNodePtr line = el(out, "span");
-    set(line, "class", "line");
+    xmlNodePtr line = epub_el(out, "span");
+    epub_set(line, "class", "line");
     gsize indent = strspn(code + start, " ");
     if (indent > 0 && indent < end - start && indent <= CODE_MAX_HANG) {
       g_autofree char *hang =
           g_strdup_printf("padding-left: %zuch; text-indent: -%zuch", indent + 2, indent + 2);
-      set(line, "style", hang);
+      epub_set(line, "style", hang);
     }
     code_line_tokens(line, code, tokens, &k, start, end);
     if (!nl)
       break;
-    add_text(line, "\n");
+    epub_text(line, "\n");
     start = end + 1;
   }
-  newline(parent);
+  epub_newline(parent);
 }
 
 static gboolean is_task_item(cmark_node *item) {
@@ -833,25 +815,25 @@ static gboolean is_task_item(cmark_node *item) {
 
 static void list(Xh *x, xmlNodePtr parent, cmark_node *n) {
   gboolean ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
-  xmlNodePtr list = el(parent, ordered ? "ol" : "ul");
+  xmlNodePtr list = epub_el(parent, ordered ? "ol" : "ul");
   int start = cmark_node_get_list_start(n);
   if (ordered && start != 1) {
     g_autofree char *s = g_strdup_printf("%d", start);
-    set(list, "start", s);
+    epub_set(list, "start", s);
   }
   gboolean tight = cmark_node_get_list_tight(n);
-  newline(list);
+  epub_newline(list);
   for (cmark_node *item = cmark_node_first_child(n); item; item = cmark_node_next(item)) {
-    xmlNodePtr li = el(list, "li");
+    xmlNodePtr li = epub_el(list, "li");
     if (is_task_item(item)) {
       gboolean done = cmark_gfm_extensions_get_tasklist_item_checked(item);
-      set(li, "class", "task");
-      xmlNodePtr box = el(li, "span");
-      set(box, "class", done ? "task-box done" : "task-box");
-      set(box, "role", "img");
-      set(box, "aria-label", done ? "done" : "not done");
-      add_text(box, done ? "\xE2\x98\x91" : "\xE2\x98\x90"); /* ☑ ☐ */
-      add_text(li, " ");
+      epub_set(li, "class", "task");
+      xmlNodePtr box = epub_el(li, "span");
+      epub_set(box, "class", done ? "task-box done" : "task-box");
+      epub_set(box, "role", "img");
+      epub_set(box, "aria-label", done ? "done" : "not done");
+      epub_text(box, done ? "\xE2\x98\x91" : "\xE2\x98\x90"); /* ☑ ☐ */
+      epub_text(li, " ");
     }
     /* In a tight list every paragraph is bare, as cmark-gfm writes it, also one that follows
      * a nested list or code in the same item. */
@@ -863,9 +845,9 @@ static void list(Xh *x, xmlNodePtr parent, cmark_node *n) {
         block(x, li, b);
       }
     }
-    newline(list);
+    epub_newline(list);
   }
-  newline(parent);
+  epub_newline(parent);
 }
 
 /* A callout: a box with a visible label, in markup reading systems show in the text (never
@@ -883,34 +865,34 @@ static void callout(Xh *x, xmlNodePtr parent, const Callout *co) {
       [CALLOUT_OUTLINE] = {"aside", "note"},
   };
   g_autofree char *kind = g_ascii_strdown(callout_kind_name(co->kind), -1);
-  xmlNodePtr box = el(parent, markup[co->kind].element);
+  xmlNodePtr box = epub_el(parent, markup[co->kind].element);
   g_autofree char *cls = g_strdup_printf("callout callout-%s", kind);
-  set(box, "class", cls);
-  set(box, "role", markup[co->kind].role);
+  epub_set(box, "class", cls);
+  epub_set(box, "role", markup[co->kind].role);
   g_autofree char *base = g_strdup_printf("%s-%d", kind, ++x->callouts);
   const char *label_id = unique_id(x, base);
-  set(box, "aria-labelledby", label_id);
-  newline(box);
-  xmlNodePtr label = el(box, "p");
-  set(label, "class", "callout-label");
-  set(label, "id", label_id);
-  xmlNodePtr k = el(label, "span");
-  set(k, "class", "callout-kind");
-  add_text(k, callout_kind_label(co->kind));
+  epub_set(box, "aria-labelledby", label_id);
+  epub_newline(box);
+  xmlNodePtr label = epub_el(box, "p");
+  epub_set(label, "class", "callout-label");
+  epub_set(label, "id", label_id);
+  xmlNodePtr k = epub_el(label, "span");
+  epub_set(k, "class", "callout-kind");
+  epub_text(k, callout_kind_label(co->kind));
   if (co->title) {
-    add_text(label, co->kind == CALLOUT_DIAGRAM ? ": " : " \xC2\xB7 ");
-    xmlNodePtr t = el(label, "span");
-    set(t, "class", "callout-title");
+    epub_text(label, co->kind == CALLOUT_DIAGRAM ? ": " : " \xC2\xB7 ");
+    xmlNodePtr t = epub_el(label, "span");
+    epub_set(t, "class", "callout-title");
     x->prev = 0;
     add_smart_text(x, t, co->title);
   } else if (co->kind == CALLOUT_DIAGRAM) {
-    add_text(label, " (described in words)");
+    epub_text(label, " (described in words)");
   }
-  newline(box);
+  epub_newline(box);
   if (co->first_content)
     paragraph(x, box, co->marker, co->first_content);
   blocks(x, box, cmark_node_next(co->marker));
-  newline(parent);
+  epub_newline(parent);
 }
 
 /* A table wider than the page scrolls inside its wrapper, and a region that scrolls must be
@@ -932,45 +914,45 @@ static void table_region(xmlNodePtr wrap, int number, xmlNodePtr head) {
       }
       xmlFree(text);
     }
-  set(wrap, "role", "region");
-  set(wrap, "tabindex", "0");
-  set(wrap, "aria-label", name->str);
+  epub_set(wrap, "role", "region");
+  epub_set(wrap, "tabindex", "0");
+  epub_set(wrap, "aria-label", name->str);
 }
 
 static void table(Xh *x, xmlNodePtr parent, cmark_node *n) {
   guint ncols = cmark_gfm_extensions_get_table_columns(n);
   uint8_t *align = cmark_gfm_extensions_get_table_alignments(n);
-  xmlNodePtr wrap = el(parent, "div");
-  set(wrap, "class", "table-wrap");
-  xmlNodePtr table = el(wrap, "table");
+  xmlNodePtr wrap = epub_el(parent, "div");
+  epub_set(wrap, "class", "table-wrap");
+  xmlNodePtr table = epub_el(wrap, "table");
   xmlNodePtr head = NULL, body = NULL;
   for (cmark_node *row = cmark_node_first_child(n); row; row = cmark_node_next(row)) {
     gboolean header = cmark_gfm_extensions_get_table_row_is_header(row);
     xmlNodePtr group = header ? head : body;
     if (!group) {
-      group = el(table, header ? "thead" : "tbody");
+      group = epub_el(table, header ? "thead" : "tbody");
       if (header)
         head = group;
       else
         body = group;
     }
-    xmlNodePtr tr = el(group, "tr");
+    xmlNodePtr tr = epub_el(group, "tr");
     guint col = 0;
     for (cmark_node *cell = cmark_node_first_child(row); cell && col < ncols;
          cell = cmark_node_next(cell), col++) {
-      xmlNodePtr td = el(tr, header ? "th" : "td");
+      xmlNodePtr td = epub_el(tr, header ? "th" : "td");
       if (header)
-        set(td, "scope", "col");
+        epub_set(td, "scope", "col");
       char a = align ? (char)align[col] : 0;
       if (a == 'l' || a == 'c' || a == 'r')
-        set(td, "class", a == 'l' ? "left" : a == 'c' ? "center" : "right");
+        epub_set(td, "class", a == 'l' ? "left" : a == 'c' ? "center" : "right");
       x->prev = 0;
       inlines(x, td, cmark_node_first_child(cell));
     }
-    newline(group);
+    epub_newline(group);
   }
   table_region(wrap, ++x->tables, head);
-  newline(parent);
+  epub_newline(parent);
 }
 
 static void block(Xh *x, xmlNodePtr parent, cmark_node *n) {
@@ -1000,15 +982,15 @@ static void block(Xh *x, xmlNodePtr parent, cmark_node *n) {
       callout(x, parent, co);
       break;
     }
-    xmlNodePtr q = el(parent, "blockquote");
-    newline(q);
+    xmlNodePtr q = epub_el(parent, "blockquote");
+    epub_newline(q);
     blocks(x, q, cmark_node_first_child(n));
-    newline(parent);
+    epub_newline(parent);
     break;
   }
   case CMARK_NODE_THEMATIC_BREAK:
-    el(parent, "hr");
-    newline(parent);
+    epub_el(parent, "hr");
+    epub_newline(parent);
     break;
   case CMARK_NODE_HTML_BLOCK:
     html_block(x, parent, n);
@@ -1052,105 +1034,17 @@ xmlDocPtr xhtml_chapter(Epub *e, const EpubChapter *ec) {
   x.doc = epub_xhtml_new(e, title, "../css/book.css", &body, &x.epub_ns);
   const char *type, *role;
   chapter_semantics(ch, &type, &role);
-  xmlNodePtr section = el(body, "section");
+  xmlNodePtr section = epub_el(body, "section");
   xmlNewNsProp(section, x.epub_ns, X("type"), X(type));
-  set(section, "role", role);
-  set(section, "class", "chapter");
+  epub_set(section, "role", role);
+  epub_set(section, "class", "chapter");
   if (ch->title_heading)
-    set(section, "aria-labelledby", epub_heading_id(e, ch, ch->title_heading));
-  newline(section);
+    epub_set(section, "aria-labelledby", epub_heading_id(e, ch, ch->title_heading));
+  epub_newline(section);
   blocks(&x, section, cmark_node_first_child(ch->doc));
   footnotes(&x, section);
   g_hash_table_destroy(x.ids);
   g_hash_table_destroy(x.note_ids);
   g_hash_table_destroy(x.ref_counts);
   return x.doc;
-}
-
-/* ---- front matter ---- */
-
-static xmlNodePtr section_of(xmlNodePtr body, xmlNsPtr ns, const char *type, const char *cls) {
-  xmlNodePtr s = el(body, "section");
-  xmlNewNsProp(s, ns, X("type"), X(type));
-  set(s, "class", cls);
-  newline(s);
-  return s;
-}
-
-static void para(xmlNodePtr parent, const char *cls, const char *text) {
-  if (!text || !*text)
-    return;
-  gunichar prev = 0;
-  g_autofree char *smart = typo_smarten(text, &prev);
-  xmlNodePtr p = el(parent, "p");
-  set(p, "class", cls);
-  add_text(p, smart);
-  newline(parent);
-}
-
-xmlDocPtr xhtml_cover_page(const Epub *e, const char *image_href) {
-  xmlNodePtr body;
-  xmlNsPtr ns;
-  xmlDocPtr doc = epub_xhtml_new(e, "Cover", "../css/book.css", &body, &ns);
-  set(body, "class", "cover-page");
-  xmlNodePtr s = section_of(body, ns, "cover", "cover");
-  xmlNodePtr img = el(s, "img");
-  g_autofree char *src = g_strconcat("../", image_href, NULL);
-  set(img, "src", src);
-  const char *authors = e->book->meta.authors_line;
-  g_autofree char *alt = g_strdup_printf("Cover: %s, by %s", e->book->meta.title, authors);
-  set(img, "alt", alt);
-  newline(s);
-  return doc;
-}
-
-xmlDocPtr xhtml_title_page(const Epub *e) {
-  const BookMeta *m = &e->book->meta;
-  xmlNodePtr body;
-  xmlNsPtr ns;
-  xmlDocPtr doc = epub_xhtml_new(e, m->title, "../css/book.css", &body, &ns);
-  xmlNodePtr s = section_of(body, ns, "titlepage", "title-page");
-  gunichar prev = 0;
-  g_autofree char *title = typo_smarten(m->title, &prev);
-  xmlNodePtr h1 = el(s, "h1");
-  set(h1, "class", "book-title");
-  add_text(h1, title);
-  newline(s);
-  para(s, "book-subtitle", m->subtitle);
-  para(s, "book-author", m->authors_line);
-  para(s, "book-publisher", m->publisher);
-  return doc;
-}
-
-xmlDocPtr xhtml_copyright_page(const Epub *e) {
-  const BookMeta *m = &e->book->meta;
-  xmlNodePtr body;
-  xmlNsPtr ns;
-  xmlDocPtr doc = epub_xhtml_new(e, "Copyright", "../css/book.css", &body, &ns);
-  xmlNodePtr s = section_of(body, ns, "copyright-page", "copyright-page");
-  set(s, "aria-label", "Copyright");
-  gunichar prev = 0;
-  g_autofree char *title = typo_smarten(m->title, &prev);
-  xmlNodePtr p = el(s, "p");
-  set(p, "class", "copyright-title");
-  add_text(el(p, "em"), title);
-  if (m->subtitle) {
-    prev = 0;
-    g_autofree char *sub = typo_smarten(m->subtitle, &prev);
-    add_text(p, ": ");
-    add_text(el(p, "em"), sub);
-  }
-  newline(s);
-  para(s, "copyright-rights", m->rights);
-  for (guint i = 0; i < m->credits->len; i++)
-    para(s, "copyright-credit", m->credits->pdata[i]);
-  g_autofree char *version = m->version ? g_strdup_printf("Version %s", m->version) : NULL;
-  para(s, "copyright-line", version);
-  g_autofree char *date = m->date ? g_strdup_printf("Published %s", m->date) : NULL;
-  para(s, "copyright-line", date);
-  g_autofree char *publisher = m->publisher ? g_strdup_printf("Publisher: %s", m->publisher) : NULL;
-  para(s, "copyright-line", publisher);
-  g_autofree char *identifier = g_strdup_printf("Identifier: %s", e->identifier);
-  para(s, "copyright-line", identifier);
-  return doc;
 }
