@@ -24,7 +24,7 @@ import sys
 p = sys.argv[1]
 s = open(p, encoding='utf-8').read()
 i = s.index('\n\n', s.index('\n## ') + 1)
-hostile = ('\n\nHostile: <span onclick="alert(1)">click</span> <img src="x" onerror="alert(2)"> '
+hostile = ('\n\nHostile: <span onclick="alert(1)">click</span> <img src="../images/dot.png" alt="dot" onerror="alert(2)"> '
            '<a href="javascript:alert(3)">js</a> [link](javascript:alert(4)) '
            '[data](data:text/html;base64,PHNjcmlwdD4=) <iframe src="https://evil.example"></iframe>'
            '\n\n<script>alert(5)</script>\n\n<div onmouseover="alert(6)">div</div>')
