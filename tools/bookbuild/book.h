@@ -224,10 +224,10 @@ char *book_resource_file(const Book *book, const char *name, const char *file);
 
 /* The chapter a reader calls "chapter N": the one whose TOC title starts with "N. "; in a book
  * whose titles carry no numbers, the N-th chapter of the TOC. NULL when there is none or it
- * has no file. */
+ * has no file. Owned by the book. */
 Chapter *book_chapter_by_number(const Book *book, int n);
 
-/* The chapter at `path` (relative to manuscript/), or NULL. */
+/* The chapter at `path` (relative to manuscript/), or NULL. Owned by the book. */
 Chapter *book_chapter(const Book *book, const char *path);
 
 /* Resolves a link written in `from` (a chapter) to a heading: `x.md#id`, `x.md`, or `#id`.

@@ -14,9 +14,9 @@ typedef enum {
 /* Recognises a block quote. On CALLOUT_FOUND fills `out` (title owned by it). */
 CalloutMatch callout_match(cmark_node *block_quote, Callout *out, char **unknown);
 
-/* "NOTE", "DIAGRAM", ... */
+/* "NOTE", "DIAGRAM", ... (a static string) */
 const char *callout_kind_name(CalloutKind kind);
-/* The label readers see: "Note", "Diagram", ... */
+/* The label readers see: "Note", "Diagram", ... (a static string) */
 const char *callout_kind_label(CalloutKind kind);
 
 #endif

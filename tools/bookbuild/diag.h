@@ -33,6 +33,7 @@ enum {
 
 typedef struct Diags Diags;
 
+/* An empty collection; caller frees with diags_free(). */
 Diags *diags_new(void);
 void diags_free(Diags *diags);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Diags, diags_free)

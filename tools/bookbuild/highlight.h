@@ -27,14 +27,14 @@ typedef struct {
 } HighlightToken;
 
 /* Tokens covering all of `code` (len bytes) in order, adjacent tokens of one class merged.
- * Unknown languages give one HL_PLAIN token. Returns a new GArray of HighlightToken. */
+ * Unknown languages give one HL_PLAIN token. A new GArray of HighlightToken; caller unrefs. */
 GArray *highlight_tokens(const char *lang, const char *code, gsize len);
 
 /* TRUE for a language a code fence may name (highlighted or shown plain). */
 gboolean highlight_knows_language(const char *lang);
 
 /* Short stable name of a class, used as the CSS class suffix and the print-style key:
- * "kw", "bi", "st", "nu", "co", "nm", "de", "pr", "go"; "" for HL_PLAIN. */
+ * "kw", "bi", "st", "nu", "co", "nm", "de", "pr", "go"; "" for HL_PLAIN (a static string). */
 const char *highlight_class_name(HighlightClass cls);
 
 #endif

@@ -25,7 +25,7 @@ typedef struct {
 /* The format an image's name promises (by its extension), IMAGE_UNKNOWN for none. */
 ImageFormat image_format_from_name(const char *path);
 
-/* "PNG", "JPEG", "GIF", "WebP", "SVG", or "not an image" for IMAGE_UNKNOWN. */
+/* "PNG", "JPEG", "GIF", "WebP", "SVG", or "not an image" for IMAGE_UNKNOWN (a static string). */
 const char *image_format_name(ImageFormat format);
 
 /* Reads the headers of the file at `path` into `info`. FALSE when it cannot be read. */

@@ -17,7 +17,7 @@ gboolean link_is_external(const char *url);
 
 /* NULL when `url` (with a scheme) is a URL reading systems accept; else why not, as epubcheck
  * warns: a scheme not in IANA's permanent registry (HTM-025), or a host that cannot be parsed
- * (RSC-023). */
+ * (RSC-023). The reason is a static string. */
 const char *link_url_problem(const char *url);
 
 /* How an external link's URI is written out. */

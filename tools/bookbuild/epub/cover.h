@@ -9,8 +9,8 @@
 #define COVER_WIDTH 1600
 #define COVER_HEIGHT 2560
 
-/* The PNG's bytes, drawn in the style's families from `fonts`; NULL with `error` when it cannot
- * be encoded. */
+/* The PNG's bytes (caller unrefs), drawn in the style's families from `fonts`; NULL with
+ * `error` when it cannot be encoded. */
 GBytes *cover_draw(const BookMeta *meta, const PrintStyle *style, Fonts *fonts, GError **error);
 
 #endif

@@ -54,26 +54,29 @@ typedef struct {
   GThread *cover_worker, *fonts_worker;
 } Epub;
 
-/* Adds a file to the manifest; `href` relative to OEBPS/. Takes `data`. Returns the item. */
+/* Adds a file to the manifest; `href` relative to OEBPS/. Takes `data`. Returns the item, owned
+ * by the manifest. */
 EpubItem *epub_add_item(Epub *e, const char *id, const char *href, const char *media_type,
                         GBytes *data);
 
 /* The media type of a file the package may hold, from its name's suffix, when it is of
- * `family` ("image" or "font"); NULL otherwise. */
+ * `family` ("image" or "font"), a static string; NULL otherwise. */
 const char *epub_media_type(const char *name, const char *family);
 
-/* The XHTML id of a heading (a letter-initial form of its GitHub slug, unique in its file). */
+/* The XHTML id of a heading (a letter-initial form of its GitHub slug, unique in its file),
+ * owned by the heading. */
 const char *epub_heading_id(const Epub *e, const Chapter *chapter, const Heading *heading);
 
-/* Serialises a document as UTF-8 with its XML declaration. */
+/* Serialises a document as UTF-8 with its XML declaration; caller unrefs. */
 GBytes *epub_serialize(xmlDocPtr doc);
 
 /* A new XHTML document with head (title, stylesheet) and an empty body; *body is set.
- * `css_href` is relative to the document. */
+ * `css_href` is relative to the document. Caller frees the document. */
 xmlDocPtr epub_xhtml_new(const Epub *e, const char *title, const char *css_href, xmlNodePtr *body,
                          xmlNsPtr *epub_ns);
 
-/* Plain text of a heading for navigation: typographic quotes, no markup or footnote marks. */
+/* Plain text of a heading for navigation: typographic quotes, no markup or footnote marks.
+ * Caller frees. */
 char *epub_nav_text(const char *plain);
 
 /* ---- tree helpers ---- */

@@ -5,7 +5,8 @@
 
 #include "epub/epubint.h"
 
-/* The package documents, once every content file is in e->items. */
+/* The package documents, once every content file is in e->items; each a new GBytes (caller
+ * unrefs) or, for the contents page, a new document (caller frees). */
 GBytes *epub_container_xml(void);
 GBytes *epub_opf(const Epub *e);
 GBytes *epub_nav(const Epub *e, const char *contents_title);

@@ -15,7 +15,7 @@ typedef struct {
 } ZipEntry;
 
 /* The zip of `entries` (ZipEntry, in order), every entry dated `mtime` (Unix seconds, UTC).
- * NULL with `error` when libzip fails. */
+ * Caller unrefs. NULL with `error` when libzip fails. */
 GBytes *epub_zip(const GArray *entries, gint64 mtime, GError **error);
 
 #endif

@@ -8,7 +8,8 @@
 typedef struct Hyphenator Hyphenator;
 
 /* Loads the dictionary for `language` (e.g. en_US) from the system's hyphen dictionaries.
- * NULL with `error` when there is none. Thread-safe to use once loaded. */
+ * NULL with `error` when there is none. Thread-safe to use once loaded. Caller frees with
+ * hyphenator_free(). */
 Hyphenator *hyphenator_new(const char *language, int min_word, GError **error);
 void hyphenator_free(Hyphenator *h);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Hyphenator, hyphenator_free)

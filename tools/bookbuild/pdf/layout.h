@@ -135,6 +135,7 @@ double *layout_column_widths(const double *natural, const double *minimal, guint
 /* Fills item->lines from item->layout. */
 void layout_measure_lines(Item *item);
 
+/* An empty item of `kind`; caller frees with item_free() (or gives it to a ChapterLayout). */
 Item *item_new(ItemKind kind);
 void item_free(gpointer item);
 
