@@ -3,6 +3,7 @@
 #include "book.h"
 #include "path.h"
 #include "pdf/layout.h"
+#include "text.h"
 #include "typo.h"
 
 #include <glib/gstdio.h>
@@ -150,6 +151,35 @@ static void test_kept_quotes(void) {
   remove_small_book(root);
 }
 
+/* Footnotes are numbered once, in the model, in the order of their first reference (not of their
+ * definitions), with their references counted; a definition never referenced is no note. */
+static void test_notes(void) {
+  g_autofree char *root = write_small_book("\nFirst[^b], then[^a] and again[^a].\n\n"
+                                           "[^a]: Note A.\n[^b]: Note B.\n[^c]: Never used.\n");
+  g_autoptr(GError) err = NULL;
+  g_autoptr(Book) book = book_load(root, &err);
+  g_assert_no_error(err);
+  Chapter *one = book->chapters->pdata[0];
+  g_assert_cmpuint(one->notes->len, ==, 2);
+  const Note *first = one->notes->pdata[0], *second = one->notes->pdata[1];
+  g_assert_cmpint(first->number, ==, 1);
+  g_assert_cmpint(first->refs, ==, 1);
+  g_autofree char *b = text_plain(first->def);
+  g_assert_cmpstr(b, ==, "Note B.");
+  g_assert_cmpint(second->number, ==, 2);
+  g_assert_cmpint(second->refs, ==, 2);
+  cmark_iter *iter = cmark_iter_new(one->doc);
+  guint refs = 0;
+  for (cmark_event_type ev; (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE;) {
+    cmark_node *n = cmark_iter_get_node(iter);
+    if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_REFERENCE)
+      g_assert_true(chapter_note_of_ref(one, n) == (refs++ == 0 ? first : second));
+  }
+  cmark_iter_free(iter);
+  g_assert_cmpuint(refs, ==, 3);
+  remove_small_book(root);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   book_init();
@@ -158,5 +188,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/book/normalize", test_normalize);
   g_test_add_func("/book/model-decides", test_model_decides);
   g_test_add_func("/book/kept-quotes", test_kept_quotes);
+  g_test_add_func("/book/notes", test_notes);
   return g_test_run();
 }

@@ -7,6 +7,7 @@
 #include "path.h"
 #include "toc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void book_free(Book *book) {
@@ -26,6 +27,12 @@ void book_free(Book *book) {
     g_hash_table_unref(book->chapter_by_path);
   diags_free(book->diags);
   g_free(book);
+}
+
+const Note *chapter_note_of_ref(const Chapter *ch, cmark_node *ref) {
+  const char *literal = cmark_node_get_literal(ref);
+  int number = literal ? atoi(literal) : 0;
+  return number >= 1 && number <= (int)ch->notes->len ? ch->notes->pdata[number - 1] : NULL;
 }
 
 Chapter *book_chapter(const Book *book, const char *path) {

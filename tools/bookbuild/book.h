@@ -155,6 +155,15 @@ typedef struct {
   int line, col;
 } Heading;
 
+/* A footnote. cmark-gfm numbers footnotes in the order of their first reference and moves the
+ * referenced definitions to the end of the document in that order; the model records the result
+ * once for both writers. */
+typedef struct {
+  int number;      /* 1-based, as its reference marks print it */
+  int refs;        /* references to it in the text */
+  cmark_node *def; /* its CMARK_NODE_FOOTNOTE_DEFINITION */
+} Note;
+
 typedef struct Chapter {
   char *path;         /* relative to manuscript/, e.g. "chapters/01-landscape.md" */
   char *display_path; /* as diagnostics show it (relative to the current directory) */
@@ -168,6 +177,7 @@ typedef struct Chapter {
   GPtrArray *headings;         /* Heading*, in document order (the title included) */
   GPtrArray *callouts;         /* Callout* */
   GPtrArray *code_blocks;      /* CodeBlock* */
+  GPtrArray *notes;            /* Note*, by number (notes->pdata[n - 1] is note n) */
   GHashTable *callout_by_node; /* cmark_node* -> Callout* (not owning) */
   GHashTable *code_by_node;    /* cmark_node* -> CodeBlock* (not owning) */
   GHashTable *heading_by_node; /* cmark_node* -> Heading* (not owning) */
@@ -226,6 +236,9 @@ char *book_resource_file(const Book *book, const char *name, const char *file);
  * whose titles carry no numbers, the N-th chapter of the TOC. NULL when there is none or it
  * has no file. Owned by the book. */
 Chapter *book_chapter_by_number(const Book *book, int n);
+
+/* The note a CMARK_NODE_FOOTNOTE_REFERENCE points to, or NULL; owned by the chapter. */
+const Note *chapter_note_of_ref(const Chapter *chapter, cmark_node *ref);
 
 /* The chapter at `path` (relative to manuscript/), or NULL. Owned by the book. */
 Chapter *book_chapter(const Book *book, const char *path);

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -56,6 +57,7 @@ static void chapter_free(gpointer p) {
   g_ptr_array_unref(c->headings);
   g_ptr_array_unref(c->callouts);
   g_ptr_array_unref(c->code_blocks);
+  g_ptr_array_unref(c->notes);
   g_hash_table_unref(c->callout_by_node);
   g_hash_table_unref(c->code_by_node);
   g_hash_table_unref(c->heading_by_node);
@@ -298,8 +300,27 @@ static void assign_anchors(Chapter *ch) {
 
 /* One walk over the tree indexes headings, callouts and code blocks, and enforces nesting and
  * the size of paragraphs. */
+/* Numbers the footnote definitions in document order (cmark-gfm's numbering, see Note) and
+ * counts the references to each. */
+static void index_notes(Chapter *ch, GArray *ref_numbers) {
+  for (cmark_node *n = cmark_node_first_child(ch->doc); n; n = cmark_node_next(n)) {
+    if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION)
+      continue;
+    Note *note = g_new0(Note, 1);
+    note->number = (int)ch->notes->len + 1;
+    note->def = n;
+    g_ptr_array_add(ch->notes, note);
+  }
+  for (guint i = 0; i < ref_numbers->len; i++) {
+    int number = g_array_index(ref_numbers, int, i);
+    if (number >= 1 && number <= (int)ch->notes->len)
+      ((Note *)ch->notes->pdata[number - 1])->refs++;
+  }
+}
+
 static void index_chapter(Book *book, Chapter *ch) {
   g_autoptr(GHashTable) counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GArray) ref_numbers = g_array_new(FALSE, FALSE, sizeof(int));
   cmark_iter *iter = cmark_iter_new(ch->doc);
   cmark_event_type ev;
   int depth = 0;
@@ -327,11 +348,18 @@ static void index_chapter(Book *book, Chapter *ch) {
     case CMARK_NODE_CODE_BLOCK:
       index_code_block(book, ch, node);
       break;
+    case CMARK_NODE_FOOTNOTE_REFERENCE: {
+      const char *literal = cmark_node_get_literal(node);
+      int number = literal ? atoi(literal) : 0;
+      g_array_append_val(ref_numbers, number);
+      break;
+    }
     default:
       break;
     }
   }
   cmark_iter_free(iter);
+  index_notes(ch, ref_numbers);
   assign_anchors(ch);
 }
 
@@ -352,6 +380,7 @@ static Chapter *load_chapter(Book *book, const char *rel, int file_id) {
   ch->headings = g_ptr_array_new_with_free_func(heading_free);
   ch->callouts = g_ptr_array_new_with_free_func(callout_free);
   ch->code_blocks = g_ptr_array_new_with_free_func(code_block_free);
+  ch->notes = g_ptr_array_new_with_free_func(g_free);
   ch->callout_by_node = g_hash_table_new(g_direct_hash, g_direct_equal);
   ch->code_by_node = g_hash_table_new(g_direct_hash, g_direct_equal);
   ch->heading_by_node = g_hash_table_new(g_direct_hash, g_direct_equal);

@@ -578,8 +578,8 @@ static char *ref_id(int number, int k) {
 }
 
 static void footnote_ref(Xh *x, xmlNodePtr parent, cmark_node *n) {
-  const char *literal = cmark_node_get_literal(n);
-  int number = literal ? atoi(literal) : 0;
+  const Note *note = chapter_note_of_ref(x->ch, n);
+  int number = note ? note->number : 0;
   int k = GPOINTER_TO_INT(g_hash_table_lookup(x->ref_counts, GINT_TO_POINTER(number))) + 1;
   g_hash_table_insert(x->ref_counts, GINT_TO_POINTER(number), GINT_TO_POINTER(k));
   g_autofree char *rid = ref_id(number, k);
@@ -605,12 +605,11 @@ static void blocks(Xh *x, xmlNodePtr parent, cmark_node *first);
 static void block(Xh *x, xmlNodePtr parent, cmark_node *n);
 
 static void footnotes(Xh *x, xmlNodePtr parent) {
-  int number = 0;
   xmlNodePtr section = NULL;
-  for (cmark_node *n = cmark_node_first_child(x->ch->doc); n; n = cmark_node_next(n)) {
-    if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION)
-      continue;
-    number++;
+  for (guint i = 0; i < x->ch->notes->len; i++) {
+    const Note *note = x->ch->notes->pdata[i];
+    int number = note->number;
+    /* the references written (a mark in an image's alt text is not one): a way back to each */
     int refs = GPOINTER_TO_INT(g_hash_table_lookup(x->ref_counts, GINT_TO_POINTER(number)));
     if (!refs)
       continue;
@@ -629,7 +628,7 @@ static void footnotes(Xh *x, xmlNodePtr parent) {
     xmlNewNsProp(aside, x->epub_ns, X("type"), X("footnote"));
     epub_set(aside, "role", "doc-footnote");
     x->prev = 0;
-    blocks(x, aside, cmark_node_first_child(n));
+    blocks(x, aside, cmark_node_first_child(note->def));
     xmlNodePtr first = aside->children;
     while (first && first->type != XML_ELEMENT_NODE)
       first = first->next;
