@@ -76,7 +76,10 @@ void fonts_free(Fonts *fonts) {
     return;
   if (fonts->map) {
     /* The font map's fonts keep it alive past our last reference (Pango 1.50), and with it its
-     * reference to the fontconfig configuration: give that back first. */
+     * caches and its reference to the fontconfig configuration: shut it down (which empties the
+     * caches; set_config() alone refills them from the default configuration, a list that was
+     * then never freed), then give the configuration back. */
+    pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(fonts->map));
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fonts->map), NULL);
     g_object_unref(fonts->map);
   }
