@@ -42,27 +42,68 @@ typedef struct {
   double max_hyphen_lines; /* hyphenated lines in a row */
   char *hyphen_language;   /* libhyphen dictionary, e.g. en_US */
   double block_space;      /* between blocks (lists, code, callouts), lines */
+  double paragraph_space;  /* before a paragraph set without a first-line indent, lines */
+  double rule_width;       /* hairlines: chapter and title-page rules, section breaks */
   Rgb text, rule, link;
   /* headings */
   double chapter_size, chapter_number_size, h2_size, h3_size, h4_size;
   double heading_space_before, heading_space_after; /* lines */
+  double heading_leading;                           /* sections and the chapter number */
+  double minor_space;             /* h3 and h4: this share of heading_space_before */
+  double chapter_drop;            /* the opening's top, as a share of the text block's height */
+  double chapter_number_tracking; /* ems */
+  double chapter_number_space;    /* below the chapter number, of its size */
+  double chapter_leading;         /* the chapter title */
+  double chapter_rule_gap, chapter_space_after; /* the title to its rule, the rule on; lines */
   Rgb heading;
   /* code */
   double code_size, code_leading, code_padding;
-  double code_hang; /* indent of a wrapped line's continuation, in characters */
+  double code_hang;        /* indent of a wrapped line's continuation, in characters */
+  double code_span_size;   /* code in running text, of the text's size */
+  double code_vpadding;    /* above and below, of code_padding */
+  double code_frame_width; /* the rule down the box's left edge */
+  double code_mark_gap;    /* between the continuation mark and its line, ems */
+  double code_number_size; /* line numbers, of code_size */
+  double code_number_gap;  /* between a line number and its line, ems */
+  double code_gutter;      /* room kept for line numbers, in characters */
   Rgb code_background, code_frame, code_mark;
   gboolean line_numbers;
   InkStyle ink[HL_CLASS_COUNT];
-  /* callouts, block quotes, lists, tables, footnotes, images */
+  /* callouts, block quotes, lists, tables */
   double callout_padding, callout_rule;
+  double callout_inset; /* the text starts this many paddings right of the rule */
+  double label_size, label_tracking, label_leading; /* of the body size; ems; line height */
+  double label_space;                               /* below the label, lines */
   CalloutStyle callouts[CALLOUT_KIND_COUNT];
   double quote_indent, list_indent;
+  double quote_rule, quote_rule_inset; /* a block quote's rule: width, from the left edge */
+  double number_indent;                /* numbered lists: this many list_indents */
+  double marker_gap;                   /* bullet or number to its text, ems */
+  double item_space;                   /* between the items of a loose list, lines */
+  double list_space;                   /* around a top-level list, of block_space */
+  double break_space, break_length;    /* section break: lines above and below; of the measure */
   double table_size, table_padding;
+  double table_leading;
   gboolean table_zebra;
   Rgb table_zebra_tint, table_rule;
+  double table_rule_width, table_top_rule; /* under the header and last row; above the header */
+  /* footnotes */
   double footnote_size, footnote_rule;
+  double mark_size, mark_rise;                   /* the note mark in the text, of the text's size */
+  double note_space;                             /* below each note, ems of the note's size */
+  double footnote_rule_width, footnote_rule_gap; /* the rule: width, above the notes' top */
+  double note_drop;                              /* the notes' text below their top */
+  /* running heads and folios */
   double head_size, folio_size; /* running heads and page numbers */
-  double image_max_height;      /* fraction of the text block */
+  double head_raise;            /* running heads' top above the text block, in head sizes */
+  double head_tracking;         /* ems */
+  double head_inset;            /* running heads stand this far in from the folio's side */
+  double head_clearance;        /* and end short of the measure's width by this */
+  double folio_drop;            /* folios at the foot: this share down the bottom margin */
+  /* images */
+  double image_max_height;            /* fraction of the text block */
+  double image_max_scale;             /* small images are not enlarged past this */
+  double caption_size, caption_space; /* of the body size; below the image, lines */
 } PrintStyle;
 
 /* Fills `style` with the built-in defaults (equal to styles/print.yaml). */
