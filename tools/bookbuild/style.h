@@ -104,6 +104,25 @@ typedef struct {
   double image_max_height;            /* fraction of the text block */
   double image_max_scale;             /* small images are not enlarged past this */
   double caption_size, caption_space; /* of the body size; below the image, lines */
+  /* the title page, the copyright page after it, and a handout's title block */
+  double title_leading;
+  double title_drop;                   /* the title's top, as a share of the text block's height */
+  double title_scale, title_space;     /* the title and the space below it, of chapter_size */
+  double subtitle_scale, author_scale; /* of chapter_size */
+  double title_rule_gap, author_gap;   /* from the subtitle down to the rule, to the authors */
+  double title_rule_length;            /* of the measure */
+  double publisher_scale;              /* of head_size */
+  double copyright_size;               /* of the body size */
+  double handout_scale, handout_gap;   /* a handout's title: of head_size; above its date line */
+  /* contents */
+  double toc_leading;
+  double toc_title_drop;                       /* "Contents": its top, share of the text block */
+  double toc_title_space;                      /* below it, ems */
+  double toc_chapter_size, toc_section_size;   /* of the body size */
+  double toc_indent;                           /* per level, ems */
+  double toc_number_width;                     /* kept for the page number, ems */
+  double toc_chapter_space, toc_section_space; /* above a line, ems */
+  double leader_step, leader_dot, leader_raise, leader_gap; /* the dotted leaders */
 } PrintStyle;
 
 /* Fills `style` with the built-in defaults (equal to styles/print.yaml). */
