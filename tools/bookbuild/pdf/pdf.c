@@ -315,6 +315,21 @@ static void leaders(Renderer *r, PangoLayout *title, double x, double y, double 
   cairo_restore(r->cr);
 }
 
+/* The contents' heading, "Contents", as drawn at the top of its first page. */
+static PangoLayout *contents_head(PdfDoc *doc, PangoContext *ctx) {
+  const PrintStyle *st = doc->style;
+  return text_layout(ctx, st, st->font_heading, st->chapter_size, PANGO_WEIGHT_BOLD,
+                     PANGO_STYLE_NORMAL, BOOK_CONTENTS_TITLE, -1, PANGO_ALIGN_LEFT,
+                     st->toc_leading);
+}
+
+/* Where the first contents line starts, below the heading, from the text block's top. */
+static double contents_top(PdfDoc *doc, PangoLayout *head) {
+  const PrintStyle *st = doc->style;
+  return doc->text_height * st->toc_title_drop + layout_height(head) +
+         doc->paper->body_size * st->toc_title_space;
+}
+
 /* Pages of the contents: returns the index of the first line of each page. */
 static GArray *toc_pages(PdfDoc *doc, GArray *lines, double first_page_top) {
   GArray *starts = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -323,7 +338,9 @@ static GArray *toc_pages(PdfDoc *doc, GArray *lines, double first_page_top) {
   g_array_append_val(starts, zero);
   for (guint i = 0; i < lines->len; i++) {
     TocLine *t = &g_array_index(lines, TocLine, i);
-    double need = (y > 0 ? t->space_before : 0) + t->height;
+    /* As contents_pages() draws them: a page's first line without its space above. */
+    double above = i > g_array_index(starts, guint, starts->len - 1) ? t->space_before : 0;
+    double need = above + t->height;
     /* A chapter line keeps its first section with it, and a group's last line is not left
      * alone at the top of a page. */
     gboolean next_ends_group =
@@ -335,16 +352,16 @@ static GArray *toc_pages(PdfDoc *doc, GArray *lines, double first_page_top) {
     if (y + need > doc->text_height && y > 0) {
       g_array_append_val(starts, i);
       y = 0;
+      above = 0;
     }
-    y += (y > 0 ? t->space_before : 0) + t->height;
+    y += above + t->height;
   }
   return starts;
 }
 
-static void contents_pages(PdfDoc *doc, Renderer *r, GArray *lines, GArray *starts,
-                           int first_page) {
+static void contents_pages(PdfDoc *doc, Renderer *r, PangoLayout *head, GArray *lines,
+                           GArray *starts, int first_page) {
   const PrintStyle *st = doc->style;
-  double body = doc->paper->body_size;
   for (guint p = 0; p < starts->len; p++) {
     int number = first_page + (int)p;
     gboolean recto = number % 2 == 1;
@@ -353,13 +370,10 @@ static void contents_pages(PdfDoc *doc, Renderer *r, GArray *lines, GArray *star
     render_decor(r, &decor);
     double x = render_text_left(r, recto), y = doc->paper->top;
     if (p == 0) {
-      g_autoptr(PangoLayout) head = text_layout(
-          r->context, st, st->font_heading, st->chapter_size, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL,
-          BOOK_CONTENTS_TITLE, -1, PANGO_ALIGN_LEFT, st->toc_leading);
       render_dest(r, "contents", x, y);
       render_outline(r, 1, BOOK_CONTENTS_TITLE, "contents");
       render_layout(r, head, x, y + doc->text_height * st->toc_title_drop, st->heading);
-      y += doc->text_height * st->toc_title_drop + layout_height(head) + body * st->toc_title_space;
+      y += contents_top(doc, head);
     }
     guint end = p + 1 < starts->len ? g_array_index(starts, guint, p + 1) : lines->len;
     for (guint i = g_array_index(starts, guint, p); i < end; i++) {
@@ -463,13 +477,11 @@ static void draw_document(PdfDoc *doc, Renderer *r) {
   if (!doc->o->chapter) {
     g_autoptr(GArray) entries = toc_entries(doc);
     g_autoptr(GArray) lines = toc_lines(doc, r->context, entries);
-    g_autoptr(GArray) starts =
-        toc_pages(doc, lines,
-                  doc->text_height * doc->style->toc_title_drop + doc->style->chapter_size * 1.3 +
-                      doc->paper->body_size * doc->style->toc_title_space);
+    g_autoptr(PangoLayout) head = contents_head(doc, r->context);
+    g_autoptr(GArray) starts = toc_pages(doc, lines, contents_top(doc, head));
     title_page(doc, r);
     copyright_page(doc, r);
-    contents_pages(doc, r, lines, starts, 3);
+    contents_pages(doc, r, head, lines, starts, 3);
     if ((2 + starts->len) % 2 == 1) {
       g_autofree char *label = roman(3 + (int)starts->len);
       PageDecor decor = {label, NULL, NULL, FALSE, TRUE};
