@@ -1,6 +1,7 @@
 /* style.h: the print style (styles/print.yaml): paper sizes and margins, fonts, sizes, leading,
- * colours and spacing. Every number the PDF layout uses comes from here, in points unless a key
- * says otherwise; the built-in defaults equal the shipped file (a unit test holds them equal). */
+ * colours and spacing. Every number the PDF layout and the EPUB's generated cover use comes from
+ * here, in points (the cover's in pixels) unless a key says otherwise; the built-in defaults
+ * equal the shipped file (a unit test holds them equal). */
 #ifndef BOOKBUILD_PDF_STYLE_H
 #define BOOKBUILD_PDF_STYLE_H
 
@@ -123,6 +124,16 @@ typedef struct {
   double toc_number_width;                     /* kept for the page number, ems */
   double toc_chapter_space, toc_section_space; /* above a line, ems */
   double leader_step, leader_dot, leader_raise, leader_gap; /* the dotted leaders */
+  /* the EPUB's generated cover, in pixels of its COVER_WIDTH x COVER_HEIGHT */
+  Rgb cover_background, cover_field, cover_accent, cover_text, cover_subtitle;
+  double cover_field_top, cover_field_height; /* the lighter band behind the title */
+  double cover_rule_top, cover_rule_length, cover_rule_width;
+  double cover_margin; /* left and right */
+  double cover_leading;
+  double cover_title_top, cover_title_size;
+  double cover_subtitle_gap, cover_subtitle_size; /* below the title */
+  double cover_author_top, cover_author_size;
+  double cover_publisher_top, cover_publisher_size;
 } PrintStyle;
 
 /* Fills `style` with the built-in defaults (equal to styles/print.yaml). */
