@@ -1280,7 +1280,10 @@ static cairo_surface_t *load_image(const char *path) {
     int w, h;
     if (!g_file_get_contents(path, &data, &len, NULL))
       return NULL;
-    if (!jpeg_size((guchar *)data, len, &w, &h) || w > 20000 || h > 20000) {
+    /* `check` holds images to the book's limits (book.h); this writer embeds nothing past them
+     * either, whatever its own reading of the header finds. */
+    if (!jpeg_size((guchar *)data, len, &w, &h) || w > BOOK_MAX_IMAGE_SIDE ||
+        h > BOOK_MAX_IMAGE_SIDE || (guint64)w * (guint64)h > BOOK_MAX_IMAGE_PIXELS) {
       g_free(data);
       return NULL;
     }
