@@ -328,7 +328,7 @@ static void draw_code(PageCtx *pc, const Placement *p) {
   cairo_stroke(cr);
   PangoFontDescription *fd = (PangoFontDescription *)pango_layout_get_font_description(it->layout);
   double size = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
-  double gutter = st->line_numbers ? size * 0.602 * st->code_gutter : 0;
+  double gutter = st->line_numbers ? it->char_width * st->code_gutter : 0;
   double x = bx + st->code_padding + gutter;
   double top = shown_top(p);
   for (guint k = p->first; k <= p->last; k++) {
