@@ -223,7 +223,7 @@ static gboolean set_value(PrintStyle *style, const StyleKey *k, const char *valu
   case KEY_NUM: {
     char *end = NULL;
     double v = g_ascii_strtod(value, &end);
-    if (!*value || *end || v < 0 || v > 10000) {
+    if (!*value || *end || !(v >= 0 && v <= 10000)) { /* written so, NaN fails it too */
       *why = "a number from 0 to 10000";
       return FALSE;
     }
