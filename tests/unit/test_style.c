@@ -2,7 +2,9 @@
  * and bad keys are reported. */
 #include "style.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_defaults_equal_shipped(void) {
   PrintStyle builtin, shipped;
@@ -42,6 +44,29 @@ static void test_defaults_equal_shipped(void) {
   style_clear(&shipped);
 }
 
+/* A number outside 0 to 10000 is refused, and so is one that is no number (g_ascii_strtod()
+ * reads "nan", which no comparison with a limit refuses). */
+static void test_numbers_in_range(void) {
+  static const char *const bad[] = {"-1", "10001", "inf", "nan", "NaN", "1e9", "12pt", ""};
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autofree char *yaml = g_strdup_printf("text:\n  leading: \"%s\"\n", bad[i]);
+    g_autofree char *path = NULL;
+    int fd = g_file_open_tmp("test-style-XXXXXX.yaml", &path, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    g_assert_true(g_file_set_contents(path, yaml, -1, NULL));
+    PrintStyle style;
+    style_defaults(&style);
+    g_autoptr(Diags) diags = diags_new();
+    style_load(&style, path, "print.yaml", diags);
+    g_unlink(path);
+    if (diags_errors(diags) != 1)
+      g_error("leading: \"%s\" gave %u errors, not 1", bad[i], diags_errors(diags));
+    g_assert_cmpfloat(style.leading, ==, 1.3); /* the default stands */
+    style_clear(&style);
+  }
+}
+
 static void test_papers(void) {
   g_assert_cmpint(style_paper_id("A4"), ==, PAPER_A4);
   g_assert_cmpint(style_paper_id("7x9.25"), ==, PAPER_7X925);
@@ -52,6 +77,7 @@ static void test_papers(void) {
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/style/defaults-equal-shipped", test_defaults_equal_shipped);
+  g_test_add_func("/style/numbers-in-range", test_numbers_in_range);
   g_test_add_func("/style/papers", test_papers);
   return g_test_run();
 }

@@ -1,5 +1,5 @@
-/* cover.c: draws the generated cover (see cover.h). Sizes are in pixels; the font map works at
- * 72 dpi, so a font size in points is one in pixels. */
+/* cover.c: draws the generated cover (see cover.h) as the print style's cover keys place it.
+ * Sizes are in pixels; the font map works at 72 dpi, so a font size in points is one in pixels. */
 #include "epub/cover.h"
 
 #include "typo.h"
@@ -14,15 +14,12 @@ typedef struct {
   const PrintStyle *style;
 } Painter;
 
-static void rgb(cairo_t *cr, guint32 hex) {
-  cairo_set_source_rgb(cr, ((hex >> 16) & 0xFF) / 255.0, ((hex >> 8) & 0xFF) / 255.0,
-                       (hex & 0xFF) / 255.0);
-}
+static void rgb(cairo_t *cr, Rgb c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
 
 /* Draws `text` wrapped to `width` with its top at y; returns the height used. */
 static double text_block(Painter *p, const char *text, const char *family, double size,
                          PangoWeight weight, PangoStyle slant, double x, double y, double width,
-                         guint32 colour) {
+                         Rgb colour) {
   PangoLayout *layout = pango_layout_new(p->ctx);
   PangoFontDescription *fd = pango_font_description_new();
   pango_font_description_set_family(fd, family);
@@ -33,7 +30,7 @@ static double text_block(Painter *p, const char *text, const char *family, doubl
   pango_font_description_free(fd);
   pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
   pango_layout_set_wrap(layout, PANGO_WRAP_WORD);
-  pango_layout_set_line_spacing(layout, 1.05f);
+  pango_layout_set_line_spacing(layout, (float)p->style->cover_leading);
   gunichar prev = 0;
   g_autofree char *smart = typo_smarten(text, &prev);
   pango_layout_set_text(layout, smart, -1);
@@ -48,27 +45,28 @@ static double text_block(Painter *p, const char *text, const char *family, doubl
 
 static void paint(Painter *p, const BookMeta *m) {
   cairo_t *cr = p->cr;
-  const double margin = 170, width = COVER_WIDTH - 2 * margin;
-  rgb(cr, 0x1E2A38); /* deep ink */
+  const PrintStyle *st = p->style;
+  const double margin = st->cover_margin, width = COVER_WIDTH - 2 * margin;
+  rgb(cr, st->cover_background);
   cairo_paint(cr);
-  rgb(cr, 0x2C3E50); /* a lighter field behind the title */
-  cairo_rectangle(cr, 0, 520, COVER_WIDTH, 1180);
+  rgb(cr, st->cover_field);
+  cairo_rectangle(cr, 0, st->cover_field_top, COVER_WIDTH, st->cover_field_height);
   cairo_fill(cr);
-  rgb(cr, 0xE0A43B); /* amber rule */
-  cairo_rectangle(cr, margin, 640, 260, 18);
+  rgb(cr, st->cover_accent);
+  cairo_rectangle(cr, margin, st->cover_rule_top, st->cover_rule_length, st->cover_rule_width);
   cairo_fill(cr);
-  double y = 740;
-  y += text_block(p, m->title, p->style->font_heading, 168, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL,
-                  margin, y, width, 0xFFFFFF);
+  double y = st->cover_title_top;
+  y += text_block(p, m->title, st->font_heading, st->cover_title_size, PANGO_WEIGHT_BOLD,
+                  PANGO_STYLE_NORMAL, margin, y, width, st->cover_text);
   if (m->subtitle)
-    text_block(p, m->subtitle, p->style->font_body, 72, PANGO_WEIGHT_NORMAL, PANGO_STYLE_ITALIC,
-               margin, y + 70, width, 0xD5DEE8);
+    text_block(p, m->subtitle, st->font_body, st->cover_subtitle_size, PANGO_WEIGHT_NORMAL,
+               PANGO_STYLE_ITALIC, margin, y + st->cover_subtitle_gap, width, st->cover_subtitle);
   const char *authors = m->authors_line;
-  text_block(p, authors, p->style->font_heading, 64, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
-             margin, 2060, width, 0xFFFFFF);
+  text_block(p, authors, st->font_heading, st->cover_author_size, PANGO_WEIGHT_NORMAL,
+             PANGO_STYLE_NORMAL, margin, st->cover_author_top, width, st->cover_text);
   if (m->publisher)
-    text_block(p, m->publisher, p->style->font_heading, 44, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
-               margin, 2300, width, 0xE0A43B);
+    text_block(p, m->publisher, st->font_heading, st->cover_publisher_size, PANGO_WEIGHT_NORMAL,
+               PANGO_STYLE_NORMAL, margin, st->cover_publisher_top, width, st->cover_accent);
 }
 
 static void png_write_bytes(png_structp png, png_bytep data, png_size_t len) {

@@ -20,8 +20,15 @@
 #define SOFT_HYPHEN "\xC2\xAD"
 #define ZERO_WIDTH_SPACE "\xE2\x80\x8B"
 #define CODE_BREAK_MIN 10 /* code spans shorter than this never break inside */
-#define LOOSE_SPACE 0.62  /* a justified space wider than this many ems makes a line loose */
-#define TIGHTER 0.985     /* text size of a loose paragraph's second try, of the body size */
+/* The retry of a loose paragraph (paragraph_item): tolerances of the line breaking rather than
+ * the look of the page, so not style keys. */
+#define LOOSE_SPACE 0.62 /* a justified space wider than this many ems makes a line loose */
+#define TIGHTER 0.985    /* text size of a loose paragraph's second try, of the body size */
+#define LOOSE_GAIN 0.01  /* ems the retry must narrow the widest space by to be kept */
+/* Constants of measuring, not design values. */
+#define NORMAL_LEADING 1.2f /* see layout_measure_lines() */
+#define OVERFULL_SLACK 1.0  /* points of ink past the measure before a line warns as overfull: */
+                            /* glyph side bearings may poke out a little */
 
 typedef struct {
   const LayoutEnv *env;
@@ -166,12 +173,15 @@ void layout_measure_lines(Item *it) {
     LineBox *a = &g_array_index(it->lines, LineBox, i);
     a->height = g_array_index(it->lines, LineBox, i + 1).top - a->top;
   }
+  /* A lone line has no next line to measure its pitch from: its natural height is scaled by
+   * its line spacing over NORMAL_LEADING, the spacing at which it keeps that height. This is
+   * the measuring model, not a design value, so it is no style key. */
   float factor = pango_layout_get_line_spacing(it->layout);
   LineBox *last = &g_array_index(it->lines, LineBox, n - 1);
   if (n >= 2)
     last->height = MAX(last->height, g_array_index(it->lines, LineBox, n - 2).height);
   else if (factor > 1)
-    last->height *= factor / 1.2f;
+    last->height *= factor / NORMAL_LEADING;
 }
 
 /* ---- diagnostics from layout ---- */
@@ -203,7 +213,7 @@ static void check_layout(Ctx *c, PangoLayout *layout, double width, int source_l
     PangoRectangle ink;
     pango_layout_iter_get_line_extents(iter, &ink, NULL);
     double over = (ink.x + ink.width) / (double)PANGO_SCALE - width;
-    if (over > 1.0) { /* glyph side bearings may poke out a little */
+    if (over > OVERFULL_SLACK) {
       warn(c, source_line, "overfull", "a line is %.1f pt wider than the measure", over);
       break;
     }
@@ -414,7 +424,8 @@ static void inline_node(Inline *in, cmark_node *n) {
     in->prev = 'x';
     gsize end = in->text->len;
     add_attr(in, pango_attr_family_new(st->font_mono), start, end);
-    add_attr(in, pango_attr_size_new_absolute((int)(in->size * 0.86 * PANGO_SCALE)), start, end);
+    add_attr(in, pango_attr_size_new_absolute((int)(in->size * st->code_span_size * PANGO_SCALE)),
+             start, end);
     add_attr(in, pango_attr_insert_hyphens_new(FALSE), start, end);
     add_attr(in, pango_attr_font_features_new("liga 0, calt 0"), start, end);
     break;
@@ -471,8 +482,9 @@ static void inline_node(Inline *in, cmark_node *n) {
     const char *num = cmark_node_get_literal(n);
     g_string_append(in->text, num ? num : "?");
     gsize end = in->text->len;
-    add_attr(in, pango_attr_rise_new((int)(in->size * 0.35 * PANGO_SCALE)), start, end);
-    add_attr(in, pango_attr_size_new_absolute((int)(in->size * 0.62 * PANGO_SCALE)), start, end);
+    add_attr(in, pango_attr_rise_new((int)(in->size * st->mark_rise * PANGO_SCALE)), start, end);
+    add_attr(in, pango_attr_size_new_absolute((int)(in->size * st->mark_size * PANGO_SCALE)), start,
+             end);
     int pair[2] = {(int)start, num ? atoi(num) : 0};
     g_array_append_vals(in->notes, pair, 2);
     break;
@@ -778,7 +790,7 @@ static Item *paragraph_item(Ctx *c, const Frame *f, cmark_node *node, cmark_node
     tighten(&retry, &tight);
     it = text_item_build(c, f, &retry, &tight, line, &again, FALSE);
     inline_clear(&retry);
-    if (again > loose - 0.01) { /* no better: the first setting after all */
+    if (again > loose - LOOSE_GAIN) { /* no better: the first setting after all */
       item_free(it);
       it = text_item_build(c, f, in, look, line, NULL, FALSE);
     }
@@ -796,7 +808,7 @@ static void paragraph(Ctx *c, const Frame *f, cmark_node *node, cmark_node *from
   /* Pango indents every paragraph of a layout: no indent where a hard break splits it. */
   TextLook look = body_look(c, c->indent_next && !f->tight && !in.hard_break);
   Item *it = paragraph_item(c, f, node, from, &in, &look);
-  it->space_before = f->tight || c->indent_next ? 0 : c->line * 0.35;
+  it->space_before = f->tight || c->indent_next ? 0 : c->line * c->env->style->paragraph_space;
   push(c, it);
   c->indent_next = TRUE;
   inline_clear(&in);
@@ -819,16 +831,14 @@ static void heading(Ctx *c, const Frame *f, cmark_node *node) {
   double size = heading_size(st, level);
   inline_init(&in, c, size, FALSE);
   inline_children(&in, node);
-  TextLook look = {st->font_heading,
-                   size,
-                   PANGO_WEIGHT_BOLD,
-                   PANGO_STYLE_NORMAL,
-                   PANGO_ALIGN_LEFT,
-                   FALSE,
-                   0,
-                   1.2};
+  TextLook look = {.family = st->font_heading,
+                   .size = size,
+                   .weight = PANGO_WEIGHT_BOLD,
+                   .slant = PANGO_STYLE_NORMAL,
+                   .align = PANGO_ALIGN_LEFT,
+                   .leading = st->heading_leading};
   Item *it = text_item(c, f, &in, &look, cmark_node_get_start_line(node));
-  it->space_before = c->line * st->heading_space_before * (level <= 2 ? 1.0 : 0.75);
+  it->space_before = c->line * st->heading_space_before * (level <= 2 ? 1.0 : st->minor_space);
   it->space_after = c->line * st->heading_space_after;
   it->keep_with_next = TRUE;
   if (h) {
@@ -869,6 +879,18 @@ static void set_ink(PangoAttrList *attrs, const InkStyle *ink, guint start, guin
   }
 }
 
+/* The advance of a character in `layout`'s font (the code face, monospaced), measured: the
+ * face is a style key, so no one face's width may be assumed. A laid-out digit, because
+ * pango_font_metrics_get_approximate_digit_width() comes back in whole points here (5 for the
+ * 4.82 of DejaVu Sans Mono at 8 pt). */
+static double mono_advance(PangoLayout *layout) {
+  g_autoptr(PangoLayout) probe = pango_layout_copy(layout);
+  pango_layout_set_text(probe, "0", 1);
+  int w, h;
+  pango_layout_get_size(probe, &w, &h);
+  return w / (double)PANGO_SCALE;
+}
+
 static void code_block(Ctx *c, const Frame *f, cmark_node *node) {
   const PrintStyle *st = c->env->style;
   const CodeBlock *b = g_hash_table_lookup(c->ch->code_by_node, node);
@@ -882,13 +904,13 @@ static void code_block(Ctx *c, const Frame *f, cmark_node *node) {
   it->width = f->width;
   it->source_line = cmark_node_get_start_line(node);
   it->space_before = it->space_after = c->line * st->block_space;
-  it->pad_top = it->pad_bottom = st->code_padding * 0.8;
+  it->pad_top = it->pad_bottom = st->code_padding * st->code_vpadding;
   it->layout = pango_layout_new(c->env->context);
   g_autoptr(PangoFontDescription) fd =
       layout_font(st, st->font_mono, size, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
   pango_layout_set_font_description(it->layout, fd);
-  double char_w = size * 0.602; /* DejaVu Sans Mono advance: 1233/2048 em */
-  double gutter = st->line_numbers ? char_w * 4 : 0;
+  double char_w = it->char_width = mono_advance(it->layout);
+  double gutter = st->line_numbers ? char_w * st->code_gutter : 0;
   pango_layout_set_width(it->layout,
                          (int)((f->width - 2 * st->code_padding - gutter) * PANGO_SCALE));
   pango_layout_set_wrap(it->layout, PANGO_WRAP_WORD_CHAR);
@@ -945,7 +967,7 @@ static void list(Ctx *c, const Frame *f, cmark_node *node) {
   int number = cmark_node_get_list_start(node);
   static const char *const bullets[] = {"•", "◦", "–"};
   Frame inner = *f;
-  double indent = st->list_indent * (ordered ? 1.25 : 1.0);
+  double indent = st->list_indent * (ordered ? st->number_indent : 1.0);
   inner.x = f->x + indent;
   inner.width = f->width - indent;
   inner.tight = TRUE;
@@ -973,16 +995,16 @@ static void list(Ctx *c, const Frame *f, cmark_node *node) {
     head->marker = marker_layout(c, mark, c->body, family);
     PangoRectangle ink;
     pango_layout_get_extents(head->marker, NULL, &ink);
-    head->marker_x = inner.x - ink.width / (double)PANGO_SCALE - c->body * 0.45;
+    head->marker_x = inner.x - ink.width / (double)PANGO_SCALE - c->body * st->marker_gap;
     if (!tight && first > before)
-      head->space_before = MAX(head->space_before, c->line * 0.3);
+      head->space_before = MAX(head->space_before, c->line * st->item_space);
   }
   if (c->cl->items->len > before) {
     Item *first = c->cl->items->pdata[before];
     Item *last = c->cl->items->pdata[c->cl->items->len - 1];
     if (f->list_level == 0) {
-      first->space_before = MAX(first->space_before, c->line * st->block_space * 0.6);
-      last->space_after = MAX(last->space_after, c->line * st->block_space * 0.6);
+      first->space_before = MAX(first->space_before, c->line * st->block_space * st->list_space);
+      last->space_after = MAX(last->space_after, c->line * st->block_space * st->list_space);
     }
   }
   c->indent_next = FALSE;
@@ -993,7 +1015,7 @@ static void list(Ctx *c, const Frame *f, cmark_node *node) {
 static void label_item(Ctx *c, const Frame *f, const Callout *co) {
   const PrintStyle *st = c->env->style;
   Inline in;
-  double size = c->body * 0.86;
+  double size = c->body * st->label_size;
   inline_init(&in, c, size, FALSE);
   g_autofree char *label = g_ascii_strup(callout_kind_label(co->kind), -1);
   g_string_append(in.text, label);
@@ -1007,18 +1029,17 @@ static void label_item(Ctx *c, const Frame *f, const Callout *co) {
            pango_attr_foreground_new((guint16)(a.r * 65535), (guint16)(a.g * 65535),
                                      (guint16)(a.b * 65535)),
            0, label_end);
-  add_attr(&in, pango_attr_letter_spacing_new((int)(0.05 * size * PANGO_SCALE)), 0, label_end);
-  TextLook look = {st->font_heading,
-                   size,
-                   PANGO_WEIGHT_BOLD,
-                   PANGO_STYLE_NORMAL,
-                   PANGO_ALIGN_LEFT,
-                   FALSE,
-                   0,
-                   1.25};
+  add_attr(&in, pango_attr_letter_spacing_new((int)(st->label_tracking * size * PANGO_SCALE)), 0,
+           label_end);
+  TextLook look = {.family = st->font_heading,
+                   .size = size,
+                   .weight = PANGO_WEIGHT_BOLD,
+                   .slant = PANGO_STYLE_NORMAL,
+                   .align = PANGO_ALIGN_LEFT,
+                   .leading = st->label_leading};
   Item *it = text_item(c, f, &in, &look, co->line);
   it->keep_with_next = TRUE;
-  it->space_after = c->line * 0.2;
+  it->space_after = c->line * st->label_space;
   push(c, it);
   inline_clear(&in);
 }
@@ -1031,7 +1052,7 @@ static void container(Ctx *c, const Frame *f, cmark_node *node, const Callout *c
       co ? co->kind : CALLOUT_KIND_COUNT, c->cl->items->len, 0, f->x, f->width, c->depth};
   Frame inner = *f;
   double pad = co ? st->callout_padding : 0;
-  double left = co ? st->callout_rule + pad * 1.4 : st->quote_indent;
+  double left = co ? st->callout_rule + pad * st->callout_inset : st->quote_indent;
   inner.x = f->x + left;
   inner.width = f->width - left - pad;
   inner.tight = FALSE;
@@ -1083,7 +1104,7 @@ static PangoLayout *cell_layout(Ctx *c, cmark_node *cell, gboolean header, doubl
                   header ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
   pango_layout_set_font_description(l, fd);
   pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_line_spacing(l, 1.2f);
+  pango_layout_set_line_spacing(l, (float)st->table_leading);
   pango_layout_set_attributes(l, in.attrs);
   pango_layout_set_text(l, in.text->str, (int)in.text->len);
   g_array_append_vals(links, in.links->data, in.links->len);
@@ -1096,6 +1117,10 @@ static PangoLayout *cell_layout(Ctx *c, cmark_node *cell, gboolean header, doubl
  * long identifiers) may break inside. 12 ems hold an 18-character identifier in the code face,
  * such as `gc.get_threshold()` in a header; at 8 ems it broke before its parentheses. */
 #define CELL_WORD_MAX_EM 12
+
+/* Natural widths filling more than this share of the measure are stretched to fill it (see
+ * layout_column_widths); a rule of the column balancer, tested as such, not a style key. */
+#define STRETCH_FROM 0.7
 
 /* The narrowest a cell can be without breaking inside a word: its longest word. */
 static double cell_min_width(PangoLayout *l) {
@@ -1118,8 +1143,9 @@ double *layout_column_widths(const double *natural, const double *minimal, guint
   double *width = g_new0(double, ncols);
   for (guint i = 0; i < ncols; i++) {
     if (total_nat <= measure)
-      width[i] = natural[i] +
-                 (total_nat > measure * 0.7 ? (measure - total_nat) * natural[i] / total_nat : 0);
+      width[i] =
+          natural[i] +
+          (total_nat > measure * STRETCH_FROM ? (measure - total_nat) * natural[i] / total_nat : 0);
     else if (total_min >= measure)
       width[i] = measure * minimal[i] / total_min;
     else
@@ -1211,7 +1237,7 @@ static void table(Ctx *c, const Frame *f, cmark_node *node) {
     it->cells = g_ptr_array_new();
     it->is_header = is_header;
     it->zebra = st->table_zebra && !is_header && r % 2 == 0;
-    it->rule_below = is_header || r + 1 == rows->len ? 0.8 : 0;
+    it->rule_below = is_header || r + 1 == rows->len ? st->table_rule_width : 0;
     double height = row_cells(it, layouts, links, r, ncols, width, align, pad);
     LineBox lb = {.top = 0, .height = height + 2 * pad, .baseline = pad};
     g_array_append_val(it->lines, lb);
@@ -1267,7 +1293,10 @@ static cairo_surface_t *load_image(const char *path) {
     int w, h;
     if (!g_file_get_contents(path, &data, &len, NULL))
       return NULL;
-    if (!jpeg_size((guchar *)data, len, &w, &h) || w > 20000 || h > 20000) {
+    /* `check` holds images to the book's limits (book.h); this writer embeds nothing past them
+     * either, whatever its own reading of the header finds. */
+    if (!jpeg_size((guchar *)data, len, &w, &h) || w > BOOK_MAX_IMAGE_SIDE ||
+        h > BOOK_MAX_IMAGE_SIDE || (guint64)w * (guint64)h > BOOK_MAX_IMAGE_PIXELS) {
       g_free(data);
       return NULL;
     }
@@ -1296,7 +1325,7 @@ static gboolean figure(Ctx *c, const Frame *f, cmark_node *para) {
   Item *it = item_new(ITEM_IMAGE);
   double w = cairo_image_surface_get_width(surface), h = cairo_image_surface_get_height(surface);
   double scale = MIN(f->width / w, c->env->text_height * c->env->style->image_max_height / h);
-  scale = MIN(scale, 1.5); /* small images are not blown up past 150% */
+  scale = MIN(scale, c->env->style->image_max_scale); /* small images are not blown up */
   it->image = surface;
   it->image_w = w * scale;
   it->image_h = h * scale;
@@ -1310,17 +1339,17 @@ static gboolean figure(Ctx *c, const Frame *f, cmark_node *para) {
   const char *title = cmark_node_get_title(img);
   if (title && *title) {
     Inline in;
-    inline_init(&in, c, c->body * 0.88, TRUE);
+    inline_init(&in, c, c->body * c->env->style->caption_size, TRUE);
     inline_children(&in, img);
     TextLook look = body_look(c, FALSE);
-    look.size = c->body * 0.88;
+    look.size = c->body * c->env->style->caption_size;
     look.slant = PANGO_STYLE_ITALIC;
     look.align = PANGO_ALIGN_CENTER;
     look.justify = FALSE;
     Item *cap = text_item(c, f, &in, &look, it->source_line);
     cap->space_after = c->line * c->env->style->block_space;
     it->keep_with_next = TRUE;
-    it->space_after = c->line * 0.25;
+    it->space_after = c->line * c->env->style->caption_space;
     push(c, cap);
     inline_clear(&in);
   }
@@ -1387,7 +1416,7 @@ static void html_block(Ctx *c, const Frame *f, cmark_node *node) {
   append_text(&in, shown->str, FALSE);
   TextLook look = body_look(c, FALSE);
   Item *it = text_item(c, f, &in, &look, line);
-  it->space_before = c->line * 0.35;
+  it->space_before = c->line * c->env->style->paragraph_space;
   push(c, it);
   inline_clear(&in);
 }
@@ -1398,7 +1427,7 @@ static void rule(Ctx *c, const Frame *f) {
   it->width = f->width;
   LineBox lb = {.top = 0, .height = c->line, .baseline = c->line / 2};
   g_array_append_val(it->lines, lb);
-  it->space_before = it->space_after = c->line * 0.3;
+  it->space_before = it->space_after = c->line * c->env->style->break_space;
   push(c, it);
   c->indent_next = FALSE;
 }
@@ -1494,7 +1523,7 @@ static void footnotes(Ctx *c) {
     check_glyphs(c, fn->layout, "footnote", cmark_node_get_start_line(n));
     int w, h;
     pango_layout_get_size(fn->layout, &w, &h);
-    fn->height = h / (double)PANGO_SCALE + size * 0.3;
+    fn->height = h / (double)PANGO_SCALE + size * st->note_space;
     fn->links = g_array_new(FALSE, TRUE, sizeof(LinkSpan));
     g_array_append_vals(fn->links, in.links->data, in.links->len);
     g_array_set_size(in.links, 0);
@@ -1508,14 +1537,15 @@ static void footnotes(Ctx *c) {
 static void chapter_opening(Ctx *c, const Frame *f) {
   const PrintStyle *st = c->env->style;
   ChapterLayout *cl = c->cl;
-  double drop = c->env->text_height * 0.14;
+  double drop = c->env->text_height * st->chapter_drop;
   if (cl->number) {
     Inline in;
     inline_init(&in, c, st->chapter_number_size, FALSE);
     g_string_append_printf(in.text, "CHAPTER %s", cl->number);
     add_attr(&in,
-             pango_attr_letter_spacing_new((int)(0.16 * st->chapter_number_size * PANGO_SCALE)), 0,
-             in.text->len);
+             pango_attr_letter_spacing_new(
+                 (int)(st->chapter_number_tracking * st->chapter_number_size * PANGO_SCALE)),
+             0, in.text->len);
     TextLook look = {st->font_heading,
                      st->chapter_number_size,
                      PANGO_WEIGHT_NORMAL,
@@ -1523,11 +1553,11 @@ static void chapter_opening(Ctx *c, const Frame *f) {
                      PANGO_ALIGN_LEFT,
                      FALSE,
                      0,
-                     1.2};
+                     st->heading_leading};
     Item *label = text_item(c, f, &in, &look, 1);
     label->pad_top = drop;
     label->keep_with_next = TRUE;
-    label->space_after = st->chapter_number_size * 0.6;
+    label->space_after = st->chapter_number_size * st->chapter_number_space;
     push(c, label);
     inline_clear(&in);
     drop = 0;
@@ -1542,11 +1572,11 @@ static void chapter_opening(Ctx *c, const Frame *f) {
                    PANGO_ALIGN_LEFT,
                    FALSE,
                    0,
-                   1.15};
+                   st->chapter_leading};
   Item *title = text_item(c, f, &in, &look, c->ch->title_heading ? c->ch->title_heading->line : 1);
   title->pad_top = drop;
-  title->pad_bottom = c->line * 0.4;
-  title->space_after = c->line * 1.6;
+  title->pad_bottom = c->line * st->chapter_rule_gap;
+  title->space_after = c->line * st->chapter_space_after;
   title->chapter_title = TRUE;
   title->keep_with_next = TRUE;
   title->heading_level = 1;

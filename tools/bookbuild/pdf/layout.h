@@ -72,6 +72,8 @@ typedef struct Item {
   struct Item *header; /* the table's header row to repeat after a page break, or NULL */
   gboolean is_header, zebra;
   double rule_below; /* width of a rule under the row, 0 for none */
+  /* code */
+  double char_width; /* the code face's advance, measured (code_block): the line-number gutter */
   /* images */
   cairo_surface_t *image;
   double image_w, image_h;

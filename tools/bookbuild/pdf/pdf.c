@@ -66,7 +66,7 @@ static void paginate(PdfDoc *doc) {
 
 static PangoLayout *text_layout(PangoContext *ctx, const PrintStyle *st, const char *family,
                                 double size, PangoWeight weight, PangoStyle slant, const char *text,
-                                double width, PangoAlignment align) {
+                                double width, PangoAlignment align, double leading) {
   PangoLayout *l = pango_layout_new(ctx);
   g_autoptr(PangoFontDescription) fd = layout_font(st, family, size, weight, slant);
   pango_layout_set_font_description(l, fd);
@@ -74,7 +74,7 @@ static PangoLayout *text_layout(PangoContext *ctx, const PrintStyle *st, const c
     pango_layout_set_width(l, (int)(width * PANGO_SCALE));
   pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_alignment(l, align);
-  pango_layout_set_line_spacing(l, 1.15f);
+  pango_layout_set_line_spacing(l, (float)leading);
   gunichar prev = 0;
   g_autofree char *smart = typo_smarten(text, &prev);
   pango_layout_set_text(l, smart, -1);
@@ -141,38 +141,39 @@ static char *roman(int n) {
 static void title_page(PdfDoc *doc, Renderer *r) {
   const PrintStyle *st = doc->style;
   const BookMeta *m = &doc->book->meta;
-  double x = render_text_left(r, TRUE), y = doc->paper->top + doc->text_height * 0.22;
+  double x = render_text_left(r, TRUE), y = doc->paper->top + doc->text_height * st->title_drop;
   PageDecor decor = {"i", NULL, NULL, TRUE, TRUE};
   render_decor(r, &decor);
   render_dest(r, "title-page", x, doc->paper->top);
   g_autoptr(PangoLayout) title =
-      text_layout(r->context, st, st->font_heading, st->chapter_size * 1.45, PANGO_WEIGHT_BOLD,
-                  PANGO_STYLE_NORMAL, m->title ? m->title : "", doc->measure, PANGO_ALIGN_LEFT);
+      text_layout(r->context, st, st->font_heading, st->chapter_size * st->title_scale,
+                  PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL, m->title ? m->title : "", doc->measure,
+                  PANGO_ALIGN_LEFT, st->title_leading);
   balance_lines(title);
   render_layout(r, title, x, y, st->heading);
-  y += layout_height(title) + st->chapter_size * 0.6;
+  y += layout_height(title) + st->chapter_size * st->title_space;
   if (m->subtitle) {
-    g_autoptr(PangoLayout) sub =
-        text_layout(r->context, st, st->font_body, st->chapter_size * 0.68, PANGO_WEIGHT_NORMAL,
-                    PANGO_STYLE_ITALIC, m->subtitle, doc->measure, PANGO_ALIGN_LEFT);
+    g_autoptr(PangoLayout) sub = text_layout(
+        r->context, st, st->font_body, st->chapter_size * st->subtitle_scale, PANGO_WEIGHT_NORMAL,
+        PANGO_STYLE_ITALIC, m->subtitle, doc->measure, PANGO_ALIGN_LEFT, st->title_leading);
     balance_lines(sub);
     render_layout(r, sub, x, y, st->text);
     y += layout_height(sub);
   }
   cairo_set_source_rgb(r->cr, st->rule.r, st->rule.g, st->rule.b);
-  cairo_set_line_width(r->cr, 0.6);
-  cairo_move_to(r->cr, x, y + 18);
-  cairo_line_to(r->cr, x + doc->measure * 0.3, y + 18);
+  cairo_set_line_width(r->cr, st->rule_width);
+  cairo_move_to(r->cr, x, y + st->title_rule_gap);
+  cairo_line_to(r->cr, x + doc->measure * st->title_rule_length, y + st->title_rule_gap);
   cairo_stroke(r->cr);
   const char *authors = m->authors_line;
-  g_autoptr(PangoLayout) by =
-      text_layout(r->context, st, st->font_heading, st->chapter_size * 0.62, PANGO_WEIGHT_NORMAL,
-                  PANGO_STYLE_NORMAL, authors, doc->measure, PANGO_ALIGN_LEFT);
-  render_layout(r, by, x, y + 34, st->text);
+  g_autoptr(PangoLayout) by = text_layout(
+      r->context, st, st->font_heading, st->chapter_size * st->author_scale, PANGO_WEIGHT_NORMAL,
+      PANGO_STYLE_NORMAL, authors, doc->measure, PANGO_ALIGN_LEFT, st->title_leading);
+  render_layout(r, by, x, y + st->author_gap, st->text);
   if (m->publisher) {
-    g_autoptr(PangoLayout) pub =
-        text_layout(r->context, st, st->font_heading, st->head_size * 1.1, PANGO_WEIGHT_NORMAL,
-                    PANGO_STYLE_NORMAL, m->publisher, doc->measure, PANGO_ALIGN_LEFT);
+    g_autoptr(PangoLayout) pub = text_layout(
+        r->context, st, st->font_heading, st->head_size * st->publisher_scale, PANGO_WEIGHT_NORMAL,
+        PANGO_STYLE_NORMAL, m->publisher, doc->measure, PANGO_ALIGN_LEFT, st->title_leading);
     render_layout(r, pub, x, doc->paper->top + doc->text_height - layout_height(pub), st->text);
   }
   cairo_show_page(r->cr);
@@ -208,8 +209,9 @@ static void copyright_page(PdfDoc *doc, Renderer *r) {
                                          st->font_body, st->font_heading, st->font_mono));
   g_autofree char *text = join(lines, "\n");
   g_autoptr(PangoLayout) l =
-      text_layout(r->context, st, st->font_body, doc->paper->body_size * 0.85, PANGO_WEIGHT_NORMAL,
-                  PANGO_STYLE_NORMAL, text, doc->measure, PANGO_ALIGN_LEFT);
+      text_layout(r->context, st, st->font_body, doc->paper->body_size * st->copyright_size,
+                  PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, text, doc->measure, PANGO_ALIGN_LEFT,
+                  st->title_leading);
   double x = render_text_left(r, FALSE);
   render_layout(r, l, x, doc->paper->top + doc->text_height - layout_height(l), st->text);
   cairo_show_page(r->cr);
@@ -253,34 +255,40 @@ static void toc_line_clear(gpointer p) {
 
 static GArray *toc_lines(PdfDoc *doc, PangoContext *ctx, GArray *entries) {
   const PrintStyle *st = doc->style;
-  double body = doc->paper->body_size, num_w = body * 3;
+  double body = doc->paper->body_size, num_w = body * st->toc_number_width;
   GArray *lines = g_array_new(FALSE, TRUE, sizeof(TocLine));
   g_array_set_clear_func(lines, toc_line_clear);
   for (guint i = 0; i < entries->len; i++) {
     const TocEntry *e = &g_array_index(entries, TocEntry, i);
     TocLine t = {0};
     t.entry = e;
-    t.indent = e->level <= 1 ? 0 : (e->level - 1) * body * 1.6;
+    t.indent = e->level <= 1 ? 0 : (e->level - 1) * body * st->toc_indent;
     gboolean chapter = e->level <= 1;
-    t.title = text_layout(ctx, st, chapter ? st->font_heading : st->font_body,
-                          chapter ? body * 1.02 : body * 0.95,
-                          chapter ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
-                          e->title, doc->measure - t.indent - num_w - body, PANGO_ALIGN_LEFT);
+    double size = chapter ? body * st->toc_chapter_size : body * st->toc_section_size;
+    t.title =
+        text_layout(ctx, st, chapter ? st->font_heading : st->font_body, size,
+                    chapter ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, e->title,
+                    doc->measure - t.indent - num_w - body, PANGO_ALIGN_LEFT, st->toc_leading);
     hang_after_number(t.title);
     g_autofree char *num = g_strdup_printf("%d", e->page);
-    t.number = text_layout(ctx, st, chapter ? st->font_heading : st->font_body,
-                           chapter ? body * 1.02 : body * 0.95,
+    t.number = text_layout(ctx, st, chapter ? st->font_heading : st->font_body, size,
                            chapter ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
-                           num, -1, PANGO_ALIGN_LEFT);
-    t.space_before = chapter && i > 0 ? body * 0.9 : body * 0.12;
+                           num, -1, PANGO_ALIGN_LEFT, st->toc_leading);
+    t.space_before = chapter && i > 0 ? body * st->toc_chapter_space : body * st->toc_section_space;
     t.height = layout_height(t.title);
     g_array_append_val(lines, t);
   }
   return lines;
 }
 
-/* Dotted leaders from the end of the title's last line to the page number. */
+/* Dotted leaders from the end of the title's last line to the page number. The stroke runs
+ * DOT_REACH past the last dot so that its zero-length dash is drawn (geometry, not a style key). */
+#define DOT_REACH 0.01
 static void leaders(Renderer *r, PangoLayout *title, double x, double y, double to_x) {
+  const PrintStyle *st = r->style;
+  const double step = st->leader_step;
+  if (step <= 0)
+    return; /* no pitch, no dots (and cairo refuses an all-zero dash) */
   PangoLayoutIter *it = pango_layout_get_iter(title);
   while (!pango_layout_iter_at_last_line(it))
     pango_layout_iter_next_line(it);
@@ -288,24 +296,38 @@ static void leaders(Renderer *r, PangoLayout *title, double x, double y, double 
   pango_layout_iter_get_line_extents(it, NULL, &logical);
   double base = y + pango_layout_iter_get_baseline(it) / (double)PANGO_SCALE;
   pango_layout_iter_free(it);
-  double from = x + (logical.x + logical.width) / (double)PANGO_SCALE + 4;
-  const double step = 4.5;
+  double from = x + (logical.x + logical.width) / (double)PANGO_SCALE + st->leader_gap;
   double first = ceil(from / step) * step, last = first;
-  while (last + step < to_x - 4)
+  while (last + step < to_x - st->leader_gap)
     last += step;
   if (last < first + step)
     return;
   /* One stroke of zero-length round-capped dashes: dots on a grid shared by every line. */
   const double dash[] = {0, step};
   cairo_save(r->cr);
-  cairo_set_source_rgb(r->cr, r->style->rule.r, r->style->rule.g, r->style->rule.b);
-  cairo_set_line_width(r->cr, 0.9);
+  cairo_set_source_rgb(r->cr, st->rule.r, st->rule.g, st->rule.b);
+  cairo_set_line_width(r->cr, st->leader_dot);
   cairo_set_line_cap(r->cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_dash(r->cr, dash, 2, 0);
-  cairo_move_to(r->cr, first, base - 1.6);
-  cairo_line_to(r->cr, last + 0.01, base - 1.6);
+  cairo_move_to(r->cr, first, base - st->leader_raise);
+  cairo_line_to(r->cr, last + DOT_REACH, base - st->leader_raise);
   cairo_stroke(r->cr);
   cairo_restore(r->cr);
+}
+
+/* The contents' heading, "Contents", as drawn at the top of its first page. */
+static PangoLayout *contents_head(PdfDoc *doc, PangoContext *ctx) {
+  const PrintStyle *st = doc->style;
+  return text_layout(ctx, st, st->font_heading, st->chapter_size, PANGO_WEIGHT_BOLD,
+                     PANGO_STYLE_NORMAL, BOOK_CONTENTS_TITLE, -1, PANGO_ALIGN_LEFT,
+                     st->toc_leading);
+}
+
+/* Where the first contents line starts, below the heading, from the text block's top. */
+static double contents_top(PdfDoc *doc, PangoLayout *head) {
+  const PrintStyle *st = doc->style;
+  return doc->text_height * st->toc_title_drop + layout_height(head) +
+         doc->paper->body_size * st->toc_title_space;
 }
 
 /* Pages of the contents: returns the index of the first line of each page. */
@@ -316,7 +338,9 @@ static GArray *toc_pages(PdfDoc *doc, GArray *lines, double first_page_top) {
   g_array_append_val(starts, zero);
   for (guint i = 0; i < lines->len; i++) {
     TocLine *t = &g_array_index(lines, TocLine, i);
-    double need = (y > 0 ? t->space_before : 0) + t->height;
+    /* As contents_pages() draws them: a page's first line without its space above. */
+    double above = i > g_array_index(starts, guint, starts->len - 1) ? t->space_before : 0;
+    double need = above + t->height;
     /* A chapter line keeps its first section with it, and a group's last line is not left
      * alone at the top of a page. */
     gboolean next_ends_group =
@@ -328,16 +352,16 @@ static GArray *toc_pages(PdfDoc *doc, GArray *lines, double first_page_top) {
     if (y + need > doc->text_height && y > 0) {
       g_array_append_val(starts, i);
       y = 0;
+      above = 0;
     }
-    y += (y > 0 ? t->space_before : 0) + t->height;
+    y += above + t->height;
   }
   return starts;
 }
 
-static void contents_pages(PdfDoc *doc, Renderer *r, GArray *lines, GArray *starts,
-                           int first_page) {
+static void contents_pages(PdfDoc *doc, Renderer *r, PangoLayout *head, GArray *lines,
+                           GArray *starts, int first_page) {
   const PrintStyle *st = doc->style;
-  double body = doc->paper->body_size;
   for (guint p = 0; p < starts->len; p++) {
     int number = first_page + (int)p;
     gboolean recto = number % 2 == 1;
@@ -346,13 +370,10 @@ static void contents_pages(PdfDoc *doc, Renderer *r, GArray *lines, GArray *star
     render_decor(r, &decor);
     double x = render_text_left(r, recto), y = doc->paper->top;
     if (p == 0) {
-      g_autoptr(PangoLayout) head =
-          text_layout(r->context, st, st->font_heading, st->chapter_size, PANGO_WEIGHT_BOLD,
-                      PANGO_STYLE_NORMAL, BOOK_CONTENTS_TITLE, -1, PANGO_ALIGN_LEFT);
       render_dest(r, "contents", x, y);
       render_outline(r, 1, BOOK_CONTENTS_TITLE, "contents");
-      render_layout(r, head, x, y + doc->text_height * 0.08, st->heading);
-      y += doc->text_height * 0.08 + layout_height(head) + body * 2;
+      render_layout(r, head, x, y + doc->text_height * st->toc_title_drop, st->heading);
+      y += contents_top(doc, head);
     }
     guint end = p + 1 < starts->len ? g_array_index(starts, guint, p + 1) : lines->len;
     for (guint i = g_array_index(starts, guint, p); i < end; i++) {
@@ -399,15 +420,15 @@ static void handout_block(PdfDoc *doc, Renderer *r) {
   g_autofree char *upper = g_utf8_strup(m->title ? m->title : "", -1);
   g_autofree char *line = g_strdup_printf("%s%s%s", date, m->version ? " · version " : "",
                                           m->version ? m->version : "");
-  g_autoptr(PangoLayout) t =
-      text_layout(r->context, st, st->font_heading, st->head_size * 1.15, PANGO_WEIGHT_BOLD,
-                  PANGO_STYLE_NORMAL, upper, doc->measure, PANGO_ALIGN_LEFT);
+  g_autoptr(PangoLayout) t = text_layout(
+      r->context, st, st->font_heading, st->head_size * st->handout_scale, PANGO_WEIGHT_BOLD,
+      PANGO_STYLE_NORMAL, upper, doc->measure, PANGO_ALIGN_LEFT, st->title_leading);
   g_autoptr(PangoLayout) d =
       text_layout(r->context, st, st->font_heading, st->head_size, PANGO_WEIGHT_NORMAL,
-                  PANGO_STYLE_NORMAL, line, doc->measure, PANGO_ALIGN_LEFT);
+                  PANGO_STYLE_NORMAL, line, doc->measure, PANGO_ALIGN_LEFT, st->title_leading);
   double x = render_text_left(r, TRUE), y = doc->paper->top;
   render_layout(r, t, x, y, st->text);
-  render_layout(r, d, x, y + layout_height(t) + 2, st->text);
+  render_layout(r, d, x, y + layout_height(t) + st->handout_gap, st->text);
 }
 
 static void body_pages(PdfDoc *doc, Renderer *r) {
@@ -456,12 +477,11 @@ static void draw_document(PdfDoc *doc, Renderer *r) {
   if (!doc->o->chapter) {
     g_autoptr(GArray) entries = toc_entries(doc);
     g_autoptr(GArray) lines = toc_lines(doc, r->context, entries);
-    g_autoptr(GArray) starts = toc_pages(doc, lines,
-                                         doc->text_height * 0.08 + doc->style->chapter_size * 1.3 +
-                                             doc->paper->body_size * 2);
+    g_autoptr(PangoLayout) head = contents_head(doc, r->context);
+    g_autoptr(GArray) starts = toc_pages(doc, lines, contents_top(doc, head));
     title_page(doc, r);
     copyright_page(doc, r);
-    contents_pages(doc, r, lines, starts, 3);
+    contents_pages(doc, r, head, lines, starts, 3);
     if ((2 + starts->len) % 2 == 1) {
       g_autofree char *label = roman(3 + (int)starts->len);
       PageDecor decor = {label, NULL, NULL, FALSE, TRUE};

@@ -4,6 +4,14 @@
 
 #include <string.h>
 
+/* Corrections, not design values, so not style keys. A folio beside a running head of another
+ * size is raised by ASCENT_SHARE of the size difference, so that their baselines nearly meet
+ * (exactly would take the faces' ascent, 0.89 em in the shipped ones: about 0.1 pt apart). A
+ * continuation mark pushed left by a deep hang stops MARK_CLEARANCE inside the code box, clear
+ * of its frame line. */
+#define ASCENT_SHARE 0.7
+#define MARK_CLEARANCE 0.8
+
 static void set_rgb(cairo_t *cr, Rgb c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
 
 double render_text_left(const Renderer *r, gboolean recto) {
@@ -63,7 +71,8 @@ static PangoLayout *small_text(Renderer *r, const char *text, const char *family
   pango_layout_set_font_description(l, fd);
   if (caps) {
     PangoAttrList *attrs = pango_attr_list_new();
-    pango_attr_list_insert(attrs, pango_attr_letter_spacing_new((int)(size * 0.04 * PANGO_SCALE)));
+    pango_attr_list_insert(
+        attrs, pango_attr_letter_spacing_new((int)(size * r->style->head_tracking * PANGO_SCALE)));
     pango_layout_set_attributes(l, attrs);
     pango_attr_list_unref(attrs);
   }
@@ -82,14 +91,14 @@ void render_decor(Renderer *r, const PageDecor *d) {
   if (d->label)
     cairo_pdf_surface_set_page_label(r->surface, d->label);
   double left = render_text_left(r, d->recto);
-  double head_y = r->paper->top - st->head_size * 2.6;
+  double head_y = r->paper->top - st->head_size * st->head_raise;
   if (d->head && !d->folio_at_foot) {
     g_autofree char *upper = g_utf8_strup(d->head, -1);
     g_autoptr(PangoLayout) head = small_text(r, upper, st->font_heading, st->head_size, TRUE);
-    pango_layout_set_width(head, (int)((r->measure - 40) * PANGO_SCALE));
+    pango_layout_set_width(head, (int)((r->measure - st->head_clearance) * PANGO_SCALE));
     pango_layout_set_ellipsize(head, PANGO_ELLIPSIZE_END);
     double w = layout_width(head);
-    double x = d->recto ? left + r->measure - w - 28 : left + 28;
+    double x = d->recto ? left + r->measure - w - st->head_inset : left + st->head_inset;
     render_layout(r, head, x, head_y, st->text);
   }
   if (!d->folio)
@@ -97,11 +106,11 @@ void render_decor(Renderer *r, const PageDecor *d) {
   g_autoptr(PangoLayout) folio = small_text(r, d->folio, st->font_body, st->folio_size, FALSE);
   double w = layout_width(folio);
   if (d->folio_at_foot) {
-    double y = r->paper->top + r->text_height + r->paper->bottom * 0.45;
+    double y = r->paper->top + r->text_height + r->paper->bottom * st->folio_drop;
     render_layout(r, folio, left + (r->measure - w) / 2, y, st->text);
   } else {
     double x = d->recto ? left + r->measure - w : left;
-    render_layout(r, folio, x, head_y - (st->folio_size - st->head_size) * 0.7, st->text);
+    render_layout(r, folio, x, head_y - (st->folio_size - st->head_size) * ASCENT_SHARE, st->text);
   }
 }
 
@@ -295,7 +304,7 @@ static void draw_text(PageCtx *pc, const Placement *p) {
     cairo_t *cr = pc->r->cr;
     double y = pc->y0 + p->y + placement_height(p);
     set_rgb(cr, pc->r->style->rule);
-    cairo_set_line_width(cr, 0.6);
+    cairo_set_line_width(cr, pc->r->style->rule_width);
     cairo_move_to(cr, pc->x0, y);
     cairo_line_to(cr, pc->x0 + pc->r->measure, y);
     cairo_stroke(cr);
@@ -313,13 +322,13 @@ static void draw_code(PageCtx *pc, const Placement *p) {
   cairo_rectangle(cr, bx, by, it->width, h);
   cairo_fill(cr);
   set_rgb(cr, st->code_frame);
-  cairo_set_line_width(cr, 0.5);
+  cairo_set_line_width(cr, st->code_frame_width);
   cairo_move_to(cr, bx, by);
   cairo_line_to(cr, bx, by + h);
   cairo_stroke(cr);
   PangoFontDescription *fd = (PangoFontDescription *)pango_layout_get_font_description(it->layout);
   double size = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
-  double gutter = st->line_numbers ? size * 0.602 * 4 : 0;
+  double gutter = st->line_numbers ? it->char_width * st->code_gutter : 0;
   double x = bx + st->code_padding + gutter;
   double top = shown_top(p);
   for (guint k = p->first; k <= p->last; k++) {
@@ -332,13 +341,15 @@ static void draw_code(PageCtx *pc, const Placement *p) {
     if (lb->continuation) {
       g_autoptr(PangoLayout) mark = small_text(pc->r, "↪", st->font_mono, size, FALSE);
       double mb = pango_layout_get_baseline(mark) / (double)PANGO_SCALE;
-      double mx = x + lb->x - layout_width(mark) - size * 0.3;
-      render_layout(pc->r, mark, MAX(mx, bx + 0.8), base - mb, st->code_mark);
+      double mx = x + lb->x - layout_width(mark) - size * st->code_mark_gap;
+      render_layout(pc->r, mark, MAX(mx, bx + MARK_CLEARANCE), base - mb, st->code_mark);
     } else if (st->line_numbers) {
       g_autofree char *num = g_strdup_printf("%d", lb->source_line);
-      g_autoptr(PangoLayout) nl = small_text(pc->r, num, st->font_mono, size * 0.85, FALSE);
+      g_autoptr(PangoLayout) nl =
+          small_text(pc->r, num, st->font_mono, size * st->code_number_size, FALSE);
       double mb = pango_layout_get_baseline(nl) / (double)PANGO_SCALE;
-      render_layout(pc->r, nl, x - layout_width(nl) - size * 0.8, base - mb, st->code_mark);
+      render_layout(pc->r, nl, x - layout_width(nl) - size * st->code_number_gap, base - mb,
+                    st->code_mark);
     }
   }
 }
@@ -393,13 +404,13 @@ static void draw_row(PageCtx *pc, const Placement *p, gboolean at_foot) {
   }
   set_rgb(cr, st->table_rule);
   if (it->is_header) {
-    cairo_set_line_width(cr, 1.0);
+    cairo_set_line_width(cr, st->table_top_rule);
     cairo_move_to(cr, x, y);
     cairo_line_to(cr, x + it->width, y);
     cairo_stroke(cr);
   }
   if (it->rule_below > 0 || p->repeated || at_foot) {
-    cairo_set_line_width(cr, MAX(it->rule_below, 0.6));
+    cairo_set_line_width(cr, MAX(it->rule_below, st->rule_width));
     cairo_move_to(cr, x, y + h);
     cairo_line_to(cr, x + it->width, y + h);
     cairo_stroke(cr);
@@ -422,10 +433,11 @@ static void draw_image(PageCtx *pc, const Placement *p) {
 static void draw_rule(PageCtx *pc, const Placement *p) {
   cairo_t *cr = pc->r->cr;
   double cx = pc->x0 + p->item->x + p->item->width / 2, y = pc->y0 + p->y + placement_height(p) / 2;
-  set_rgb(cr, pc->r->style->rule);
-  cairo_set_line_width(cr, 0.6);
-  cairo_move_to(cr, cx - p->item->width * 0.12, y);
-  cairo_line_to(cr, cx + p->item->width * 0.12, y);
+  const PrintStyle *st = pc->r->style;
+  set_rgb(cr, st->rule);
+  cairo_set_line_width(cr, st->rule_width);
+  cairo_move_to(cr, cx - p->item->width * st->break_length / 2, y);
+  cairo_line_to(cr, cx + p->item->width * st->break_length / 2, y);
   cairo_stroke(cr);
 }
 
@@ -473,7 +485,7 @@ static void draw_containers(PageCtx *pc, const Page *page) {
     double x = pc->x0 + box->x, y = pc->y0 + top, h = bottom - top;
     if (box->kind == CALLOUT_KIND_COUNT) {
       set_rgb(cr, st->rule);
-      cairo_rectangle(cr, x + 1, y, 1.2, h);
+      cairo_rectangle(cr, x + st->quote_rule_inset, y, st->quote_rule, h);
       cairo_fill(cr);
       continue;
     }
@@ -505,15 +517,15 @@ static void draw_notes(PageCtx *pc, const Page *page) {
     h += ((Footnote *)page->notes->pdata[i])->height;
   double y = pc->y0 + pc->r->text_height - h;
   set_rgb(cr, st->rule);
-  cairo_set_line_width(cr, 0.5);
-  cairo_move_to(cr, pc->x0, y - 5);
-  cairo_line_to(cr, pc->x0 + st->footnote_rule, y - 5);
+  cairo_set_line_width(cr, st->footnote_rule_width);
+  cairo_move_to(cr, pc->x0, y - st->footnote_rule_gap);
+  cairo_line_to(cr, pc->x0 + st->footnote_rule, y - st->footnote_rule_gap);
   cairo_stroke(cr);
   for (guint i = 0; i < page->notes->len; i++) {
     Footnote *f = page->notes->pdata[i];
     render_dest(pc->r, f->dest, pc->x0, y);
-    show_layout(cr, f->layout, pc->x0, y + 1, st->text); /* its soft hyphens left out */
-    draw_layout_links(pc->r, f->layout, f->links, pc->x0, y + 1);
+    show_layout(cr, f->layout, pc->x0, y + st->note_drop, st->text); /* soft hyphens left out */
+    draw_layout_links(pc->r, f->layout, f->links, pc->x0, y + st->note_drop);
     y += f->height;
   }
 }
