@@ -295,15 +295,15 @@ static void walk(StyleCtx *c, yaml_node_t *node, const char *prefix) {
     }
   int line = (int)node->start_mark.line + 1, col = (int)node->start_mark.column + 1;
   if (!k) {
-    diags_add(c->diags, DIAG_ERROR, c->display, 0, line, col, "style-key",
+    diags_add(c->diags, DIAG_ERROR, c->display, DIAG_FILE_STYLE, line, col, "style-key",
               "unknown print style key '%s'", prefix);
     return;
   }
   const char *why = NULL;
   const char *value = node->type == YAML_SCALAR_NODE ? (const char *)node->data.scalar.value : NULL;
   if (!value || !set_value(c->style, k, value, &why))
-    diags_add(c->diags, DIAG_ERROR, c->display, 0, line, col, "style-value", "'%s' must be %s",
-              prefix, why ? why : "a single value");
+    diags_add(c->diags, DIAG_ERROR, c->display, DIAG_FILE_STYLE, line, col, "style-value",
+              "'%s' must be %s", prefix, why ? why : "a single value");
 }
 
 guint style_key_count(void) { return G_N_ELEMENTS(keys); }
@@ -312,20 +312,22 @@ guint style_load(PrintStyle *style, const char *path, const char *display, Diags
   g_autofree char *text = NULL;
   gsize len = 0;
   if (!g_file_get_contents(path, &text, &len, NULL)) {
-    diags_add(diags, DIAG_ERROR, display, 0, 0, 0, "style-key", "cannot read the print style");
+    diags_add(diags, DIAG_ERROR, display, DIAG_FILE_STYLE, 0, 0, "style-key",
+              "cannot read the print style");
     return 0;
   }
   yaml_document_t doc;
-  if (!safeyaml_load(&doc, text, len, display, 0, diags))
+  if (!safeyaml_load(&doc, text, len, display, DIAG_FILE_STYLE, diags))
     return 0;
   yaml_node_t *root = yaml_document_get_root_node(&doc);
   StyleCtx c = {style, &doc, display, diags, {0}};
   if (root && root->type == YAML_MAPPING_NODE)
     walk(&c, root, "");
   else if (root)
-    diags_add(diags, DIAG_ERROR, display, 0, 1, 1, "yaml", "print.yaml must be a mapping");
+    diags_add(diags, DIAG_ERROR, display, DIAG_FILE_STYLE, 1, 1, "yaml",
+              "print.yaml must be a mapping");
   if (style_paper_id(style->default_paper) == PAPER_COUNT)
-    diags_add(diags, DIAG_ERROR, display, 0, 1, 1, "style-value",
+    diags_add(diags, DIAG_ERROR, display, DIAG_FILE_STYLE, 1, 1, "style-value",
               "'paper' must be a4, letter, 6x9 or 7x9.25");
   yaml_document_delete(&doc);
   guint set = 0;

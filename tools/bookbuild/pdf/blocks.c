@@ -190,10 +190,9 @@ static void warn(Ctx *c, int line, const char *rule, const char *fmt, ...) G_GNU
 static void warn(Ctx *c, int line, const char *rule, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  diags_vadd(c->env->diags, DIAG_WARNING, c->ch->display_path, c->ch->file_id, line, 1, rule, fmt,
+             ap);
   va_end(ap);
-  diags_add(c->env->diags, DIAG_WARNING, c->ch->display_path, c->ch->file_id, line, 1, rule, "%s",
-            msg);
 }
 
 /* Characters the shipped fonts have no glyph for, reported at the block's source line. */
@@ -479,13 +478,14 @@ static void inline_node(Inline *in, cmark_node *n) {
     break;
   }
   case CMARK_NODE_FOOTNOTE_REFERENCE: {
-    const char *num = cmark_node_get_literal(n);
+    const Note *note = chapter_note_of_ref(in->c->ch, n);
+    g_autofree char *num = note ? g_strdup_printf("%d", note->number) : NULL;
     g_string_append(in->text, num ? num : "?");
     gsize end = in->text->len;
     add_attr(in, pango_attr_rise_new((int)(in->size * st->mark_rise * PANGO_SCALE)), start, end);
     add_attr(in, pango_attr_size_new_absolute((int)(in->size * st->mark_size * PANGO_SCALE)), start,
              end);
-    int pair[2] = {(int)start, num ? atoi(num) : 0};
+    int pair[2] = {(int)start, note ? note->number : 0};
     g_array_append_vals(in->notes, pair, 2);
     break;
   }
@@ -1476,12 +1476,11 @@ static void blocks(Ctx *c, const Frame *f, cmark_node *first) {
 static void footnotes(Ctx *c) {
   const PrintStyle *st = c->env->style;
   double size = c->body * st->footnote_size;
-  int number = 0;
-  for (cmark_node *n = cmark_node_first_child(c->ch->doc); n; n = cmark_node_next(n)) {
-    if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION)
-      continue;
+  for (guint i = 0; i < c->ch->notes->len; i++) {
+    const Note *note = c->ch->notes->pdata[i];
+    cmark_node *n = note->def;
     Footnote *fn = g_new0(Footnote, 1);
-    fn->number = ++number;
+    fn->number = note->number;
     g_autofree char *base = layout_dest_name(c->ch, NULL);
     fn->dest = g_strdup_printf("%s/fn-%d", base, fn->number);
     Inline in;
