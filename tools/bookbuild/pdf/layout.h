@@ -1,7 +1,7 @@
 /* layout.h: the PDF writer's intermediate form. A chapter becomes a list of Items (a measured
  * paragraph, code block, table row, image, rule), each split into line boxes the page breaker
  * may break between; Containers (callouts, block quotes) span items and are drawn behind them.
- * Produced by blocks.c, placed on pages by paginate.c, drawn by render.c. Units: points. */
+ * Produced by layout.c (with inline.c, justify.c and table.c), placed on pages by paginate.c, drawn by render.c. Units: points. */
 #ifndef BOOKBUILD_PDF_LAYOUT_H
 #define BOOKBUILD_PDF_LAYOUT_H
 
@@ -101,7 +101,7 @@ typedef struct {
   GPtrArray *footnotes; /* Footnote*, owned */
 } ChapterLayout;
 
-/* What blocks.c needs to lay a chapter out. */
+/* What layout.c needs to lay a chapter out. */
 typedef struct {
   const Book *book;
   const PrintStyle *style;

@@ -1,0 +1,101 @@
+/* layoutint.h: what the files of the PDF layout share (internal to pdf/): the state of a chapter
+ * being laid out, inline text being collected for one PangoLayout, and the functions one file
+ * calls in another. layout.c lays the blocks out, inline.c turns inline nodes into text with
+ * attributes, justify.c breaks and justifies a paragraph, table.c sets tables. */
+#ifndef BOOKBUILD_PDF_LAYOUTINT_H
+#define BOOKBUILD_PDF_LAYOUTINT_H
+
+#include "pdf/layout.h"
+
+typedef struct {
+  const LayoutEnv *env;
+  const Chapter *ch;
+  ChapterLayout *cl;
+  double body;          /* body size */
+  double line;          /* body line height */
+  int depth;            /* container nesting */
+  gboolean indent_next; /* first-line indent for the next paragraph */
+} Ctx;
+
+typedef struct {
+  double x, width;
+  gboolean tight; /* inside a list item: no paragraph spacing or indent */
+  int list_level;
+} Frame;
+
+typedef struct {
+  Ctx *c;
+  GString *text;
+  PangoAttrList *attrs;
+  GArray *links; /* LinkSpan */
+  GArray *notes; /* footnote refs: {byte index, number} as pairs of ints */
+  gunichar prev; /* for typographic quotes */
+  gboolean hyphenate;
+  gboolean hard_break; /* holds a hard line break */
+  double size;         /* font size of the run */
+  const char *mono;
+  int code_spans;       /* code spans seen */
+  gboolean code_breaks; /* let long code spans break at . _ / (a loose paragraph's retry) */
+  int unbroken;         /* characters since the text's last break opportunity */
+  gboolean items_split; /* split_long_items has marked the text */
+} Inline;
+
+typedef struct {
+  const char *family;
+  double size;
+  PangoWeight weight;
+  PangoStyle slant;
+  PangoAlignment align;
+  gboolean justify;
+  double indent;
+  double leading; /* multiple of size */
+} TextLook;
+
+/* ---- layout.c ---- */
+
+/* A layout warning at the block's source line (rule `rule`). */
+void layout_warn(Ctx *c, int line, const char *rule, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+/* Warns [font-glyph] when `layout` has characters the shipped fonts lack (`what`: "paragraph",
+ * "table cell", ...). */
+void layout_check_glyphs(Ctx *c, PangoLayout *layout, const char *what, int source_line);
+
+/* Appends an item to the chapter's list, which takes it. */
+void layout_push(Ctx *c, Item *it);
+
+/* ---- inline.c ---- */
+
+void inline_init(Inline *in, Ctx *c, double size, gboolean hyphenate);
+void inline_clear(Inline *in);
+
+/* Adds `a` over bytes [start, end) of the text; the list takes it. */
+void inline_attr(Inline *in, PangoAttribute *a, gsize start, gsize end);
+
+/* Appends text, made typographic unless `raw`. */
+void inline_append(Inline *in, const char *s, gboolean raw);
+
+/* The inline content of `node` (its children), or one inline node, appended to `in`. */
+void inline_children(Inline *in, cmark_node *node);
+void inline_node(Inline *in, cmark_node *n);
+
+/* Warns that a raw-HTML image at `line` prints as its alt text only. */
+void inline_raw_img_unprinted(Ctx *c, int line, const char *src);
+
+/* ---- justify.c ---- */
+
+/* The body text's look, with or without a first-line indent. */
+TextLook justify_body_look(Ctx *c, gboolean indent);
+
+/* An item for the collected text `in` set with `look` in frame `f`, its lines measured and
+ * checked. The item takes the text's links and notes. */
+Item *justify_text_item(Ctx *c, const Frame *f, Inline *in, const TextLook *look, int source_line);
+
+/* A paragraph (from inline node `from` on, or all of it when NULL) as a justified item. */
+void justify_paragraph(Ctx *c, const Frame *f, cmark_node *node, cmark_node *from);
+
+/* ---- table.c ---- */
+
+/* A GFM table: rows as items, the header repeated after page breaks. */
+void table_layout(Ctx *c, const Frame *f, cmark_node *node);
+
+#endif
