@@ -10,13 +10,20 @@
 
 /* ---- the folder's files ---- */
 
-static gboolean is_font_file(const char *name) {
-  static const char *const exts[] = {".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"};
+/* The font files fontconfig reads, by suffix, with their media type where EPUB 3 has one as a
+ * core media type (a collection has none: an EPUB cannot embed it). */
+static const struct {
+  const char *suffix, *media_type;
+} font_types[] = {{".ttf", "font/ttf"}, {".otf", "font/otf"},   {".ttc", NULL},
+                  {".otc", NULL},       {".woff", "font/woff"}, {".woff2", "font/woff2"}};
+
+/* The font_types row of `name`, or -1 when it is not a font file. */
+static int font_type(const char *name) {
   g_autofree char *lower = g_ascii_strdown(name, -1);
-  for (gsize i = 0; i < G_N_ELEMENTS(exts); i++)
-    if (g_str_has_suffix(lower, exts[i]))
-      return TRUE;
-  return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS(font_types); i++)
+    if (g_str_has_suffix(lower, font_types[i].suffix))
+      return (int)i;
+  return -1;
 }
 
 static void face_free(gpointer p) {
@@ -35,7 +42,8 @@ GPtrArray *fonts_read_dir(const char *dir, const char *shown, GError **error) {
   g_autoptr(GPtrArray) faces = g_ptr_array_new_with_free_func(face_free);
   g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
   for (const char *name; d && (name = g_dir_read_name(d));) {
-    if (!is_font_file(name))
+    int type = font_type(name);
+    if (type < 0)
       continue;
     g_autofree char *path = g_build_filename(dir, name, NULL);
     int count = 0;
@@ -50,6 +58,7 @@ GPtrArray *fonts_read_dir(const char *dir, const char *shown, GError **error) {
     }
     FontFace *f = g_new0(FontFace, 1);
     f->name = g_strdup(name);
+    f->media_type = font_types[type].media_type;
     f->path = g_steal_pointer(&path);
     f->family = g_strdup((const char *)family);
     f->weight = FC_WEIGHT_REGULAR;
@@ -151,3 +160,16 @@ static PangoContext *context_on(Fonts *fonts, PangoFontMap *map) {
 }
 
 PangoContext *fonts_context(Fonts *fonts) { return context_on(fonts, fonts->map); }
+
+PangoLayout *fonts_layout(PangoContext *ctx, const char *family, double size, PangoWeight weight,
+                          PangoStyle slant) {
+  PangoLayout *l = pango_layout_new(ctx);
+  PangoFontDescription *d = pango_font_description_new();
+  pango_font_description_set_family(d, family);
+  pango_font_description_set_absolute_size(d, size * PANGO_SCALE);
+  pango_font_description_set_weight(d, weight);
+  pango_font_description_set_style(d, slant);
+  pango_layout_set_font_description(l, d);
+  pango_font_description_free(d);
+  return l;
+}

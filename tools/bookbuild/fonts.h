@@ -11,10 +11,11 @@
 #include "style.h"
 
 typedef struct {
-  char *name;        /* the file's name in the folder */
-  char *path;        /* the file's path */
-  char *family;      /* its first family name, as fontconfig reads it */
-  int weight, slant; /* fontconfig's FC_WEIGHT and FC_SLANT */
+  char *name;             /* the file's name in the folder */
+  char *path;             /* the file's path */
+  char *family;           /* its first family name, as fontconfig reads it */
+  int weight, slant;      /* fontconfig's FC_WEIGHT and FC_SLANT */
+  const char *media_type; /* "font/otf", ... (static); NULL for a collection an EPUB cannot hold */
 } FontFace;
 
 /* The font faces of `dir` (FontFace*, owned by the array; the caller unrefs it), sorted by file
@@ -31,6 +32,11 @@ typedef struct Fonts Fonts;
 Fonts *fonts_new(const char *dir, const PrintStyle *style, GError **error);
 void fonts_free(Fonts *fonts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Fonts, fonts_free)
+
+/* A new layout on `ctx` in `family` at `size` points (an absolute size), `weight` and `slant`:
+ * the one place the writers and the cover make a font description. Caller unrefs. */
+PangoLayout *fonts_layout(PangoContext *ctx, const char *family, double size, PangoWeight weight,
+                          PangoStyle slant);
 
 /* A new context for layout and drawing on the font map; the caller unrefs it. */
 PangoContext *fonts_context(Fonts *fonts);

@@ -20,14 +20,7 @@ static void rgb(cairo_t *cr, Rgb c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
 static double text_block(Painter *p, const char *text, const char *family, double size,
                          PangoWeight weight, PangoStyle slant, double x, double y, double width,
                          Rgb colour) {
-  PangoLayout *layout = pango_layout_new(p->ctx);
-  PangoFontDescription *fd = pango_font_description_new();
-  pango_font_description_set_family(fd, family);
-  pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-  pango_font_description_set_weight(fd, weight);
-  pango_font_description_set_style(fd, slant);
-  pango_layout_set_font_description(layout, fd);
-  pango_font_description_free(fd);
+  PangoLayout *layout = fonts_layout(p->ctx, family, size, weight, slant);
   pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
   pango_layout_set_wrap(layout, PANGO_WRAP_WORD);
   pango_layout_set_line_spacing(layout, (float)p->style->cover_leading);

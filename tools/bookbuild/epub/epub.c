@@ -112,7 +112,7 @@ static gboolean embed_fonts(Epub *e, const char *css, GString *rules, GError **e
     return FALSE;
   for (guint i = 0; i < faces->len; i++) {
     const FontFace *face = faces->pdata[i];
-    if (!epub_media_type(face->name, "font") || !css_names_family(css, face->family))
+    if (!face->media_type || !css_names_family(css, face->family))
       continue;
     g_string_append_printf(rules,
                            "@font-face {\n  font-family: \"%s\";\n  src: url(\"../fonts/%s\");\n"
@@ -126,8 +126,8 @@ static gboolean embed_fonts(Epub *e, const char *css, GString *rules, GError **e
       return FALSE;
     g_autofree char *id = g_strdup_printf("font-%u", i + 1);
     g_autofree char *href = g_strconcat("fonts/", face->name, NULL);
-    EpubItem *font = epub_add_item(e, id, href, epub_media_type(face->name, "font"),
-                                   g_bytes_new_take(g_steal_pointer(&data), len));
+    EpubItem *font =
+        epub_add_item(e, id, href, face->media_type, g_bytes_new_take(g_steal_pointer(&data), len));
     font->level = EPUB_DEFLATE_FONT;
     e->fonts_embedded = TRUE;
   }
@@ -197,7 +197,7 @@ static gboolean add_cover(Epub *e, GError **error) {
     gsize len = 0;
     if (!g_file_get_contents(full, &bytes, &len, error))
       return FALSE;
-    if (g_strcmp0(epub_media_type(image, "image"), "image/jpeg") == 0) {
+    if (g_strcmp0(epub_image_type(image), "image/jpeg") == 0) {
       type = "image/jpeg";
       href = "media/cover.jpg";
     }

@@ -59,9 +59,9 @@ typedef struct {
 EpubItem *epub_add_item(Epub *e, const char *id, const char *href, const char *media_type,
                         GBytes *data);
 
-/* The media type of a file the package may hold, from its name's suffix, when it is of
- * `family` ("image" or "font"), a static string; NULL otherwise. */
-const char *epub_media_type(const char *name, const char *family);
+/* The media type of an image the package may hold, from its name's suffix, a static string;
+ * NULL when it is not one of EPUB's core image types. (Fonts carry theirs: FontFace.) */
+const char *epub_image_type(const char *name);
 
 /* The XHTML id of a heading (a letter-initial form of its GitHub slug, unique in its file),
  * owned by the heading. */

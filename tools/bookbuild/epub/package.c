@@ -25,18 +25,14 @@ EpubItem *epub_add_item(Epub *e, const char *id, const char *href, const char *m
   return item;
 }
 
-const char *epub_media_type(const char *name, const char *family) {
+const char *epub_image_type(const char *name) {
   static const struct {
     const char *suffix, *type;
-  } types[] = {{".png", "image/png"},   {".jpg", "image/jpeg"},    {".jpeg", "image/jpeg"},
-               {".gif", "image/gif"},   {".svg", "image/svg+xml"}, {".webp", "image/webp"},
-               {".otf", "font/otf"},    {".ttf", "font/ttf"},      {".woff", "font/woff"},
-               {".woff2", "font/woff2"}};
+  } types[] = {{".png", "image/png"}, {".jpg", "image/jpeg"},    {".jpeg", "image/jpeg"},
+               {".gif", "image/gif"}, {".svg", "image/svg+xml"}, {".webp", "image/webp"}};
   g_autofree char *lower = g_ascii_strdown(name, -1);
-  gsize family_len = strlen(family);
   for (gsize i = 0; i < G_N_ELEMENTS(types); i++)
-    if (g_str_has_suffix(lower, types[i].suffix) &&
-        strncmp(types[i].type, family, family_len) == 0 && types[i].type[family_len] == '/')
+    if (g_str_has_suffix(lower, types[i].suffix))
       return types[i].type;
   return NULL;
 }

@@ -117,7 +117,7 @@ static EpubItem *image_item(Xh *x, const char *url) {
   EpubItem *item = g_hash_table_lookup(x->e->images, norm);
   if (item)
     return item;
-  const char *type = epub_media_type(norm, "image");
+  const char *type = epub_image_type(norm);
   g_autofree char *full = g_build_filename(x->e->book->manuscript_dir, norm, NULL);
   if (!type || !path_is_inside(x->e->book->manuscript_dir, full))
     return NULL;

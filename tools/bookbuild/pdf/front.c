@@ -8,12 +8,10 @@
 #include <math.h>
 #include <string.h>
 
-static PangoLayout *text_layout(PangoContext *ctx, const PrintStyle *st, const char *family,
-                                double size, PangoWeight weight, PangoStyle slant, const char *text,
+static PangoLayout *text_layout(PangoContext *ctx, const char *family, double size,
+                                PangoWeight weight, PangoStyle slant, const char *text,
                                 double width, PangoAlignment align, double leading) {
-  PangoLayout *l = pango_layout_new(ctx);
-  g_autoptr(PangoFontDescription) fd = layout_font(st, family, size, weight, slant);
-  pango_layout_set_font_description(l, fd);
+  PangoLayout *l = fonts_layout(ctx, family, size, weight, slant);
   if (width > 0)
     pango_layout_set_width(l, (int)(width * PANGO_SCALE));
   pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
@@ -90,7 +88,7 @@ static void title_page(PdfDoc *doc, Renderer *r) {
   render_decor(r, &decor);
   render_dest(r, "title-page", x, doc->paper->top);
   g_autoptr(PangoLayout) title =
-      text_layout(r->context, st, st->font_heading, st->chapter_size * st->title_scale,
+      text_layout(r->context, st->font_heading, st->chapter_size * st->title_scale,
                   PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL, m->title ? m->title : "", doc->measure,
                   PANGO_ALIGN_LEFT, st->title_leading);
   balance_lines(title);
@@ -98,7 +96,7 @@ static void title_page(PdfDoc *doc, Renderer *r) {
   y += layout_height(title) + st->chapter_size * st->title_space;
   if (m->subtitle) {
     g_autoptr(PangoLayout) sub = text_layout(
-        r->context, st, st->font_body, st->chapter_size * st->subtitle_scale, PANGO_WEIGHT_NORMAL,
+        r->context, st->font_body, st->chapter_size * st->subtitle_scale, PANGO_WEIGHT_NORMAL,
         PANGO_STYLE_ITALIC, m->subtitle, doc->measure, PANGO_ALIGN_LEFT, st->title_leading);
     balance_lines(sub);
     render_layout(r, sub, x, y, st->text);
@@ -111,12 +109,12 @@ static void title_page(PdfDoc *doc, Renderer *r) {
   cairo_stroke(r->cr);
   const char *authors = m->authors_line;
   g_autoptr(PangoLayout) by = text_layout(
-      r->context, st, st->font_heading, st->chapter_size * st->author_scale, PANGO_WEIGHT_NORMAL,
+      r->context, st->font_heading, st->chapter_size * st->author_scale, PANGO_WEIGHT_NORMAL,
       PANGO_STYLE_NORMAL, authors, doc->measure, PANGO_ALIGN_LEFT, st->title_leading);
   render_layout(r, by, x, y + st->author_gap, st->text);
   if (m->publisher) {
     g_autoptr(PangoLayout) pub = text_layout(
-        r->context, st, st->font_heading, st->head_size * st->publisher_scale, PANGO_WEIGHT_NORMAL,
+        r->context, st->font_heading, st->head_size * st->publisher_scale, PANGO_WEIGHT_NORMAL,
         PANGO_STYLE_NORMAL, m->publisher, doc->measure, PANGO_ALIGN_LEFT, st->title_leading);
     render_layout(r, pub, x, doc->paper->top + doc->text_height - layout_height(pub), st->text);
   }
@@ -152,10 +150,9 @@ static void copyright_page(PdfDoc *doc, Renderer *r) {
   g_ptr_array_add(lines, g_strdup_printf("Typeset with %s in %s, %s and %s.", BOOKBUILD_CREATOR,
                                          st->font_body, st->font_heading, st->font_mono));
   g_autofree char *text = join(lines, "\n");
-  g_autoptr(PangoLayout) l =
-      text_layout(r->context, st, st->font_body, doc->paper->body_size * st->copyright_size,
-                  PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, text, doc->measure, PANGO_ALIGN_LEFT,
-                  st->title_leading);
+  g_autoptr(PangoLayout) l = text_layout(
+      r->context, st->font_body, doc->paper->body_size * st->copyright_size, PANGO_WEIGHT_NORMAL,
+      PANGO_STYLE_NORMAL, text, doc->measure, PANGO_ALIGN_LEFT, st->title_leading);
   double x = render_text_left(r, FALSE);
   render_layout(r, l, x, doc->paper->top + doc->text_height - layout_height(l), st->text);
   cairo_show_page(r->cr);
@@ -210,12 +207,12 @@ static GArray *toc_lines(PdfDoc *doc, PangoContext *ctx, GArray *entries) {
     gboolean chapter = e->level <= 1;
     double size = chapter ? body * st->toc_chapter_size : body * st->toc_section_size;
     t.title =
-        text_layout(ctx, st, chapter ? st->font_heading : st->font_body, size,
+        text_layout(ctx, chapter ? st->font_heading : st->font_body, size,
                     chapter ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, e->title,
                     doc->measure - t.indent - num_w - body, PANGO_ALIGN_LEFT, st->toc_leading);
     hang_after_number(t.title);
     g_autofree char *num = g_strdup_printf("%d", e->page);
-    t.number = text_layout(ctx, st, chapter ? st->font_heading : st->font_body, size,
+    t.number = text_layout(ctx, chapter ? st->font_heading : st->font_body, size,
                            chapter ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
                            num, -1, PANGO_ALIGN_LEFT, st->toc_leading);
     t.space_before = chapter && i > 0 ? body * st->toc_chapter_space : body * st->toc_section_space;
@@ -262,9 +259,8 @@ static void leaders(Renderer *r, PangoLayout *title, double x, double y, double 
 /* The contents' heading, "Contents", as drawn at the top of its first page. */
 static PangoLayout *contents_head(PdfDoc *doc, PangoContext *ctx) {
   const PrintStyle *st = doc->style;
-  return text_layout(ctx, st, st->font_heading, st->chapter_size, PANGO_WEIGHT_BOLD,
-                     PANGO_STYLE_NORMAL, BOOK_CONTENTS_TITLE, -1, PANGO_ALIGN_LEFT,
-                     st->toc_leading);
+  return text_layout(ctx, st->font_heading, st->chapter_size, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL,
+                     BOOK_CONTENTS_TITLE, -1, PANGO_ALIGN_LEFT, st->toc_leading);
 }
 
 /* Where the first contents line starts, below the heading, from the text block's top. */
@@ -357,10 +353,10 @@ void front_handout_block(PdfDoc *doc, Renderer *r) {
   g_autofree char *line = g_strdup_printf("%s%s%s", date, m->version ? " · version " : "",
                                           m->version ? m->version : "");
   g_autoptr(PangoLayout) t = text_layout(
-      r->context, st, st->font_heading, st->head_size * st->handout_scale, PANGO_WEIGHT_BOLD,
+      r->context, st->font_heading, st->head_size * st->handout_scale, PANGO_WEIGHT_BOLD,
       PANGO_STYLE_NORMAL, upper, doc->measure, PANGO_ALIGN_LEFT, st->title_leading);
   g_autoptr(PangoLayout) d =
-      text_layout(r->context, st, st->font_heading, st->head_size, PANGO_WEIGHT_NORMAL,
+      text_layout(r->context, st->font_heading, st->head_size, PANGO_WEIGHT_NORMAL,
                   PANGO_STYLE_NORMAL, line, doc->measure, PANGO_ALIGN_LEFT, st->title_leading);
   double x = render_text_left(r, TRUE), y = doc->paper->top;
   render_layout(r, t, x, y, st->text);

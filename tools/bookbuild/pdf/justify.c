@@ -222,10 +222,7 @@ static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook 
   it->x = f->x;
   it->width = f->width;
   it->source_line = source_line;
-  it->layout = pango_layout_new(c->env->context);
-  g_autoptr(PangoFontDescription) fd =
-      layout_font(c->env->style, look->family, look->size, look->weight, look->slant);
-  pango_layout_set_font_description(it->layout, fd);
+  it->layout = fonts_layout(c->env->context, look->family, look->size, look->weight, look->slant);
   pango_layout_set_width(it->layout, (int)(f->width * PANGO_SCALE));
   pango_layout_set_wrap(it->layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_alignment(it->layout, look->align);

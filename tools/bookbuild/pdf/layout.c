@@ -116,17 +116,6 @@ char *layout_dest_name(const Chapter *chapter, const Heading *heading) {
   return g_string_free(name, FALSE);
 }
 
-PangoFontDescription *layout_font(const PrintStyle *style, const char *family, double size,
-                                  PangoWeight weight, PangoStyle slant) {
-  (void)style;
-  PangoFontDescription *d = pango_font_description_new();
-  pango_font_description_set_family(d, family);
-  pango_font_description_set_absolute_size(d, size * PANGO_SCALE);
-  pango_font_description_set_weight(d, weight);
-  pango_font_description_set_style(d, slant);
-  return d;
-}
-
 /* Line boxes stack exactly: each is as tall as the distance to the next line's top, the last
  * one as tall as the line pitch, so a page can be filled line by line. */
 void layout_measure_lines(Item *it) {
@@ -271,10 +260,8 @@ static void code_block(Ctx *c, const Frame *f, cmark_node *node) {
   it->source_line = cmark_node_get_start_line(node);
   it->space_before = it->space_after = c->line * st->block_space;
   it->pad_top = it->pad_bottom = st->code_padding * st->code_vpadding;
-  it->layout = pango_layout_new(c->env->context);
-  g_autoptr(PangoFontDescription) fd =
-      layout_font(st, st->font_mono, size, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
-  pango_layout_set_font_description(it->layout, fd);
+  it->layout =
+      fonts_layout(c->env->context, st->font_mono, size, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
   double char_w = it->char_width = mono_advance(it->layout);
   double gutter = st->line_numbers ? char_w * st->code_gutter : 0;
   pango_layout_set_width(it->layout,
@@ -318,10 +305,8 @@ static void code_block(Ctx *c, const Frame *f, cmark_node *node) {
 static void blocks(Ctx *c, const Frame *f, cmark_node *first);
 
 static PangoLayout *marker_layout(Ctx *c, const char *text, double size, const char *family) {
-  PangoLayout *l = pango_layout_new(c->env->context);
-  g_autoptr(PangoFontDescription) fd =
-      layout_font(c->env->style, family, size, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
-  pango_layout_set_font_description(l, fd);
+  PangoLayout *l =
+      fonts_layout(c->env->context, family, size, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
   pango_layout_set_text(l, text, -1);
   return l;
 }
@@ -707,10 +692,8 @@ static void footnotes(Ctx *c) {
         inline_append(&in, plain, FALSE);
       }
     }
-    fn->layout = pango_layout_new(c->env->context);
-    g_autoptr(PangoFontDescription) fd =
-        layout_font(st, st->font_body, size, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
-    pango_layout_set_font_description(fn->layout, fd);
+    fn->layout =
+        fonts_layout(c->env->context, st->font_body, size, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
     pango_layout_set_width(fn->layout, (int)(c->env->measure * PANGO_SCALE));
     pango_layout_set_wrap(fn->layout, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_justify(fn->layout, st->justify);

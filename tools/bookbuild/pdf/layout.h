@@ -1,7 +1,8 @@
 /* layout.h: the PDF writer's intermediate form. A chapter becomes a list of Items (a measured
  * paragraph, code block, table row, image, rule), each split into line boxes the page breaker
  * may break between; Containers (callouts, block quotes) span items and are drawn behind them.
- * Produced by layout.c (with inline.c, justify.c and table.c), placed on pages by paginate.c, drawn by render.c. Units: points. */
+ * Produced by layout.c (with inline.c, justify.c and table.c), placed on pages by paginate.c, drawn
+ * by render.c. Units: points. */
 #ifndef BOOKBUILD_PDF_LAYOUT_H
 #define BOOKBUILD_PDF_LAYOUT_H
 
@@ -121,10 +122,6 @@ void chapter_layout_free(ChapterLayout *cl);
 
 /* Named destination of a chapter (`heading` NULL) or a heading. Caller frees. */
 char *layout_dest_name(const Chapter *chapter, const Heading *heading);
-
-/* Font description for a role at a size; caller frees. */
-PangoFontDescription *layout_font(const PrintStyle *style, const char *family, double size,
-                                  PangoWeight weight, PangoStyle slant);
 
 /* A table's column widths for columns whose cells want `natural` widths (unbroken) and need
  * at least `minimal` (their longest word): the natural widths when they fit (stretched to the

@@ -5,6 +5,7 @@
 #ifndef BOOKBUILD_PDF_LAYOUTINT_H
 #define BOOKBUILD_PDF_LAYOUTINT_H
 
+#include "fonts.h"
 #include "pdf/layout.h"
 
 typedef struct {

@@ -2,6 +2,8 @@
  * breaker; sizes and colours from the print style. Nothing here decides where things go. */
 #include "render.h"
 
+#include "fonts.h"
+
 #include <string.h>
 
 /* Corrections, not design values, so not style keys. A folio beside a running head of another
@@ -64,11 +66,7 @@ void render_layout(Renderer *r, PangoLayout *layout, double x, double y, Rgb col
 
 static PangoLayout *small_text(Renderer *r, const char *text, const char *family, double size,
                                gboolean caps) {
-  PangoLayout *l = pango_layout_new(r->context);
-  g_autoptr(PangoFontDescription) fd = pango_font_description_new();
-  pango_font_description_set_family(fd, family);
-  pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-  pango_layout_set_font_description(l, fd);
+  PangoLayout *l = fonts_layout(r->context, family, size, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
   if (caps) {
     PangoAttrList *attrs = pango_attr_list_new();
     pango_attr_list_insert(

@@ -12,11 +12,9 @@ static PangoLayout *cell_layout(Ctx *c, cmark_node *cell, gboolean header, doubl
   Inline in;
   inline_init(&in, c, size, FALSE);
   inline_children(&in, cell);
-  PangoLayout *l = pango_layout_new(c->env->context);
-  g_autoptr(PangoFontDescription) fd =
-      layout_font(st, header ? st->font_heading : st->font_body, size,
-                  header ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
-  pango_layout_set_font_description(l, fd);
+  PangoLayout *l =
+      fonts_layout(c->env->context, header ? st->font_heading : st->font_body, size,
+                   header ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
   pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_line_spacing(l, (float)st->table_leading);
   pango_layout_set_attributes(l, in.attrs);
