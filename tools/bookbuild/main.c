@@ -8,6 +8,7 @@
 #include "pdf/pdf.h"
 #include "scaffold.h"
 #include "text.h"
+#include "version.h"
 
 #include <locale.h>
 #include <unistd.h>
@@ -452,7 +453,8 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   if (strcmp(argv[1], "--version") == 0) {
-    printf("bookbuild %s (cmark-gfm %s)\n", BOOKBUILD_VERSION, cmark_version_string());
+    g_autofree char *report = version_report();
+    fputs(report, stdout);
     return EXIT_OK;
   }
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {
