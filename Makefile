@@ -160,6 +160,11 @@ install: $(BIN)
 	  $(DESTDIR)$(PREFIX)/share/bookbuild/styles $(DESTDIR)$(PREFIX)/share/bookbuild/fonts
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/bookbuild
 	install -m 644 tools/bookbuild/bookbuild.1 $(DESTDIR)$(PREFIX)/share/man/man1/bookbuild.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 644 tools/completion/bookbuild.bash \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/bookbuild
+	install -m 644 tools/completion/_bookbuild $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_bookbuild
 	cp -R styles/. $(DESTDIR)$(PREFIX)/share/bookbuild/styles/
 	cp -R fonts/. $(DESTDIR)$(PREFIX)/share/bookbuild/fonts/
 
