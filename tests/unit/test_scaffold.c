@@ -6,14 +6,15 @@
 
 #include <string.h>
 
-static const char toc_md[] = "# Book\n\n"
-                             "## Introduction\n\n- Purpose\n\n"
-                             "## [1. One](chapters/../chapters/01-one.md)\n\n- 1.1. `code` item\n\n"
-                             "## 12. Sets & *Maps*: a_b [draft] C#\n\n- 12.1. Hash <T> \\*\n\n"
-                             "## 3. Grouped\n\n### Group A\n\n- a1\n- a2\n\n### Group B\n\n- b1\n\n"
-                             "## 4. A Title So Long That Its Slug Must Be Cut Somewhere Sensible\n\n"
-                             "- x\n\n"
-                             "## 5. ***\n\n- y\n";
+static const char toc_md[] =
+    "# Book\n\n"
+    "## Introduction\n\n- Purpose\n\n"
+    "## [1. One](chapters/../chapters/01-one.md)\n\n- 1.1. `code` item\n\n"
+    "## 12. Sets & *Maps*: a_b [draft] C#\n\n- 12.1. Hash <T> \\*\n\n"
+    "## 3. Grouped\n\n### Group A\n\n- a1\n- a2\n\n### Group B\n\n- b1\n\n"
+    "## 4. A Title So Long That Its Slug Must Be Cut Somewhere Sensible\n\n"
+    "- x\n\n"
+    "## 5. ***\n\n- y\n";
 
 static Toc parsed(void) {
   Toc toc = {0};

@@ -178,8 +178,8 @@ guint8 *chapter_kept_quotes(const Chapter *ch, cmark_node *text) {
  * missing, the book is in no repository, or no commit touches it. A clone's files carry the
  * time of the checkout; the commit's time is the same in every clone. */
 static gint64 git_manuscript_time(const Book *book) {
-  const char *argv[] = {"git", "-C", book->root, "log", "-1", "--format=%ct", "--", "manuscript",
-                        NULL};
+  const char *argv[] = {"git",          "-C", book->root,   "log", "-1",
+                        "--format=%ct", "--", "manuscript", NULL};
   g_autofree char *out = NULL;
   gint status = 0;
   if (!g_spawn_sync(NULL, (char **)argv, NULL,

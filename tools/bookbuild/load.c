@@ -196,12 +196,11 @@ static void index_callout(Book *book, Chapter *ch, cmark_node *node) {
     const char *meant = callout_closest_kind(unknown);
     if (meant)
       diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id,
-                cmark_node_get_start_line(node), cmark_node_get_start_column(node),
-                "callout-kind", "unknown callout kind '%s'; did you mean '%s'?", unknown, meant);
+                cmark_node_get_start_line(node), cmark_node_get_start_column(node), "callout-kind",
+                "unknown callout kind '%s'; did you mean '%s'?", unknown, meant);
     else
       diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id,
-                cmark_node_get_start_line(node), cmark_node_get_start_column(node),
-                "callout-kind",
+                cmark_node_get_start_line(node), cmark_node_get_start_column(node), "callout-kind",
                 "unknown callout kind '%s' (known: NOTE, TIP, IMPORTANT, WARNING, CAUTION, "
                 "DIAGRAM, OUTLINE)",
                 unknown);

@@ -246,8 +246,8 @@ gboolean scaffold_new_book(const char *dir, GPtrArray *created, GError **error) 
   g_autofree char *chapters = g_build_filename(manuscript, "chapters", NULL);
   if (g_mkdir(chapters, 0755) != 0) {
     int e = errno;
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot create '%s': %s",
-                chapters, g_strerror(e));
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot create '%s': %s", chapters,
+                g_strerror(e));
     return FALSE;
   }
   g_autofree char *meta = init_meta();

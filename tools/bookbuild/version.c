@@ -58,8 +58,8 @@ char *version_report(void) {
                          cmark_version_string());
   g_string_append(out, "libraries:\n");
   add(out, "cmark-gfm", cmark_version_string(), CMARK_GFM_VERSION_STRING);
-  g_autofree char *glib = g_strdup_printf("%u.%u.%u", glib_major_version, glib_minor_version,
-                                          glib_micro_version);
+  g_autofree char *glib =
+      g_strdup_printf("%u.%u.%u", glib_major_version, glib_minor_version, glib_micro_version);
   add(out, "GLib", glib,
       STR(GLIB_MAJOR_VERSION) "." STR(GLIB_MINOR_VERSION) "." STR(GLIB_MICRO_VERSION));
   g_autofree char *xml = libxml2_running();
