@@ -4,7 +4,8 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo pangoft2 glib-2.0 gio-2.0 gio-unix-2.0 fontconfig yaml-0.1 libpng
+PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo pangoft2 glib-2.0 gio-2.0 gio-unix-2.0 fontconfig yaml-0.1 libpng \
+           harfbuzz freetype2
 
 BIN     := tools/bookbuild/bookbuild
 OBJDIR  := build/obj
@@ -71,6 +72,9 @@ $(BIN): $(OBJS)
 $(OBJDIR)/%.o: tools/bookbuild/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# libyaml's header has no version macro: `bookbuild --version` gets the one built against here.
+$(OBJDIR)/version.o: ALL_CFLAGS += -DBOOKBUILD_YAML_BUILT='"$(shell pkg-config --modversion yaml-0.1)"'
 
 # The data directory is compiled into book.c: rebuild it when PREFIX changes (git's GIT-PREFIX),
 # so `make && make install PREFIX=/opt/x` installs a binary that finds its styles.
@@ -156,6 +160,11 @@ install: $(BIN)
 	  $(DESTDIR)$(PREFIX)/share/bookbuild/styles $(DESTDIR)$(PREFIX)/share/bookbuild/fonts
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/bookbuild
 	install -m 644 tools/bookbuild/bookbuild.1 $(DESTDIR)$(PREFIX)/share/man/man1/bookbuild.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 644 tools/completion/bookbuild.bash \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/bookbuild
+	install -m 644 tools/completion/_bookbuild $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_bookbuild
 	cp -R styles/. $(DESTDIR)$(PREFIX)/share/bookbuild/styles/
 	cp -R fonts/. $(DESTDIR)$(PREFIX)/share/bookbuild/fonts/
 

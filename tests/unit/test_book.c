@@ -68,6 +68,18 @@ static void test_normalize(void) {
   g_assert_cmpstr(c, ==, "chapters/01.md");
 }
 
+/* The path a "did you mean" offers: from the chapter's folder to a file of manuscript/. */
+static void test_relative(void) {
+  g_autofree char *a = path_relative("chapters", "images/dot.png");
+  g_assert_cmpstr(a, ==, "../images/dot.png");
+  g_autofree char *b = path_relative("chapters", "chapters/02-second.md");
+  g_assert_cmpstr(b, ==, "02-second.md");
+  g_autofree char *c = path_relative("parts/one", "parts/two/x.md");
+  g_assert_cmpstr(c, ==, "../two/x.md");
+  g_autofree char *d = path_relative("chapters", "chapters");
+  g_assert_cmpstr(d, ==, "../chapters");
+}
+
 /* A book written to a temporary folder: three authors, and two headings whose slugs map to one
  * XML name (review B7, B11). Returns the root; caller removes it. */
 static char *write_small_book(const char *more) {
@@ -186,6 +198,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/book/order-and-ids", test_order_and_ids);
   g_test_add_func("/book/resolve", test_resolve);
   g_test_add_func("/book/normalize", test_normalize);
+  g_test_add_func("/book/relative", test_relative);
   g_test_add_func("/book/model-decides", test_model_decides);
   g_test_add_func("/book/kept-quotes", test_kept_quotes);
   g_test_add_func("/book/notes", test_notes);

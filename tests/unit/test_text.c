@@ -99,6 +99,19 @@ static void test_abbrev(void) {
   g_assert_cmpstr(whole, ==, "abc");
 }
 
+/* "did you mean": the closest candidate within a few edits, none for an exact word. */
+static void test_closest(void) {
+  static const char *const kinds[] = {"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"};
+  g_assert_cmpstr(text_closest("NOTEE", kinds, G_N_ELEMENTS(kinds)), ==, "NOTE");
+  g_assert_cmpstr(text_closest("warnign", kinds, G_N_ELEMENTS(kinds)), ==, "WARNING");
+  g_assert_cmpstr(text_closest("TPI", kinds, G_N_ELEMENTS(kinds)), ==, NULL);
+  g_assert_null(text_closest("TIP", kinds, G_N_ELEMENTS(kinds)));
+  g_assert_null(text_closest("SIDEBAR", kinds, G_N_ELEMENTS(kinds)));
+  static const char *const flags[] = {"ignore", "raises", "min", "max"};
+  g_assert_cmpstr(text_closest("raise", flags, G_N_ELEMENTS(flags)), ==, "raises");
+  g_assert_cmpstr(text_closest("mix", flags, G_N_ELEMENTS(flags)), ==, "min");
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   markdown_init();
@@ -109,5 +122,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/text/explain", test_explain);
   g_test_add_func("/text/distance", test_distance);
   g_test_add_func("/text/abbrev", test_abbrev);
+  g_test_add_func("/text/closest", test_closest);
   return g_test_run();
 }

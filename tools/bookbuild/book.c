@@ -174,12 +174,32 @@ guint8 *chapter_kept_quotes(const Chapter *ch, cmark_node *text) {
   return NULL;
 }
 
+/* The time of the last git commit that touched the book's manuscript/, or -1 when git is
+ * missing, the book is in no repository, or no commit touches it. A clone's files carry the
+ * time of the checkout; the commit's time is the same in every clone. */
+static gint64 git_manuscript_time(const Book *book) {
+  const char *argv[] = {"git",          "-C", book->root,   "log", "-1",
+                        "--format=%ct", "--", "manuscript", NULL};
+  g_autofree char *out = NULL;
+  gint status = 0;
+  if (!g_spawn_sync(NULL, (char **)argv, NULL,
+                    G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_STDIN_FROM_DEV_NULL,
+                    NULL, NULL, &out, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status(status, NULL) || !out)
+    return -1;
+  guint64 v;
+  if (!g_ascii_string_to_unsigned(g_strstrip(out), 10, 0, G_MAXINT64, &v, NULL))
+    return -1;
+  return (gint64)v;
+}
+
 gint64 book_timestamp(const Book *book) {
   const char *sde = g_getenv("SOURCE_DATE_EPOCH");
   guint64 v;
   if (sde && g_ascii_string_to_unsigned(sde, 10, 0, G_MAXINT64, &v, NULL))
     return (gint64)v;
-  return book->newest_mtime;
+  gint64 committed = git_manuscript_time(book);
+  return committed >= 0 ? committed : book->newest_mtime;
 }
 
 #ifndef BOOKBUILD_DATADIR

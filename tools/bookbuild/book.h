@@ -218,8 +218,9 @@ typedef void (*BookProgressFunc)(const char *step, guint done, guint total);
 /* Runs every rule of DESIGN.md section 2 over a loaded book, adding diagnostics. */
 void book_validate(Book *book);
 
-/* The build's timestamp (Unix seconds): SOURCE_DATE_EPOCH when set and valid, else the newest
- * manuscript file's modification time, so builds are reproducible. */
+/* The build's timestamp (Unix seconds): SOURCE_DATE_EPOCH when set and valid, else the time of
+ * the last git commit of manuscript/ when the book is in a git repository (the same in every
+ * clone), else the newest manuscript file's modification time, so builds are reproducible. */
 gint64 book_timestamp(const Book *book);
 
 /* A resource directory, "styles" or "fonts": the book's own (root/NAME) when it has one, else

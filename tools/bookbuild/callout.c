@@ -2,6 +2,8 @@
  * writers use the Callout records that load.c stores in the Book. */
 #include "callout.h"
 
+#include "text.h"
+
 #include <string.h>
 
 static const struct {
@@ -17,6 +19,13 @@ static const struct {
 };
 
 const char *callout_kind_name(CalloutKind kind) { return kinds[kind].name; }
+
+const char *callout_closest_kind(const char *unknown) {
+  const char *names[CALLOUT_KIND_COUNT];
+  for (int k = 0; k < CALLOUT_KIND_COUNT; k++)
+    names[k] = kinds[k].name;
+  return text_closest(unknown, names, CALLOUT_KIND_COUNT);
+}
 const char *callout_kind_label(CalloutKind kind) { return kinds[kind].label; }
 
 /* The text of the paragraph's first line (text and code spans), and the node after its break. */

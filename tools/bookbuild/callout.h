@@ -14,6 +14,10 @@ typedef enum {
 /* Recognises a block quote. On CALLOUT_FOUND fills `out` (title owned by it). */
 CalloutMatch callout_match(cmark_node *block_quote, Callout *out, char **unknown);
 
+/* The known kind a misspelt one was meant to be ("NOTEE" gives "NOTE"), or NULL; a static
+ * string. */
+const char *callout_closest_kind(const char *unknown);
+
 /* "NOTE", "DIAGRAM", ... (a static string) */
 const char *callout_kind_name(CalloutKind kind);
 /* The label readers see: "Note", "Diagram", ... (a static string) */

@@ -3,6 +3,7 @@
 #include "fence.h"
 
 #include "highlight.h"
+#include "text.h"
 
 #include <string.h>
 
@@ -48,6 +49,19 @@ static gboolean valid_dotted_name(const char *s) {
   return TRUE;
 }
 
+static const char *const flag_names[] = {"ignore", "raises", "min", "max", "requires", "timeout"};
+
+/* "unknown code flag 'raise=X'; did you mean 'raises=X'?", or the list of known flags. */
+static char *unknown_flag_message(const char *name, const char *value, const char *flag) {
+  const char *meant = text_closest(name, flag_names, G_N_ELEMENTS(flag_names));
+  if (meant)
+    return g_strdup_printf("unknown code flag '%s'; did you mean '%s%s%s'?", flag, meant,
+                           value ? "=" : "", value ? value : "");
+  return g_strdup_printf("unknown code flag '%s' (known: ignore, raises=Exception, min=3.N, "
+                         "max=3.N, requires=module, timeout=SECONDS)",
+                         flag);
+}
+
 static void parse_flag(const char *flag, CodeBlock *block, GPtrArray *problems) {
   const char *eq = strchr(flag, '=');
   g_autofree char *name = eq ? g_strndup(flag, eq - flag) : g_strdup(flag);
@@ -82,19 +96,15 @@ static void parse_flag(const char *flag, CodeBlock *block, GPtrArray *problems) 
       g_ptr_array_add(problems,
                       g_strdup_printf("'timeout=%s' must be whole seconds from 1 to 600", value));
   } else {
-    g_ptr_array_add(problems,
-                    g_strdup_printf("unknown code flag '%s' (known: ignore, raises=Exception, "
-                                    "min=3.N, max=3.N, requires=module, timeout=SECONDS)",
-                                    flag));
+    g_ptr_array_add(problems, unknown_flag_message(name, value, flag));
   }
 }
 
 /* TRUE when `word` starts with one of bookbuild's flag names ("ignore", "min=", ...). */
 static gboolean is_flag_word(const char *word) {
-  static const char *const names[] = {"ignore", "raises", "min", "max", "requires", "timeout"};
   gsize len = strcspn(word, "=,");
-  for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
-    if (len == strlen(names[i]) && strncmp(word, names[i], len) == 0)
+  for (gsize i = 0; i < G_N_ELEMENTS(flag_names); i++)
+    if (len == strlen(flag_names[i]) && strncmp(word, flag_names[i], len) == 0)
       return TRUE;
   return FALSE;
 }

@@ -192,13 +192,20 @@ static void index_callout(Book *book, Chapter *ch, cmark_node *node) {
                 "callout-empty", "%s callout has no content", callout_kind_name(c->kind));
     break;
   }
-  case CALLOUT_UNKNOWN_KIND:
-    diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id,
-              cmark_node_get_start_line(node), cmark_node_get_start_column(node), "callout-kind",
-              "unknown callout kind '%s' (known: NOTE, TIP, IMPORTANT, WARNING, CAUTION, DIAGRAM, "
-              "OUTLINE)",
-              unknown);
+  case CALLOUT_UNKNOWN_KIND: {
+    const char *meant = callout_closest_kind(unknown);
+    if (meant)
+      diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id,
+                cmark_node_get_start_line(node), cmark_node_get_start_column(node), "callout-kind",
+                "unknown callout kind '%s'; did you mean '%s'?", unknown, meant);
+    else
+      diags_add(book->diags, DIAG_ERROR, ch->display_path, ch->file_id,
+                cmark_node_get_start_line(node), cmark_node_get_start_column(node), "callout-kind",
+                "unknown callout kind '%s' (known: NOTE, TIP, IMPORTANT, WARNING, CAUTION, "
+                "DIAGRAM, OUTLINE)",
+                unknown);
     break;
+  }
   case CALLOUT_NOT_A_CALLOUT:
     break;
   }
@@ -498,6 +505,19 @@ static void add_linked_files(Book *book, GPtrArray *files) {
   }
 }
 
+/* The folder above a root, as the author would type it: "." gives "..", "book" gives ".",
+ * "a/b/" gives "a". Caller frees. */
+static char *parent_root(const char *root) {
+  g_autofree char *trimmed = g_strdup(root);
+  gsize n = strlen(trimmed);
+  while (n > 1 && trimmed[n - 1] == '/')
+    trimmed[--n] = '\0';
+  g_autofree char *base = g_path_get_basename(trimmed);
+  if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+    return strcmp(trimmed, ".") == 0 ? g_strdup("..") : g_build_filename(trimmed, "..", NULL);
+  return g_path_get_dirname(trimmed);
+}
+
 Book *book_load(const char *root, GError **error) {
   g_autoptr(Book) book = g_new0(Book, 1);
   book->root = g_strdup(root && *root ? root : ".");
@@ -510,8 +530,14 @@ Book *book_load(const char *root, GError **error) {
   book->missing = g_ptr_array_new();
   book->chapter_by_path = g_hash_table_new(g_str_hash, g_str_equal);
   if (!g_file_test(book->manuscript_dir, G_FILE_TEST_IS_DIR)) {
-    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                "no manuscript/ directory in '%s' (use -C to name the book's root)", book->root);
+    g_autofree char *parent = parent_root(book->root);
+    g_autofree char *up = g_build_filename(parent, "manuscript", NULL);
+    if (g_file_test(up, G_FILE_TEST_IS_DIR))
+      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                  "no manuscript/ directory in '%s'; did you mean -C %s?", book->root, parent);
+    else
+      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                  "no manuscript/ directory in '%s' (use -C to name the book's root)", book->root);
     return NULL;
   }
   load_meta(book);

@@ -6,7 +6,9 @@
 #include "epub/epub.h"
 #include "import.h"
 #include "pdf/pdf.h"
+#include "scaffold.h"
 #include "text.h"
+#include "version.h"
 
 #include <locale.h>
 #include <unistd.h>
@@ -91,18 +93,70 @@ static int load_and_validate(const char *root, gboolean werror, Book **out, Reso
   return failed ? EXIT_MANUSCRIPT : EXIT_OK;
 }
 
+/* check --fix: creates the chapter files the TOC lists and the manuscript lacks, and says
+ * which it created and which names it found taken. Returns FALSE after printing an error. */
+static gboolean fix_missing_chapters(const char *root) {
+  g_autoptr(GError) err = NULL;
+  g_autoptr(Book) book = book_load(root, &err);
+  if (!book) {
+    fprintf(stderr, "bookbuild: error: %s\n", err->message);
+    return FALSE;
+  }
+  g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func(g_free);
+  gboolean ok = scaffold_missing_chapters(book, created, kept, &err);
+  for (guint i = 0; i < created->len; i++)
+    fprintf(stderr, "created %s\n", (char *)created->pdata[i]);
+  for (guint i = 0; i < kept->len; i++)
+    fprintf(stderr, "not created: %s exists and is kept as it is\n", (char *)kept->pdata[i]);
+  if (!ok)
+    fprintf(stderr, "bookbuild: error: %s\n", err->message); // NOLINT(*NullDereference)
+  return ok;
+}
+
 static int cmd_check(int argc, char **argv) {
   g_autofree char *root = NULL;
-  gboolean werror = FALSE;
+  gboolean werror = FALSE, fix = FALSE;
   GOptionEntry entries[] = {
       DIRECTORY_ENTRY(root),
       {"werror", 0, 0, G_OPTION_ARG_NONE, &werror, "Treat warnings as errors", NULL},
+      {"fix", 0, 0, G_OPTION_ARG_NONE, &fix,
+       "First create each chapter file the table of contents lists and the manuscript lacks", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(GOptionContext) ctx =
       parse_command("check", "- validate the manuscript", entries, &argc, &argv);
   if (!ctx)
     return EXIT_USAGE;
+  if (fix && !fix_missing_chapters(root ? root : "."))
+    return EXIT_USAGE;
   return load_and_validate(root ? root : ".", werror, NULL, NULL);
+}
+
+static int cmd_init(int argc, char **argv) {
+  GOptionEntry entries[] = {{NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(GOptionContext) ctx =
+      g_option_context_new("[DIR] - start a new book in DIR (default: the current directory)");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  if (!parse_options(ctx, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc > 2)
+    return usage_error(ctx, "init takes at most one DIR");
+  const char *dir = argc == 2 ? argv[1] : ".";
+  g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GError) err = NULL;
+  gboolean ok = scaffold_new_book(dir, created, &err);
+  for (guint i = 0; i < created->len; i++)
+    fprintf(stderr, "created %s\n", (char *)created->pdata[i]);
+  if (!ok) {
+    fprintf(stderr, "bookbuild: error: %s\n", err->message); // NOLINT(*NullDereference)
+    return EXIT_USAGE;
+  }
+  if (strcmp(dir, ".") == 0)
+    fprintf(stderr, "next: edit manuscript/book.yaml, then run 'bookbuild check'\n");
+  else
+    fprintf(stderr, "next: edit %s/manuscript/book.yaml, then run 'bookbuild check -C %s'\n", dir,
+            dir);
+  return EXIT_OK;
 }
 
 static int cmd_import(int argc, char **argv) {
@@ -365,7 +419,10 @@ static int cmd_pdf(int argc, char **argv) {
 }
 
 static const Command commands[] = {
-    {"check", "check [-C DIR] [--werror]", "validate the manuscript against its table of contents",
+    {"init", "init [DIR]", "start a new book that builds at once", cmd_init},
+    {"check", "check [-C DIR] [--werror] [--fix]",
+     "validate the manuscript against its table of contents (--fix: first create the chapter "
+     "files it lacks)",
      cmd_check},
     {"code", "code [-C DIR] [--python PATH] [-j N] [--chapter N] [--filter TEXT]",
      "run the book's examples", cmd_code},
@@ -396,7 +453,8 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   if (strcmp(argv[1], "--version") == 0) {
-    printf("bookbuild %s (cmark-gfm %s)\n", BOOKBUILD_VERSION, cmark_version_string());
+    g_autofree char *report = version_report();
+    fputs(report, stdout);
     return EXIT_OK;
   }
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {

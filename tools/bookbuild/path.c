@@ -31,3 +31,19 @@ char *path_normalize(const char *base_dir, const char *rel) {
   }
   return g_strdup(canon + 1);
 }
+
+char *path_relative(const char *from_dir, const char *to) {
+  g_auto(GStrv) from = g_strsplit(from_dir, "/", -1);
+  g_auto(GStrv) dest = g_strsplit(to, "/", -1);
+  guint common = 0;
+  while (from[common] && dest[common] && dest[common + 1] &&
+         strcmp(from[common], dest[common]) == 0)
+    common++;
+  GString *out = g_string_new(NULL);
+  for (guint i = common; from[i]; i++)
+    if (*from[i] && strcmp(from[i], ".") != 0)
+      g_string_append(out, "../");
+  for (guint i = common; dest[i]; i++)
+    g_string_append_printf(out, "%s%s", dest[i], dest[i + 1] ? "/" : "");
+  return g_string_free(out, FALSE);
+}

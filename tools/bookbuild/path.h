@@ -14,4 +14,8 @@ gboolean path_is_inside(const char *dir, const char *path);
  * frees. */
 char *path_normalize(const char *base_dir, const char *rel);
 
+/* The relative path from folder `from_dir` to `to` (both normalised, relative to one base, '/'
+ * separated): "chapters" and "images/x.png" give "../images/x.png". Caller frees. */
+char *path_relative(const char *from_dir, const char *to);
+
 #endif

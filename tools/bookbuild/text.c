@@ -154,6 +154,23 @@ guint text_distance(const char *a, const char *b, guint cap) {
   return MIN(prev[nb], cap + 1);
 }
 
+const char *text_closest(const char *word, const char *const *candidates, gsize n) {
+  g_autofree char *w = g_ascii_strup(word, -1);
+  guint cap = g_utf8_strlen(w, -1) <= 4 ? 1 : 2, best_d = cap + 1;
+  const char *best = NULL;
+  for (gsize i = 0; i < n; i++) {
+    g_autofree char *c = g_ascii_strup(candidates[i], -1);
+    guint d = text_distance(w, c, cap);
+    if (d == 0)
+      return NULL;
+    if (d < best_d) {
+      best_d = d;
+      best = candidates[i];
+    }
+  }
+  return best;
+}
+
 gboolean text_near_miss(const char *expected, const char *found) {
   g_autofree char *e = fold_loose(expected);
   g_autofree char *f = fold_loose(found);

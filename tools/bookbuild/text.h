@@ -32,6 +32,11 @@ char *text_explain_difference(const char *expected, const char *found);
 /* At most `max_chars` characters of `s`, with "…" when cut. Caller frees. */
 char *text_abbrev(const char *s, glong max_chars);
 
+/* The candidate closest to `word` (ASCII case ignored) within a few edits (1 for words of up to
+ * 4 characters, 2 for longer ones), for a "did you mean"; NULL when none is that close or
+ * `word` equals one. Returns one of `candidates` (not a copy). */
+const char *text_closest(const char *word, const char *const *candidates, gsize n);
+
 /* Edit distance in code points (Levenshtein), capped at `cap` + 1 for speed. */
 guint text_distance(const char *a, const char *b, guint cap);
 

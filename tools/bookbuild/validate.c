@@ -199,21 +199,58 @@ static void missing_position(const Chapter *ch, GArray *exp, guint idx, int *lin
   *col = 1;
 }
 
-static void report_missing(Ctx *v, GArray *exp) {
+/* A heading no entry took that is a near miss of `text` (a subdivision one level too deep
+ * that was meant to be the section), or NULL. */
+static const Heading *near_unmatched(GPtrArray *unmatched, const char *text) {
+  for (guint i = 0; i < unmatched->len; i++) {
+    const Heading *h = unmatched->pdata[i];
+    if (text_near_miss(text, h->text))
+      return h;
+  }
+  return NULL;
+}
+
+static void report_missing(Ctx *v, GArray *exp, GPtrArray *unmatched) {
   for (guint i = 0; i < exp->len; i++) {
     Expected *e = &g_array_index(exp, Expected, i);
     if (e->found)
       continue;
     int line, col;
     missing_position(v->ch, exp, i, &line, &col);
+    const char *what = e->item && e->item->kind == TOC_GROUP ? "sub-group" : "section";
+    const Heading *near = e->item ? near_unmatched(unmatched, e->text) : NULL;
     if (!e->item)
       err_at(v, DIAG_ERROR, line, col, "key-takeaways",
              "chapter has no '" KEY_TAKEAWAYS "' section");
-    else if (e->item->kind == TOC_GROUP)
-      err_at(v, DIAG_ERROR, line, col, "section-missing", "sub-group '%s' is missing", e->text);
+    else if (near)
+      err_at(v, DIAG_ERROR, line, col, "section-missing",
+             "%s '%s' is missing; did you mean the level-%d heading '%s' at line %d?", what,
+             e->text, near->level, near->text, near->line);
     else
-      err_at(v, DIAG_ERROR, line, col, "section-missing", "section '%s' is missing", e->text);
+      err_at(v, DIAG_ERROR, line, col, "section-missing", "%s '%s' is missing", what, e->text);
   }
+}
+
+/* A heading that is in no TOC entry; "did you mean" when it nearly repeats one already found. */
+static void report_extra(Ctx *v, GArray *exp, const Heading *h) {
+  g_autofree char *shown = text_abbrev(h->text, 100);
+  if (!*shown) {
+    err_at(v, DIAG_ERROR, h->line, h->col, "section-extra",
+           "an empty heading is not a section of the table of contents");
+    return;
+  }
+  for (guint i = 0; i < exp->len; i++) {
+    const Expected *e = &g_array_index(exp, Expected, i);
+    if (e->found && text_near_miss(e->text, h->text)) {
+      err_at(v, DIAG_ERROR, h->line, h->col, "section-extra",
+             "section '%s' is not in the table of contents; did you mean '%s' (already at line "
+             "%d)?",
+             shown, e->text, e->found->line);
+      return;
+    }
+  }
+  err_at(v, DIAG_ERROR, h->line, h->col, "section-extra",
+         "section '%s' is not in the table of contents", shown);
 }
 
 static void report_order(Ctx *v, GArray *exp, GPtrArray *matched, GArray *indices) {
@@ -306,6 +343,7 @@ static void check_sections(Ctx *v) {
   gboolean groups = chapter_has_groups(ch->toc);
   g_autoptr(GArray) exp = expected_sections(ch, base, takeaways);
   g_autoptr(GPtrArray) matched = g_ptr_array_new();
+  g_autoptr(GPtrArray) unmatched = g_ptr_array_new();
   g_autoptr(GArray) indices = g_array_new(FALSE, FALSE, sizeof(int));
   for (guint i = 0; i < ch->headings->len; i++) {
     Heading *h = ch->headings->pdata[i];
@@ -317,16 +355,13 @@ static void check_sections(Ctx *v) {
      * carries a TOC section's exact text is taken for that section (at the wrong level). */
     gboolean subdivision = !groups && h->level == base + 2;
     int idx = match_heading(v, exp, h, subdivision);
-    if (idx < 0 && subdivision)
+    if (idx < 0 && subdivision) {
+      g_ptr_array_add(unmatched, h);
       continue;
+    }
     if (idx < 0) {
-      g_autofree char *shown = text_abbrev(h->text, 100);
-      if (!*shown)
-        err_at(v, DIAG_ERROR, h->line, h->col, "section-extra",
-               "an empty heading is not a section of the table of contents");
-      else
-        err_at(v, DIAG_ERROR, h->line, h->col, "section-extra",
-               "section '%s' is not in the table of contents", shown);
+      report_extra(v, exp, h);
+      g_ptr_array_add(unmatched, h);
       continue;
     }
     Expected *e = &g_array_index(exp, Expected, idx);
@@ -338,7 +373,7 @@ static void check_sections(Ctx *v) {
     else if (e->item->kind == TOC_SECTION)
       check_paragraphs(v, h);
   }
-  report_missing(v, exp);
+  report_missing(v, exp, unmatched);
   report_order(v, exp, matched, indices);
 }
 
@@ -397,6 +432,25 @@ static const char *closest_id(const Chapter *ch, const char *id) {
   return best;
 }
 
+/* A path that does not exist from the chapter's folder but does from manuscript/ (the author
+ * wrote it as seen from the book, not from the chapter): the path that reaches it from the
+ * chapter, or NULL. Caller frees. */
+static char *path_meant(const Ctx *v, const char *written) {
+  g_autofree char *dir = g_path_get_dirname(v->ch->path);
+  g_autofree char *unescaped = g_uri_unescape_string(written, NULL);
+  if (!unescaped || !*unescaped || g_path_is_absolute(unescaped) || strcmp(dir, ".") == 0)
+    return NULL;
+  g_autofree char *norm = path_normalize("", unescaped);
+  if (!norm)
+    return NULL;
+  g_autofree char *full = g_build_filename(v->book->manuscript_dir, norm, NULL);
+  if (!book_chapter(v->book, norm) && !g_file_test(full, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  if (!path_is_inside(v->book->manuscript_dir, full))
+    return NULL;
+  return path_relative(dir, norm);
+}
+
 static void check_link(Ctx *v, cmark_node *node, const char *url) {
   int line, col;
   chapter_locate(v->ch, node, url, &line, &col);
@@ -433,9 +487,17 @@ static void check_link(Ctx *v, cmark_node *node, const char *url) {
   g_autofree char *dir = g_path_get_dirname(v->ch->path);
   g_autofree char *norm = path_normalize(dir, file);
   g_autofree char *full = norm ? g_build_filename(v->book->manuscript_dir, norm, NULL) : NULL;
-  if (!norm)
+  if (!norm) {
     err_at(v, DIAG_ERROR, line, col, "link-target", "link '%s' leaves manuscript/", url);
-  else if (g_str_has_suffix(file, ".md") || !g_file_test(full, G_FILE_TEST_IS_REGULAR))
+    return;
+  }
+  if (!g_str_has_suffix(file, ".md") && g_file_test(full, G_FILE_TEST_IS_REGULAR))
+    return;
+  g_autofree char *meant = path_meant(v, file);
+  if (meant)
+    err_at(v, DIAG_ERROR, line, col, "link-target",
+           "link target '%s' does not exist; did you mean '%s%s'?", url, meant, hash ? hash : "");
+  else
     err_at(v, DIAG_ERROR, line, col, "link-target", "link target '%s' does not exist", url);
 }
 
@@ -485,7 +547,12 @@ static void check_image(Ctx *v, cmark_node *node, const char *url) {
   }
   g_autofree char *full = g_build_filename(v->book->manuscript_dir, norm, NULL);
   if (!g_file_test(full, G_FILE_TEST_IS_REGULAR)) {
-    err_at(v, DIAG_ERROR, line, col, "image-missing", "image '%s' does not exist", url);
+    g_autofree char *meant = path_meant(v, url);
+    if (meant)
+      err_at(v, DIAG_ERROR, line, col, "image-missing",
+             "image '%s' does not exist; did you mean '%s'?", url, meant);
+    else
+      err_at(v, DIAG_ERROR, line, col, "image-missing", "image '%s' does not exist", url);
     return;
   }
   if (!path_is_inside(v->book->manuscript_dir, full)) {

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# tests/completion.sh: the bash completion (tools/completion/bookbuild.bash) sourced and asked as
+# bash asks it (COMP_WORDS, COMP_CWORD, then COMPREPLY): commands, a command's options, --paper's
+# values, folders for -C, files for -o. Prints one line per case; exits 1 on a failure.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+# `complete` exists only in an interactive-capable bash; sourcing still defines _bookbuild.
+# shellcheck source=../tools/completion/bookbuild.bash
+source "$root/tools/completion/bookbuild.bash"
+work=$(mktemp -d "${TMPDIR:-/tmp}/bookbuild-completion.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/book-one" "$work/book-two"
+touch "$work/book-notes.txt"
+cd "$work" || exit 1
+failed=0
+expect() { # "words..." -- expected replies (sorted, space-separated)
+  local line=$1 want=$2 got
+  read -r -a COMP_WORDS <<<"$line"
+  [[ $line == *" " ]] && COMP_WORDS+=("")
+  COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+  COMPREPLY=()
+  _bookbuild
+  got=$(printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' | sed 's/ $//')
+  if [ "$got" = "$want" ]; then
+    echo "ok: '$line' -> $want"
+  else
+    echo "FAIL: '$line' -> '$got', expected '$want'"
+    failed=1
+  fi
+}
+expect "bookbuild ep" "epub"
+expect "bookbuild i" "import init"
+expect "bookbuild check --f" "--fix"
+expect "bookbuild pdf --paper " "6x9 7x9.25 a4 letter"
+expect "bookbuild pdf --paper l" "letter"
+expect "bookbuild epub -C book" "book-one book-two"
+expect "bookbuild epub -o book" "book-notes.txt book-one book-two"
+expect "bookbuild init book" "book-one book-two"
+expect "bookbuild code --" "--chapter --directory --filter --help --jobs --python"
+exit $failed
