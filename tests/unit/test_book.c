@@ -192,6 +192,54 @@ static void test_notes(void) {
   remove_small_book(root);
 }
 
+/* One resolver for the validator and both writers: each kind of image URL, then each problem
+ * image_check() finds in a file's contents. */
+static void test_images(void) {
+  g_autoptr(Book) book = load_good();
+  Chapter *markup = book->chapters->pdata[1];
+  static const struct {
+    const char *url;
+    ImageRefKind kind;
+    const char *path;
+  } cases[] = {
+      {"../images/dot.png", IMAGE_REF_FILE, "images/dot.png"},
+      {"../images/./x/../dot.png", IMAGE_REF_FILE, "images/dot.png"},
+      {"../images/d%6Ft.png", IMAGE_REF_FILE, "images/dot.png"},
+      {"https://example.com/dot.png", IMAGE_REF_REMOTE, NULL},
+      {"//example.com/dot.png", IMAGE_REF_REMOTE, NULL},
+      {"/etc/passwd", IMAGE_REF_LEAVES, NULL},
+      {"../../../dot.png", IMAGE_REF_LEAVES, NULL},
+      {"../images/none.png", IMAGE_REF_MISSING, "images/none.png"},
+      {"../toc.md", IMAGE_REF_NOT_IMAGE, "toc.md"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_auto(ImageRef) ref = {0};
+    g_assert_cmpint(book_resolve_image(book, markup, cases[i].url, &ref), ==, cases[i].kind);
+    g_assert_cmpint(ref.kind, ==, cases[i].kind);
+    g_assert_cmpstr(ref.path, ==, cases[i].path);
+    g_assert_true((ref.full != NULL) == (cases[i].path != NULL));
+  }
+  g_auto(ImageRef) dot = {0};
+  book_resolve_image(book, markup, "../images/dot.png", &dot);
+  g_assert_cmpint(dot.format, ==, IMAGE_PNG);
+  ImageInfo info;
+  g_assert_cmpint(image_check(dot.full, IMAGE_PNG, 100, 100, &info), ==, IMAGE_CHECK_OK);
+  g_assert_cmpint(image_check(dot.full, IMAGE_JPEG, 100, 100, &info), ==, IMAGE_CHECK_WRONG_TYPE);
+  g_assert_cmpint(image_check(dot.full, IMAGE_PNG, info.width * info.height - 1, 100, &info), ==,
+                  IMAGE_CHECK_TOO_LARGE);
+  g_assert_cmpint(image_check(dot.full, IMAGE_PNG, 100, info.width - 1, &info), ==,
+                  IMAGE_CHECK_TOO_LARGE);
+  g_assert_cmpint(image_check("tests/no-such.png", IMAGE_PNG, 100, 100, &info), ==,
+                  IMAGE_CHECK_UNREADABLE);
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_assert_true(g_file_get_contents(dot.full, &bytes, &len, NULL));
+  g_autofree char *cut = g_build_filename(g_get_tmp_dir(), "bookbuild-test-cut.png", NULL);
+  g_assert_true(g_file_set_contents(cut, bytes, (gssize)len - 8, NULL)); /* IEND lost */
+  g_assert_cmpint(image_check(cut, IMAGE_PNG, 100, 100, &info), ==, IMAGE_CHECK_DAMAGED);
+  g_remove(cut);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   book_init();
@@ -202,5 +250,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/book/model-decides", test_model_decides);
   g_test_add_func("/book/kept-quotes", test_kept_quotes);
   g_test_add_func("/book/notes", test_notes);
+  g_test_add_func("/book/images", test_images);
   return g_test_run();
 }

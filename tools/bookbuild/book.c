@@ -2,6 +2,7 @@
  * placing a node's text on its source line, the build's timestamp, and the resource folders
  * (the book's own styles/ and fonts/, else the source tree's, else the installed ones). */
 #include "book.h"
+#include "link.h"
 
 #include "meta.h"
 #include "path.h"
@@ -59,6 +60,30 @@ gboolean book_resolve_link(const Book *book, const Chapter *from, const char *ur
   g_autofree char *id = g_uri_unescape_string(hash + 1, NULL);
   *heading = id ? g_hash_table_lookup(target->ids, id) : NULL;
   return *heading != NULL;
+}
+
+ImageRefKind book_resolve_image(const Book *book, const Chapter *from, const char *url,
+                                ImageRef *ref) {
+  memset(ref, 0, sizeof *ref);
+  if (link_has_scheme(url) || g_str_has_prefix(url, "//"))
+    return ref->kind = IMAGE_REF_REMOTE;
+  g_autofree char *dir = g_path_get_dirname(from->path);
+  g_autofree char *unescaped = g_uri_unescape_string(url, NULL);
+  ref->path = unescaped && !g_path_is_absolute(unescaped) ? path_normalize(dir, unescaped) : NULL;
+  if (!ref->path)
+    return ref->kind = IMAGE_REF_LEAVES;
+  ref->full = g_build_filename(book->manuscript_dir, ref->path, NULL);
+  if (!g_file_test(ref->full, G_FILE_TEST_IS_REGULAR))
+    return ref->kind = IMAGE_REF_MISSING;
+  if (!path_is_inside(book->manuscript_dir, ref->full))
+    return ref->kind = IMAGE_REF_ESCAPES;
+  ref->format = image_format_from_name(ref->path);
+  return ref->kind = ref->format == IMAGE_UNKNOWN ? IMAGE_REF_NOT_IMAGE : IMAGE_REF_FILE;
+}
+
+void image_ref_clear(ImageRef *ref) {
+  g_clear_pointer(&ref->path, g_free);
+  g_clear_pointer(&ref->full, g_free);
 }
 
 /* How far around a node's reported position its text is searched for. cmark-gfm's inline lines

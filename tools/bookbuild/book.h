@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "diag.h"
+#include "image.h"
 
 #define BOOKBUILD_VERSION "0.1.0"
 
@@ -248,6 +249,31 @@ Chapter *book_chapter(const Book *book, const char *path);
  * Returns TRUE when it resolves; *chapter and *heading (heading NULL for a whole file) are set. */
 gboolean book_resolve_link(const Book *book, const Chapter *from, const char *url,
                            Chapter **chapter, Heading **heading);
+
+/* Where an image a chapter shows (a Markdown image's or a raw <img>'s URL) is: decided here
+ * once, for the validator (which reports each kind but FILE) and both writers. */
+typedef enum {
+  IMAGE_REF_FILE = 0,  /* a file inside manuscript/ with an image's name (.png, .svg, ...) */
+  IMAGE_REF_REMOTE,    /* a URL with a scheme, or starting with "//" */
+  IMAGE_REF_LEAVES,    /* an absolute path, or one that leaves manuscript/ */
+  IMAGE_REF_MISSING,   /* no regular file at that path */
+  IMAGE_REF_ESCAPES,   /* the file resolves outside manuscript/ (a symbolic link) */
+  IMAGE_REF_NOT_IMAGE, /* its name is not one of an image format image.h knows */
+} ImageRefKind;
+
+typedef struct {
+  ImageRefKind kind;
+  char *path;         /* normalised, relative to manuscript/; NULL for REMOTE and LEAVES */
+  char *full;         /* the file's path on disk; NULL for REMOTE and LEAVES */
+  ImageFormat format; /* the format its name promises (IMAGE_UNKNOWN unless FILE) */
+} ImageRef;
+
+/* Resolves an image URL written in `from`; fills `ref` (free its strings with image_ref_clear)
+ * and returns its kind. The file's contents are not read: see image_check(). */
+ImageRefKind book_resolve_image(const Book *book, const Chapter *from, const char *url,
+                                ImageRef *ref);
+void image_ref_clear(ImageRef *ref);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ImageRef, image_ref_clear)
 
 /* Position of a node's source text; for inline nodes, searched for within 512 bytes of the
  * node's reported position (cmark-gfm's line is right, its column can be off). */

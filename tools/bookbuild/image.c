@@ -145,3 +145,17 @@ gboolean image_sniff(const char *path, ImageInfo *info) {
     info->damaged = TRUE;
   return TRUE;
 }
+
+ImageCheck image_check(const char *path, ImageFormat named, guint64 max_pixels, guint32 max_side,
+                       ImageInfo *info) {
+  if (!image_sniff(path, info))
+    return IMAGE_CHECK_UNREADABLE;
+  if (info->format != named)
+    return IMAGE_CHECK_WRONG_TYPE;
+  if (info->damaged)
+    return IMAGE_CHECK_DAMAGED;
+  if ((guint64)info->width * info->height > max_pixels || info->width > max_side ||
+      info->height > max_side)
+    return IMAGE_CHECK_TOO_LARGE;
+  return IMAGE_CHECK_OK;
+}

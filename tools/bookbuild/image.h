@@ -31,4 +31,19 @@ const char *image_format_name(ImageFormat format);
 /* Reads the headers of the file at `path` into `info`. FALSE when it cannot be read. */
 gboolean image_sniff(const char *path, ImageInfo *info);
 
+/* What is wrong with an image file's contents, first problem first. */
+typedef enum {
+  IMAGE_CHECK_OK = 0,
+  IMAGE_CHECK_UNREADABLE, /* the file cannot be read */
+  IMAGE_CHECK_WRONG_TYPE, /* its bytes are not the format its name says */
+  IMAGE_CHECK_DAMAGED,    /* truncated, or without its header (ImageInfo.damaged) */
+  IMAGE_CHECK_TOO_LARGE,  /* more than `max_pixels`, or a side over `max_side` */
+} ImageCheck;
+
+/* Sniffs the file at `path` (into `info`) and checks it is a whole `named` image of at most
+ * `max_pixels` pixels and `max_side` a side: the one check both the images of chapters and the
+ * book's cover get. */
+ImageCheck image_check(const char *path, ImageFormat named, guint64 max_pixels, guint32 max_side,
+                       ImageInfo *info);
+
 #endif

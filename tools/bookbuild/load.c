@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -309,7 +308,10 @@ static void assign_anchors(Chapter *ch) {
  * the size of paragraphs. */
 /* Numbers the footnote definitions in document order (cmark-gfm's numbering, see Note) and
  * counts the references to each. */
-static void index_notes(Chapter *ch, GArray *ref_numbers) {
+/* Numbers the chapter's notes in the order of their definitions and counts each note's
+ * references (`refs`, the nodes of its CMARK_NODE_FOOTNOTE_REFERENCEs), through the one query
+ * the writers use, chapter_note_of_ref(). */
+static void index_notes(Chapter *ch, GPtrArray *refs) {
   for (cmark_node *n = cmark_node_first_child(ch->doc); n; n = cmark_node_next(n)) {
     if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION)
       continue;
@@ -318,16 +320,16 @@ static void index_notes(Chapter *ch, GArray *ref_numbers) {
     note->def = n;
     g_ptr_array_add(ch->notes, note);
   }
-  for (guint i = 0; i < ref_numbers->len; i++) {
-    int number = g_array_index(ref_numbers, int, i);
-    if (number >= 1 && number <= (int)ch->notes->len)
-      ((Note *)ch->notes->pdata[number - 1])->refs++;
+  for (guint i = 0; i < refs->len; i++) {
+    Note *note = (Note *)chapter_note_of_ref(ch, refs->pdata[i]);
+    if (note)
+      note->refs++;
   }
 }
 
 static void index_chapter(Book *book, Chapter *ch) {
   g_autoptr(GHashTable) counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GArray) ref_numbers = g_array_new(FALSE, FALSE, sizeof(int));
+  g_autoptr(GPtrArray) refs = g_ptr_array_new();
   cmark_iter *iter = cmark_iter_new(ch->doc);
   cmark_event_type ev;
   int depth = 0;
@@ -355,18 +357,15 @@ static void index_chapter(Book *book, Chapter *ch) {
     case CMARK_NODE_CODE_BLOCK:
       index_code_block(book, ch, node);
       break;
-    case CMARK_NODE_FOOTNOTE_REFERENCE: {
-      const char *literal = cmark_node_get_literal(node);
-      int number = literal ? atoi(literal) : 0;
-      g_array_append_val(ref_numbers, number);
+    case CMARK_NODE_FOOTNOTE_REFERENCE:
+      g_ptr_array_add(refs, node);
       break;
-    }
     default:
       break;
     }
   }
   cmark_iter_free(iter);
-  index_notes(ch, ref_numbers);
+  index_notes(ch, refs);
   assign_anchors(ch);
 }
 

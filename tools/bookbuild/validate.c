@@ -501,52 +501,19 @@ static void check_link(Ctx *v, cmark_node *node, const char *url) {
     err_at(v, DIAG_ERROR, line, col, "link-target", "link target '%s' does not exist", url);
 }
 
-/* An image's bytes must be what its name says, whole, and within the pixel limits, so that no
- * writer decodes a damaged or oversized image (image.h reads headers only). */
-static void check_image_contents(Ctx *v, int line, int col, const char *url, const char *full,
-                                 ImageFormat named) {
-  ImageInfo info;
-  if (!image_sniff(full, &info)) {
-    err_at(v, DIAG_ERROR, line, col, "image-missing", "image '%s' cannot be read", url);
-    return;
-  }
-  if (info.format != named) {
-    err_at(v, DIAG_ERROR, line, col, "image-type",
-           "image '%s' is not the %s file its name says (its contents are %s)", url,
-           image_format_name(named), image_format_name(info.format));
-    return;
-  }
-  if (info.damaged) {
-    err_at(v, DIAG_ERROR, line, col, "image-data",
-           "image '%s' is a damaged %s file (truncated, or without its header)", url,
-           image_format_name(named));
-    return;
-  }
-  if ((guint64)info.width * info.height > BOOK_MAX_IMAGE_PIXELS ||
-      info.width > BOOK_MAX_IMAGE_SIDE || info.height > BOOK_MAX_IMAGE_SIDE)
-    err_at(v, DIAG_ERROR, line, col, "limit-image",
-           "image '%s' is %u x %u pixels, more than the limit of %u pixels (%d a side)", url,
-           info.width, info.height, BOOK_MAX_IMAGE_PIXELS, BOOK_MAX_IMAGE_SIDE);
-}
-
 static void check_image(Ctx *v, cmark_node *node, const char *url) {
   int line, col;
   chapter_locate(v->ch, node, url, &line, &col);
-  if (link_has_scheme(url) || g_str_has_prefix(url, "//")) {
+  g_auto(ImageRef) ref = {0};
+  switch (book_resolve_image(v->book, v->ch, url, &ref)) {
+  case IMAGE_REF_REMOTE:
     err_at(v, DIAG_ERROR, line, col, "image-remote",
            "image '%s' is not a file in manuscript/ (remote images are not embedded)", url);
     return;
-  }
-  g_autofree char *dir = g_path_get_dirname(v->ch->path);
-  g_autofree char *unescaped = g_uri_unescape_string(url, NULL);
-  g_autofree char *norm =
-      unescaped && !g_path_is_absolute(unescaped) ? path_normalize(dir, unescaped) : NULL;
-  if (!norm) {
+  case IMAGE_REF_LEAVES:
     err_at(v, DIAG_ERROR, line, col, "image-outside", "image path '%s' leaves manuscript/", url);
     return;
-  }
-  g_autofree char *full = g_build_filename(v->book->manuscript_dir, norm, NULL);
-  if (!g_file_test(full, G_FILE_TEST_IS_REGULAR)) {
+  case IMAGE_REF_MISSING: {
     g_autofree char *meant = path_meant(v, url);
     if (meant)
       err_at(v, DIAG_ERROR, line, col, "image-missing",
@@ -555,18 +522,42 @@ static void check_image(Ctx *v, cmark_node *node, const char *url) {
       err_at(v, DIAG_ERROR, line, col, "image-missing", "image '%s' does not exist", url);
     return;
   }
-  if (!path_is_inside(v->book->manuscript_dir, full)) {
+  case IMAGE_REF_ESCAPES:
     err_at(v, DIAG_ERROR, line, col, "image-outside",
            "image '%s' resolves outside manuscript/ (a symbolic link?)", url);
     return;
-  }
-  ImageFormat named = image_format_from_name(norm);
-  if (named == IMAGE_UNKNOWN) {
+  case IMAGE_REF_NOT_IMAGE:
     err_at(v, DIAG_ERROR, line, col, "image-type", "image '%s' is not PNG, JPEG, GIF, SVG or WebP",
            url);
     return;
+  case IMAGE_REF_FILE:
+    break;
   }
-  check_image_contents(v, line, col, url, full, named);
+  /* Its bytes must be what its name says, whole, and within the pixel limits, so that no writer
+   * decodes a damaged or oversized image (image.h reads headers only). */
+  ImageInfo info;
+  const char *format = image_format_name(ref.format);
+  switch (image_check(ref.full, ref.format, BOOK_MAX_IMAGE_PIXELS, BOOK_MAX_IMAGE_SIDE, &info)) {
+  case IMAGE_CHECK_UNREADABLE:
+    err_at(v, DIAG_ERROR, line, col, "image-missing", "image '%s' cannot be read", url);
+    break;
+  case IMAGE_CHECK_WRONG_TYPE:
+    err_at(v, DIAG_ERROR, line, col, "image-type",
+           "image '%s' is not the %s file its name says (its contents are %s)", url, format,
+           image_format_name(info.format));
+    break;
+  case IMAGE_CHECK_DAMAGED:
+    err_at(v, DIAG_ERROR, line, col, "image-data",
+           "image '%s' is a damaged %s file (truncated, or without its header)", url, format);
+    break;
+  case IMAGE_CHECK_TOO_LARGE:
+    err_at(v, DIAG_ERROR, line, col, "limit-image",
+           "image '%s' is %u x %u pixels, more than the limit of %u pixels (%d a side)", url,
+           info.width, info.height, BOOK_MAX_IMAGE_PIXELS, BOOK_MAX_IMAGE_SIDE);
+    break;
+  case IMAGE_CHECK_OK:
+    break;
+  }
 }
 
 /* ---- raw HTML ---- */
@@ -771,13 +762,6 @@ static void check_inlines_and_html(Ctx *v) {
   cmark_iter_free(iter);
 }
 
-static gboolean cover_contents_ok(const char *full) {
-  ImageInfo info;
-  return image_sniff(full, &info) && info.format == image_format_from_name(full) && !info.damaged &&
-         (guint64)info.width * info.height <= BOOK_MAX_IMAGE_PIXELS &&
-         info.width <= BOOK_MAX_IMAGE_SIDE && info.height <= BOOK_MAX_IMAGE_SIDE;
-}
-
 /* cover-image: a PNG or JPEG file inside manuscript/. */
 static void check_cover(Book *book) {
   const char *cover = book->meta.cover_image;
@@ -787,6 +771,7 @@ static void check_cover(Book *book) {
   g_autofree char *full = norm ? g_build_filename(book->manuscript_dir, norm, NULL) : NULL;
   g_autofree char *lower = g_ascii_strdown(cover, -1);
   const char *problem = NULL;
+  ImageInfo info;
   if (!norm || !path_is_inside(book->manuscript_dir, full))
     problem = "leaves manuscript/";
   else if (!g_file_test(full, G_FILE_TEST_IS_REGULAR))
@@ -794,7 +779,8 @@ static void check_cover(Book *book) {
   else if (!g_str_has_suffix(lower, ".png") && !g_str_has_suffix(lower, ".jpg") &&
            !g_str_has_suffix(lower, ".jpeg"))
     problem = "is not a PNG or JPEG file";
-  else if (!cover_contents_ok(full))
+  else if (image_check(full, image_format_from_name(full), BOOK_MAX_IMAGE_PIXELS,
+                       BOOK_MAX_IMAGE_SIDE, &info) != IMAGE_CHECK_OK)
     problem = "is damaged, too large, or not the PNG or JPEG file its name says";
   if (problem)
     diags_add(book->diags, DIAG_ERROR, book->meta_display, DIAG_FILE_META, book->meta.cover_line, 1,

@@ -106,20 +106,15 @@ static char *safe_name(const char *path) {
 /* The manifest item of an image written as `url` in this chapter, added on first use; NULL
  * when it is not a local image file inside manuscript/. */
 static EpubItem *image_item(Xh *x, const char *url) {
-  if (!url || link_is_external(url))
+  g_auto(ImageRef) ref = {0};
+  if (!url || book_resolve_image(x->e->book, x->ch, url, &ref) != IMAGE_REF_FILE)
     return NULL;
-  g_autofree char *dir = g_path_get_dirname(x->ch->path);
-  g_autofree char *unescaped = g_uri_unescape_string(url, NULL);
-  g_autofree char *norm =
-      unescaped && !g_path_is_absolute(unescaped) ? path_normalize(dir, unescaped) : NULL;
-  if (!norm)
-    return NULL;
+  const char *norm = ref.path, *full = ref.full;
   EpubItem *item = g_hash_table_lookup(x->e->images, norm);
   if (item)
     return item;
   const char *type = epub_image_type(norm);
-  g_autofree char *full = g_build_filename(x->e->book->manuscript_dir, norm, NULL);
-  if (!type || !path_is_inside(x->e->book->manuscript_dir, full))
+  if (!type)
     return NULL;
   g_autofree char *data = NULL;
   gsize len = 0;

@@ -494,11 +494,11 @@ static gboolean figure(Ctx *c, const Frame *f, cmark_node *para) {
   if (!img || cmark_node_next(img) || cmark_node_get_type(img) != CMARK_NODE_IMAGE)
     return FALSE;
   const char *url = cmark_node_get_url(img);
-  g_autofree char *dir = g_path_get_dirname(c->ch->path);
-  g_autofree char *unescaped = g_uri_unescape_string(url ? url : "", NULL);
-  g_autofree char *norm = unescaped ? path_normalize(dir, unescaped) : NULL;
-  g_autofree char *full = norm ? g_build_filename(c->env->book->manuscript_dir, norm, NULL) : NULL;
-  cairo_surface_t *surface = full ? load_image(full) : NULL;
+  g_auto(ImageRef) ref = {0};
+  cairo_surface_t *surface =
+      book_resolve_image(c->env->book, c->ch, url ? url : "", &ref) == IMAGE_REF_FILE
+          ? load_image(ref.full)
+          : NULL;
   if (!surface) {
     layout_warn(c, cmark_node_get_start_line(para), "image-format",
                 "image '%s' is not a PNG or JPEG the PDF writer can embed; its alt text is shown",
