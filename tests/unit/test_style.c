@@ -74,10 +74,35 @@ static void test_papers(void) {
   g_assert_cmpstr(style_paper_name(PAPER_LETTER), ==, "letter");
 }
 
+/* style_values(): one line per key under the prefix, each type written exactly, and any
+ * change to one of those keys changes the text (what the cover's cache key relies on). */
+static void test_values(void) {
+  PrintStyle style;
+  style_defaults(&style);
+  g_autofree char *cover = style_values(&style, "cover.");
+  g_autofree char *all = style_values(&style, "");
+  g_auto(GStrv) lines = g_strsplit(cover, "\n", -1);
+  g_assert_cmpuint(g_strv_length(lines), ==, 20 + 1); /* 20 cover keys, then "" */
+  for (guint i = 0; lines[i][0]; i++)
+    g_assert_true(g_str_has_prefix(lines[i], "cover."));
+  g_assert_nonnull(strstr(cover, "cover.title-size="));
+  g_assert_nonnull(strstr(all, "text.justify=true\n"));
+  g_assert_nonnull(strstr(all, "fonts.body=Linux Libertine O\n"));
+  g_assert_cmpuint(strlen(all), >, strlen(cover));
+  style.cover_title_size += 1e-9;
+  g_autofree char *moved = style_values(&style, "cover.");
+  g_assert_cmpstr(moved, !=, cover);
+  style.leading += 1; /* not a cover key */
+  g_autofree char *again = style_values(&style, "cover.");
+  g_assert_cmpstr(again, ==, moved);
+  style_clear(&style);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/style/defaults-equal-shipped", test_defaults_equal_shipped);
   g_test_add_func("/style/numbers-in-range", test_numbers_in_range);
   g_test_add_func("/style/papers", test_papers);
+  g_test_add_func("/style/values", test_values);
   return g_test_run();
 }

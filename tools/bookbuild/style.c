@@ -261,6 +261,37 @@ void style_defaults(PrintStyle *style) {
   }
 }
 
+char *style_values(const PrintStyle *style, const char *prefix) {
+  GString *out = g_string_new(NULL);
+  char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE];
+  for (gsize i = 0; i < G_N_ELEMENTS(keys); i++) {
+    if (!g_str_has_prefix(keys[i].key, prefix))
+      continue;
+    const void *field = (const char *)style + keys[i].offset;
+    g_string_append_printf(out, "%s=", keys[i].key);
+    switch (keys[i].type) {
+    case KEY_NUM:
+      g_string_append(out, g_ascii_dtostr(a, sizeof a, *(const double *)field));
+      break;
+    case KEY_RGB: {
+      const Rgb *rgb = field;
+      g_string_append_printf(out, "%s,%s,%s", g_ascii_dtostr(a, sizeof a, rgb->r),
+                             g_ascii_dtostr(b, sizeof b, rgb->g),
+                             g_ascii_dtostr(c, sizeof c, rgb->b));
+      break;
+    }
+    case KEY_BOOL:
+      g_string_append(out, *(const gboolean *)field ? "true" : "false");
+      break;
+    case KEY_STR:
+      g_string_append(out, *(char *const *)field ? *(char *const *)field : "");
+      break;
+    }
+    g_string_append_c(out, '\n');
+  }
+  return g_string_free(out, FALSE);
+}
+
 void style_clear(PrintStyle *style) {
   for (gsize i = 0; i < G_N_ELEMENTS(keys); i++)
     if (keys[i].type == KEY_STR)

@@ -143,6 +143,11 @@ void style_defaults(PrintStyle *style);
  * diagnostics against `display`. Returns how many distinct keys the file set. */
 guint style_load(PrintStyle *style, const char *path, const char *display, Diags *diags);
 
+/* The values of every key whose name starts with `prefix` ("" for all), one "key=value" line
+ * each in the table's order, numbers exact (g_ascii_dtostr): what a derived output such as
+ * the cached cover depends on. Caller frees. */
+char *style_values(const PrintStyle *style, const char *prefix);
+
 /* How many keys a print style has (the shipped file names every one). */
 guint style_key_count(void);
 

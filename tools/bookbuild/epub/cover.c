@@ -5,6 +5,8 @@
 #include "typo.h"
 
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <hb.h>
 #include <png.h>
 #include <zlib.h>
 
@@ -102,6 +104,32 @@ static GBytes *encode_png(cairo_surface_t *surface) {
   png_write_end(png, info);
   png_destroy_write_struct(&png, &info);
   return g_byte_array_free_to_bytes(out);
+}
+
+CacheKey *cover_cache_key(const char *root, const BookMeta *meta, const PrintStyle *style,
+                          const GPtrArray *faces) {
+  CacheKey *key = cache_key_new(root, "cover");
+  if (!key)
+    return NULL;
+  cache_key_num(key, "width", COVER_WIDTH);
+  cache_key_num(key, "height", COVER_HEIGHT);
+  cache_key_str(key, "title", meta->title);
+  cache_key_str(key, "subtitle", meta->subtitle);
+  cache_key_str(key, "authors", meta->authors_line);
+  cache_key_str(key, "publisher", meta->publisher);
+  g_autofree char *cover_keys = style_values(style, "cover.");
+  g_autofree char *font_keys = style_values(style, "fonts.");
+  cache_key_str(key, "style", cover_keys);
+  cache_key_str(key, "fonts", font_keys);
+  for (guint i = 0; i < faces->len; i++)
+    cache_key_file(key, ((const FontFace *)faces->pdata[i])->path);
+  cache_key_str(key, "pango", pango_version_string());
+  cache_key_str(key, "cairo", cairo_version_string());
+  cache_key_str(key, "harfbuzz", hb_version_string());
+  cache_key_num(key, "fontconfig", FcGetVersion());
+  cache_key_str(key, "libpng", png_get_libpng_ver(NULL));
+  cache_key_str(key, "zlib", zlibVersion());
+  return key;
 }
 
 GBytes *cover_draw(const BookMeta *meta, const PrintStyle *style, Fonts *fonts, GError **error) {

@@ -14,6 +14,8 @@
 #include "output.h"
 
 #include <fontconfig/fontconfig.h>
+#include <zip.h>
+#include <zlib.h>
 
 #include <string.h>
 
@@ -110,10 +112,16 @@ static gboolean embed_fonts(Epub *e, const char *css, GString *rules, GError **e
   const GPtrArray *faces = resources_faces(e->res, error);
   if (!faces)
     return FALSE;
+  e->fonts_key = cache_key_new(e->book->root, "fonts");
+  cache_key_str(e->fonts_key, "libzip", zip_libzip_version());
+  cache_key_str(e->fonts_key, "zlib", zlibVersion());
+  cache_key_num(e->fonts_key, "level", EPUB_DEFLATE_FONT);
   for (guint i = 0; i < faces->len; i++) {
     const FontFace *face = faces->pdata[i];
     if (!face->media_type || !css_names_family(css, face->family))
       continue;
+    cache_key_str(e->fonts_key, "name", face->name);
+    cache_key_file(e->fonts_key, face->path);
     g_string_append_printf(rules,
                            "@font-face {\n  font-family: \"%s\";\n  src: url(\"../fonts/%s\");\n"
                            "  font-weight: %s;\n  font-style: %s;\n}\n",
@@ -203,6 +211,13 @@ static gboolean add_cover(Epub *e, GError **error) {
     }
     data = g_bytes_new_take(g_steal_pointer(&bytes), len);
   } else {
+    const GPtrArray *faces = resources_faces(e->res, error);
+    if (!faces)
+      return FALSE;
+    e->cover_key = cover_cache_key(e->book->root, &e->book->meta, &e->res->style, faces);
+    data = cache_get(e->cover_key);
+  }
+  if (!image && !data) {
     Fonts *fonts = resources_fonts(e->res, error);
     if (!fonts)
       return FALSE;
@@ -221,23 +236,21 @@ static gboolean add_cover(Epub *e, GError **error) {
 
 typedef struct {
   GArray *entries; /* ZipEntry of the fonts (names and bytes owned by the items) */
-  gint64 mtime;
   GBytes *zip;
   GError *error;
 } FontsJob;
 
 static gpointer fonts_job(gpointer data) {
   FontsJob *job = data;
-  job->zip = epub_zip(job->entries, job->mtime, &job->error);
+  /* Dated 1980-01-01 (the zip epoch): package() dates each entry anew when it copies it, so the
+   * packed zip, and its cache entry, do not depend on the build's date. */
+  job->zip = epub_zip(job->entries, 315532800, &job->error);
   return job;
 }
-
-static gint64 zip_time(gint64 t);
 
 static void start_fonts_worker(Epub *e) {
   FontsJob *job = g_new0(FontsJob, 1);
   job->entries = g_array_new(FALSE, FALSE, sizeof(ZipEntry));
-  job->mtime = zip_time(e->timestamp);
   for (guint i = 0; i < e->items->len; i++) {
     EpubItem *it = e->items->pdata[i];
     if (!g_str_has_prefix(it->media_type, "font/"))
@@ -246,7 +259,7 @@ static void start_fonts_worker(Epub *e) {
     it->packed_index = (int)job->entries->len;
     g_array_append_val(job->entries, en);
   }
-  if (!job->entries->len) {
+  if (!job->entries->len || (e->packed = cache_get(e->fonts_key))) {
     g_array_unref(job->entries);
     g_free(job);
     return;
@@ -260,9 +273,10 @@ static gboolean finish_workers(Epub *e, GError **error) {
   if (e->cover_worker) {
     CoverJob *job = g_thread_join(e->cover_worker);
     e->cover_worker = NULL;
-    if (job->png)
+    if (job->png) {
       e->cover->data = job->png;
-    else if (ok) {
+      cache_put(e->cover_key, job->png);
+    } else if (ok) {
       g_propagate_error(error, job->error);
       job->error = NULL;
       ok = FALSE;
@@ -274,6 +288,7 @@ static gboolean finish_workers(Epub *e, GError **error) {
     FontsJob *job = g_thread_join(e->fonts_worker);
     e->fonts_worker = NULL;
     e->packed = job->zip;
+    cache_put(e->fonts_key, job->zip);
     if (!job->zip && ok) {
       g_propagate_error(error, job->error);
       job->error = NULL;
@@ -390,6 +405,8 @@ gboolean epub_write(Book *book, Resources *res, const EpubOptions *o, GError **e
   gboolean ok = zip && write_file(o->output, zip, error);
   if (e.packed)
     g_bytes_unref(e.packed);
+  cache_key_free(e.cover_key);
+  cache_key_free(e.fonts_key);
   if (zip)
     g_bytes_unref(zip);
   g_free(e.identifier);

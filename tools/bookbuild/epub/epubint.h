@@ -6,6 +6,7 @@
 #include <libxml/tree.h>
 
 #include "book.h"
+#include "cache.h"
 #include "epub/epub.h"
 
 #define EPUB_XHTML_NS "http://www.w3.org/1999/xhtml"
@@ -52,6 +53,7 @@ typedef struct {
   gboolean fonts_embedded;
   GBytes *packed; /* the fonts, deflated into a zip of their own on a worker thread */
   GThread *cover_worker, *fonts_worker;
+  CacheKey *cover_key, *fonts_key; /* where a worker's bytes are kept (cache.h); may be NULL */
 } Epub;
 
 /* Adds a file to the manifest; `href` relative to OEBPS/. Takes `data`. Returns the item, owned

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# tests/hardening/cache-test.sh: the EPUB's cache (build/cache/, cache.h) only saves time. A
+# build that reads the drawn cover and the packed fonts from it writes the same bytes as one
+# that makes them (and as one with BOOKBUILD_CACHE=off); a damaged entry is never used; a
+# build/cache/ that is a symbolic link is never written through; one entry of each kind is kept.
+# Ends with one line: N passed, N failed.
+set -u
+export LANG=C LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=1700000000
+unset BOOKBUILD_CACHE
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bb=${BOOKBUILD:-$root/tools/bookbuild/bookbuild}
+work=$(mktemp -d "${TMPDIR:-/tmp}/bookbuild-cache.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+pass() { passed=$((passed + 1)); echo "ok: $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/    /'; }
+build() { (cd "$work/book" && "$bb" epub -o "$work/$1" 2>&1 >/dev/null); }
+entries() { ls "$work/book/build/cache" 2>/dev/null | sed 's/-.*//' | sort | tr '\n' ' '; }
+
+(cd "$work" && "$bb" init book >/dev/null 2>&1) || { fail "init"; echo "$passed passed, $failed failed"; exit 1; }
+
+build cold.epub >/dev/null
+[ "$(entries)" = "cover fonts " ] && pass "a first build keeps the cover and the fonts" \
+  || fail "a first build keeps the cover and the fonts" "$(entries)"
+cover=$(ls "$work"/book/build/cache/cover-*)
+stamp=$(stat -c %Y.%s "$cover")
+build warm.epub >/dev/null
+cmp -s "$work/cold.epub" "$work/warm.epub" && pass "a build from the cache writes the same bytes" \
+  || fail "a build from the cache writes the same bytes"
+[ "$(stat -c %Y.%s "$cover")" = "$stamp" ] && [ "$(ls "$work"/book/build/cache/cover-*)" = "$cover" ] \
+  && pass "the second build read the entry and did not rewrite it" \
+  || fail "the second build read the entry and did not rewrite it"
+BOOKBUILD_CACHE=off build off.epub >/dev/null
+cmp -s "$work/cold.epub" "$work/off.epub" && pass "BOOKBUILD_CACHE=off writes the same bytes" \
+  || fail "BOOKBUILD_CACHE=off writes the same bytes"
+
+# A damaged entry: one byte of the drawn cover changed (its checksum no longer matches).
+printf '\x55' | dd of="$cover" bs=1 seek=5000 conv=notrunc status=none
+build damaged.epub >/dev/null
+cmp -s "$work/cold.epub" "$work/damaged.epub" && pass "a damaged entry is not used" \
+  || fail "a damaged entry is not used"
+cmp -s <(unzip -p "$work/cold.epub" OEBPS/media/cover.png) <(head -c -12 "$cover") \
+  && pass "a damaged entry is made again" || fail "a damaged entry is made again"
+
+# Another title draws another cover: its entry replaces the old one.
+sed -i 's/^title: .*/title: Another Title/' "$work/book/manuscript/book.yaml"
+build retitled.epub >/dev/null
+if cmp -s "$work/cold.epub" "$work/retitled.epub"; then
+  fail "a new title draws a new cover"
+elif [ "$(entries)" != "cover fonts " ] || [ -e "$cover" ]; then
+  fail "one entry of each kind is kept" "$(ls "$work/book/build/cache")"
+else
+  pass "a new title draws a new cover, and its entry replaces the old one"
+fi
+
+# build/cache/ a symbolic link: nothing is written through it, and the output is the same.
+rm -rf "$work/book/build/cache"
+mkdir "$work/elsewhere"
+ln -s "$work/elsewhere" "$work/book/build/cache"
+build linked.epub >/dev/null
+cmp -s "$work/retitled.epub" "$work/linked.epub" && [ -z "$(ls -A "$work/elsewhere")" ] \
+  && pass "a symbolic link for build/cache/ is not written through" \
+  || fail "a symbolic link for build/cache/ is not written through" "$(ls -A "$work/elsewhere")"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
