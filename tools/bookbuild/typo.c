@@ -23,8 +23,20 @@ char *typo_smarten_keeping(const char *text, const guint8 *keep, gunichar *prev)
   GString *out = g_string_sized_new(strlen(text) + 8);
   gunichar last = *prev;
   for (const char *p = text; *p;) {
+    if ((guchar)*p < 0x80 && *p != '"' && *p != '\'' && *p != '-' && *p != '.') {
+      /* most characters: copied as they are */
+      g_string_append_c(out, *p);
+      last = (guchar)*p++;
+      continue;
+    }
     gunichar c = g_utf8_get_char(p);
     const char *next = g_utf8_next_char(p);
+    if (c >= 0x80) {
+      g_string_append_len(out, p, next - p);
+      last = c;
+      p = next;
+      continue;
+    }
     gunichar emitted = c;
     gunichar after = *next ? g_utf8_get_char(next) : 0;
     if (keep && keep[p - text]) {
