@@ -31,7 +31,11 @@ BB_CPPFLAGS  = -Itools/bookbuild -D_GNU_SOURCE $(PKG_CFLAGS)
 BB_CFLAGS    = -std=c11 -Wall -Wextra $(WERROR)
 DATADIR_DEF  = -DBOOKBUILD_DATADIR='"$(PREFIX)/share/bookbuild"'
 ALL_CFLAGS   = $(DEPFLAGS) $(BB_CPPFLAGS) $(DATADIR_DEF) $(CPPFLAGS) $(BB_CFLAGS) $(CFLAGS)
-ALL_LDLIBS   = -lhyphen -lm $(PKG_LIBS) $(LDLIBS)
+# Graphviz's plugins are linked in (tools/bookbuild/diagram.c says why); they live in its own
+# folder, which the binary searches at run time.
+GV_PLUGINS   = $(shell pkg-config --variable=libdir libgvc 2>/dev/null)/graphviz
+ALL_LDLIBS   = -lhyphen -lm $(PKG_LIBS) -L$(GV_PLUGINS) -Wl,-rpath,$(GV_PLUGINS) \
+               -lgvplugin_dot_layout -lgvplugin_core -lgvplugin_pango $(LDLIBS)
 
 .PHONY: all check check-readers unit bench deps install clean format format-check lint epub pdf handouts pythons FORCE
 .DEFAULT_GOAL := all

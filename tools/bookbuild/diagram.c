@@ -8,6 +8,7 @@
 
 #include <fontconfig/fontconfig.h>
 #include <gvc.h>
+#include <gvplugin.h>
 #include <librsvg/rsvg.h>
 #include <math.h>
 #include <string.h>
@@ -18,6 +19,118 @@ typedef struct {
   const PrintStyle *style;
   GVC_t *gvc;
 } Ctx;
+
+/* Graphviz's plugins, linked in rather than found through the plugin folder's config6 file, which
+ * Debian writes only when a package trigger runs `dot -c` (without it every layout fails
+ * silently): dot's layout, the core SVG renderer, and Pango's text measurement. */
+extern gvplugin_library_t gvplugin_dot_layout_LTX_library;
+extern gvplugin_library_t gvplugin_core_LTX_library;
+extern gvplugin_library_t gvplugin_pango_LTX_library;
+static const lt_symlist_t plugins[] = {
+    {"gvplugin_dot_layout_LTX_library", &gvplugin_dot_layout_LTX_library},
+    {"gvplugin_core_LTX_library", &gvplugin_core_LTX_library},
+    {"gvplugin_pango_LTX_library", &gvplugin_pango_LTX_library},
+    {NULL, NULL},
+};
+
+/* ---- reading a drawing with names numbered in order ----
+ * cgraph's default discipline makes a named node's id the address of its interned name, and
+ * dot orders clusters and ties by id: the same drawing came out a few points different as the
+ * heap's history changed (another folder, another chapter before it). Ids here are the order
+ * of first appearance, so the same source gives the same layout everywhere. */
+
+typedef struct {
+  GHashTable *ids;  /* name -> id (GUINT_TO_POINTER) */
+  GPtrArray *names; /* name of the named id 2(k+1) at k (owned) */
+  IDTYPE anonymous; /* anonymous objects so far */
+} IdState;
+
+static void *id_open(Agraph_t *g, Agdisc_t *disc) {
+  (void)g, (void)disc;
+  IdState *st = g_new0(IdState, 1);
+  st->ids = g_hash_table_new(g_str_hash, g_str_equal);
+  st->names = g_ptr_array_new_with_free_func(g_free);
+  return st;
+}
+
+static long id_map(void *state, int objtype, char *str, IDTYPE *id, int createflag) {
+  (void)objtype;
+  IdState *st = state;
+  if (!str) {
+    *id = st->anonymous++ * 2 + 1; /* odd: anonymous, as cgraph's own */
+    return TRUE;
+  }
+  gpointer found = g_hash_table_lookup(st->ids, str);
+  if (!found && !createflag)
+    return FALSE;
+  if (!found) {
+    char *name = g_strdup(str);
+    g_ptr_array_add(st->names, name);
+    found = GUINT_TO_POINTER(st->names->len * 2); /* even: named */
+    g_hash_table_insert(st->ids, name, found);
+  }
+  *id = GPOINTER_TO_UINT(found);
+  return TRUE;
+}
+
+static long id_alloc(void *state, int objtype, IDTYPE request) {
+  (void)state, (void)objtype, (void)request;
+  return FALSE; /* as cgraph's own: no id is chosen by the caller */
+}
+
+static void id_free(void *state, int objtype, IDTYPE id) {
+  (void)state, (void)objtype, (void)id; /* the names live as long as the graph */
+}
+
+static char *id_print(void *state, int objtype, IDTYPE id) {
+  (void)objtype;
+  IdState *st = state;
+  if (id % 2 != 0 || id == 0 || id / 2 > st->names->len)
+    return NULL;
+  return st->names->pdata[id / 2 - 1];
+}
+
+static void id_close(void *state) {
+  IdState *st = state;
+  g_hash_table_unref(st->ids);
+  g_ptr_array_unref(st->names);
+  g_free(st);
+}
+
+static void id_register(void *state, int objtype, void *obj) {
+  (void)state, (void)objtype, (void)obj;
+}
+
+static Agiddisc_t ordered_ids = {id_open,  id_map,   id_alloc,   id_free,
+                                 id_print, id_close, id_register};
+
+typedef struct {
+  const char *text;
+  gsize pos, len;
+} Source;
+
+/* A line at a time, as cgraph's own readers give it to the scanner. */
+static int source_read(void *chan, char *buf, int bufsize) {
+  Source *src = chan;
+  if (src->pos >= src->len || bufsize < 2)
+    return 0;
+  gsize n = 0;
+  while (src->pos < src->len && n < (gsize)bufsize - 1) {
+    char ch = src->text[src->pos++];
+    buf[n++] = ch;
+    if (ch == '\n')
+      break;
+  }
+  buf[n] = '\0';
+  return (int)n;
+}
+
+static Agraph_t *read_graph(const char *code) {
+  Agiodisc_t io = {source_read, AgIoDisc.putstr, AgIoDisc.flush};
+  Agdisc_t disc = {&AgMemDisc, &ordered_ids, &io};
+  Source src = {code, 0, strlen(code)};
+  return agread(&src, &disc);
+}
 
 /* ---- which block is which diagram's drawing ---- */
 
@@ -489,7 +602,7 @@ static void lay_out(Ctx *c, Callout *co) {
     return;
   }
   g_string_truncate(gv_messages, 0);
-  Agraph_t *g = agmemread(code);
+  Agraph_t *g = read_graph(code);
   guint said = report_messages(c, b);
   if (!g || said > 0) {
     if (g)
@@ -506,7 +619,10 @@ static void lay_out(Ctx *c, Callout *co) {
   char *data = NULL;
   unsigned int len = 0;
   gboolean laid = gvLayout(c->gvc, g, "dot") == 0;
-  if (laid && report_messages(c, b) == 0 && gvRenderData(c->gvc, g, "svg", &data, &len) == 0 &&
+  guint said_layout = report_messages(c, b);
+  if (!laid && said_layout == 0)
+    drawing_error(c, first, "drawing: Graphviz could not lay it out");
+  if (laid && said_layout == 0 && gvRenderData(c->gvc, g, "svg", &data, &len) == 0 &&
       report_messages(c, b) == 0) {
     double w = 0, h = 0;
     if (svg_size(data, &w, &h) && fits_page(c, b, w, h)) {
@@ -547,7 +663,7 @@ void diagram_draw_all(Book *book, const PrintStyle *style, const char *fonts_dir
           gv_messages = g_string_new(NULL);
         agseterrf(collect_message);
         agseterr(AGWARN);
-        c.gvc = gvContext();
+        c.gvc = gvContextPlugins(plugins, 0);
       }
       lay_out(&c, co);
     }
