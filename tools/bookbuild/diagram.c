@@ -10,8 +10,13 @@
 #include <gvc.h>
 #include <gvplugin.h>
 #include <librsvg/rsvg.h>
+#include <errno.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 typedef struct {
   Book *book;
@@ -588,6 +593,93 @@ static gboolean svg_size(const char *svg, double *w, double *h) {
   return *w > 0 && *h > 0;
 }
 
+typedef enum { LAYOUT_OK, LAYOUT_CRASHED, LAYOUT_TIMEOUT } LayoutOutcome;
+
+/* In the child: lays `g` out and writes "S" and the SVG, or "E" and Graphviz's messages. */
+static void lay_out_child(GVC_t *gvc, Agraph_t *g, int fd) {
+  g_string_truncate(gv_messages, 0);
+  char *data = NULL;
+  unsigned int len = 0;
+  gboolean ok = gvLayout(gvc, g, "dot") == 0 && gv_messages->len == 0 &&
+                gvRenderData(gvc, g, "svg", &data, &len) == 0 && gv_messages->len == 0;
+  const char *payload = ok ? data : gv_messages->str;
+  gsize left = ok ? len : gv_messages->len;
+  gboolean sent = write(fd, ok ? "S" : "E", 1) == 1;
+  while (sent && left > 0) {
+    ssize_t n = write(fd, payload, left);
+    sent = n > 0;
+    if (sent)
+      payload += n, left -= (gsize)n;
+  }
+  _exit(sent ? 0 : 1);
+}
+
+/* Graphviz lays a drawing out in a child process: some graphs crash it (dot 2.43 writes freed
+ * memory on a record beside plain nodes on one rank), and a hostile one may run long; the child
+ * is killed after DIAGRAM_LAYOUT_MS. The parent made the context and loaded the fonts, so the
+ * child starts warm. The child's output is appended to `out`. */
+static LayoutOutcome lay_out_apart(GVC_t *gvc, Agraph_t *g, GByteArray *out) {
+  int fds[2];
+  if (pipe(fds) != 0)
+    return LAYOUT_CRASHED;
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return LAYOUT_CRASHED;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    lay_out_child(gvc, g, fds[1]);
+  }
+  close(fds[1]);
+  gint64 deadline = g_get_monotonic_time() + DIAGRAM_LAYOUT_MS * 1000;
+  gboolean timed_out = FALSE;
+  for (;;) {
+    gint64 left_ms = (deadline - g_get_monotonic_time()) / 1000;
+    struct pollfd pfd = {fds[0], POLLIN, 0};
+    if (left_ms <= 0 || poll(&pfd, 1, (int)left_ms) == 0) {
+      timed_out = TRUE;
+      break;
+    }
+    guint8 buf[8192];
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    g_byte_array_append(out, buf, (guint)n);
+  }
+  close(fds[0]);
+  if (timed_out)
+    kill(pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (timed_out)
+    return LAYOUT_TIMEOUT;
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? LAYOUT_OK : LAYOUT_CRASHED;
+}
+
+/* A first layout in this process, of a graph of its own, so that each child finds Graphviz's
+ * plugins and Pango's fonts loaded. */
+static void warm_up(GVC_t *gvc, const PrintStyle *style) {
+  Agraph_t *g = read_graph("digraph { a [label=\"Ag\"]; }");
+  if (!g)
+    return;
+  apply_style(style, g);
+  char *data = NULL;
+  unsigned int len = 0;
+  if (gvLayout(gvc, g, "dot") == 0) {
+    if (gvRenderData(gvc, g, "svg", &data, &len) == 0)
+      gvFreeRenderData(data);
+    gvFreeLayout(gvc, g);
+  }
+  agclose(g);
+  g_string_truncate(gv_messages, 0);
+}
+
 static void lay_out(Ctx *c, Callout *co) {
   const CodeBlock *b = co->drawing;
   const char *code = cmark_node_get_literal(b->node);
@@ -616,25 +708,38 @@ static void lay_out(Ctx *c, Callout *co) {
     return;
   }
   apply_style(c->style, g);
-  char *data = NULL;
-  unsigned int len = 0;
-  gboolean laid = gvLayout(c->gvc, g, "dot") == 0;
-  guint said_layout = report_messages(c, b);
-  if (!laid && said_layout == 0)
-    drawing_error(c, first, "drawing: Graphviz could not lay it out");
-  if (laid && said_layout == 0 && gvRenderData(c->gvc, g, "svg", &data, &len) == 0 &&
-      report_messages(c, b) == 0) {
+  g_autoptr(GByteArray) out = g_byte_array_new();
+  switch (lay_out_apart(c->gvc, g, out)) {
+  case LAYOUT_OK: {
+    /* "E" and Graphviz's messages, or "S" and the SVG */
+    gboolean svg = out->len > 0 && out->data[0] == 'S';
+    if (!svg) {
+      g_string_append_len(gv_messages, (const char *)out->data + MIN(out->len, 1),
+                          out->len - MIN(out->len, 1));
+      if (report_messages(c, b) == 0)
+        drawing_error(c, first, "drawing: Graphviz could not lay it out");
+      break;
+    }
+    g_byte_array_append(out, (const guint8 *)"", 1);
+    const char *data = (const char *)out->data + 1;
     double w = 0, h = 0;
     if (svg_size(data, &w, &h) && fits_page(c, b, w, h)) {
-      co->svg = clean_svg(data, len, c->style->diagram_font);
+      co->svg = clean_svg(data, out->len - 2, c->style->diagram_font);
       co->svg_width = w;
       co->svg_height = h;
     }
+    break;
   }
-  if (data)
-    gvFreeRenderData(data);
-  if (laid)
-    gvFreeLayout(c->gvc, g);
+  case LAYOUT_CRASHED:
+    drawing_error(c, first,
+                  "drawing: Graphviz crashed laying it out (records beside plain nodes on one "
+                  "rank are a known cause): simplify it");
+    break;
+  case LAYOUT_TIMEOUT:
+    drawing_error(c, first, "drawing: Graphviz took more than %d ms laying it out: simplify it",
+                  DIAGRAM_LAYOUT_MS);
+    break;
+  }
   agclose(g);
 }
 
@@ -664,6 +769,7 @@ void diagram_draw_all(Book *book, const PrintStyle *style, const char *fonts_dir
         agseterrf(collect_message);
         agseterr(AGWARN);
         c.gvc = gvContextPlugins(plugins, 0);
+        warm_up(c.gvc, style);
       }
       lay_out(&c, co);
     }

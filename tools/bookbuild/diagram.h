@@ -16,6 +16,8 @@
 #define DIAGRAM_MAX_NODES 40
 #define DIAGRAM_MAX_EDGES 80
 #define DIAGRAM_MAX_SUBGRAPHS 12
+/* Graphviz lays each drawing out in a child process, killed when it runs longer than this. */
+#define DIAGRAM_LAYOUT_MS 1000
 
 /* Finds each DIAGRAM's drawing, checks it (rule `diagram`: a dot block outside a DIAGRAM, two
  * drawings in one, a drawing without a description, a syntax error, an attribute not allowed,
