@@ -164,7 +164,7 @@ static const StyleKey keys[] = {
     RGB("diagrams.panel", diagram_panel, "#fbfbfa"),
     RGB("diagrams.shade", diagram_shade, "#dfe2e6"),
     NUM("diagrams.min-scale", diagram_min_scale, "0.75"),
-    NUM("diagrams.max-height", diagram_max_height, "0.6"),
+    NUM("diagrams.max-height", diagram_max_height, "0.7"),
     NUM("title-page.leading", title_leading, "1.15"),
     NUM("title-page.title-drop", title_drop, "0.22"),
     NUM("title-page.title-scale", title_scale, "1.45"),
