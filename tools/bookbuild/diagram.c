@@ -10,6 +10,7 @@
 #include <gvc.h>
 #include <gvplugin.h>
 #include <librsvg/rsvg.h>
+#include <pango/pangocairo.h>
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
@@ -23,6 +24,7 @@ typedef struct {
   Chapter *ch;
   const PrintStyle *style;
   GVC_t *gvc;
+  PangoContext *pango; /* measures labels with the fonts Graphviz measured them with */
 } Ctx;
 
 /* Graphviz's plugins, linked in rather than found through the plugin folder's config6 file, which
@@ -514,10 +516,74 @@ static void apply_style(const PrintStyle *st, Agraph_t *g) {
   agattr(g, AGRAPH, "searchsize", "30");
 }
 
+/* A label's text from SVG character data (Graphviz escapes &, <, >, quotes and some spaces). */
+static char *svg_unescape(const char *from, const char *to) {
+  GString *out = g_string_new(NULL);
+  for (const char *p = from; p < to; p++) {
+    const char *semi = *p == '&' ? memchr(p, ';', (gsize)(to - p)) : NULL;
+    if (!semi) {
+      g_string_append_c(out, *p);
+      continue;
+    }
+    g_autofree char *name = g_strndup(p + 1, (gsize)(semi - p - 1));
+    gunichar ch = 0;
+    if (name[0] == '#')
+      ch = (gunichar)(name[1] == 'x' ? g_ascii_strtoull(name + 2, NULL, 16)
+                                     : g_ascii_strtoull(name + 1, NULL, 10));
+    else
+      ch = strcmp(name, "amp") == 0    ? '&'
+           : strcmp(name, "lt") == 0   ? '<'
+           : strcmp(name, "gt") == 0   ? '>'
+           : strcmp(name, "quot") == 0 ? '"'
+           : strcmp(name, "apos") == 0 ? '\''
+                                       : 0;
+    if (ch && g_unichar_validate(ch)) {
+      g_string_append_unichar(out, ch);
+      p = semi;
+    } else {
+      g_string_append_c(out, *p);
+    }
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* The width `text` takes in the drawing's font at `size` points, as Graphviz measured it. */
+static double text_width(PangoContext *pc, const char *font, double size, const char *text) {
+  PangoLayout *l = pango_layout_new(pc);
+  PangoFontDescription *d = pango_font_description_from_string(font);
+  pango_font_description_set_family(d, font);
+  pango_font_description_set_absolute_size(d, size * PANGO_SCALE);
+  pango_layout_set_font_description(l, d);
+  pango_layout_set_text(l, text, -1);
+  PangoRectangle logical;
+  pango_layout_get_extents(l, NULL, &logical);
+  pango_font_description_free(d);
+  g_object_unref(l);
+  return logical.width / (double)PANGO_SCALE;
+}
+
+/* A <text> start tag with the label's width in the book's font as its textLength: a reading
+ * system draws an image's text in a font of its own (an SVG image cannot use the book's), and
+ * textLength fits that font to the width Graphviz laid the label out for, so no label runs out
+ * of its shape. Returns where the tag ends (after '>'), or NULL. */
+static const char *text_tag(GString *s, const char *p, const char *end, PangoContext *pc,
+                            const char *font) {
+  const char *tag_end = memchr(p, '>', (gsize)(end - p));
+  const char *close = tag_end ? g_strstr_len(tag_end, end - tag_end, "</text>") : NULL;
+  const char *size_at = tag_end ? g_strstr_len(p, tag_end - p, " font-size=\"") : NULL;
+  if (!close || !size_at)
+    return NULL;
+  double size = g_ascii_strtod(size_at + 12, NULL);
+  g_autofree char *text = svg_unescape(tag_end + 1, close);
+  double width = text_width(pc, font, size, text);
+  g_string_append_printf(s, "<text textLength=\"%.2f\" lengthAdjust=\"spacingAndGlyphs\"", width);
+  return p + strlen("<text");
+}
+
 /* Graphviz's SVG made one file both outputs use: no DOCTYPE (an external DTD readers would
- * fetch), no comments or <title>s (node names, not words for readers), and a generic family
- * after the book's for reading systems that lack it. */
-static GBytes *clean_svg(const char *data, gsize len, const char *font) {
+ * fetch), no comments or <title>s (node names, not words for readers), a generic family after
+ * the book's, and each label's width (text_tag()). */
+static GBytes *clean_svg(const char *data, gsize len, const char *font, PangoContext *pc) {
   const char *start = g_strstr_len(data, (gssize)len, "<svg");
   if (!start)
     return NULL;
@@ -536,6 +602,11 @@ static GBytes *clean_svg(const char *data, gsize len, const char *font) {
         p++;
       continue;
     }
+    const char *after = g_str_has_prefix(p, "<text ") ? text_tag(s, p, end, pc, font) : NULL;
+    if (after) {
+      p = after;
+      continue;
+    }
     if (g_str_has_prefix(p, family)) {
       g_string_append_printf(s, "font-family=\"%s, sans-serif\"", font);
       p += strlen(family);
@@ -544,6 +615,20 @@ static GBytes *clean_svg(const char *data, gsize len, const char *font) {
     g_string_append_c(s, *p++);
   }
   return g_string_free_to_bytes(s);
+}
+
+static PangoContext *measuring_context(void) {
+  PangoFontMap *map = pango_cairo_font_map_new(); /* on fontconfig's current configuration */
+  pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(map), 72.0);
+  PangoContext *pc = pango_font_map_create_context(map);
+  pango_context_set_round_glyph_positions(pc, FALSE);
+  cairo_font_options_t *options = cairo_font_options_create();
+  cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options(pc, options);
+  cairo_font_options_destroy(options);
+  g_object_unref(map);
+  return pc;
 }
 
 static void ensure_fonts(const char *fonts_dir) {
@@ -724,7 +809,7 @@ static void lay_out(Ctx *c, Callout *co) {
     const char *data = (const char *)out->data + 1;
     double w = 0, h = 0;
     if (svg_size(data, &w, &h) && fits_page(c, b, w, h)) {
-      co->svg = clean_svg(data, out->len - 2, c->style->diagram_font);
+      co->svg = clean_svg(data, out->len - 2, c->style->diagram_font, c->pango);
       co->svg_width = w;
       co->svg_height = h;
     }
@@ -752,7 +837,7 @@ double diagram_max_width(const PrintStyle *st) {
 }
 
 void diagram_draw_all(Book *book, const PrintStyle *style, const char *fonts_dir) {
-  Ctx c = {book, NULL, style, NULL};
+  Ctx c = {book, NULL, style, NULL, NULL};
   for (guint i = 0; i < book->chapters->len; i++) {
     c.ch = book->chapters->pdata[i];
     for (guint k = 0; k < c.ch->callouts->len; k++) {
@@ -769,6 +854,7 @@ void diagram_draw_all(Book *book, const PrintStyle *style, const char *fonts_dir
         agseterrf(collect_message);
         agseterr(AGWARN);
         c.gvc = gvContextPlugins(plugins, 0);
+        c.pango = measuring_context();
         warm_up(c.gvc, style);
       }
       lay_out(&c, co);
@@ -777,6 +863,7 @@ void diagram_draw_all(Book *book, const PrintStyle *style, const char *fonts_dir
   }
   if (c.gvc)
     gvFreeContext(c.gvc);
+  g_clear_object(&c.pango);
 }
 
 gboolean diagram_render(const Callout *co, cairo_t *cr, double width, double height) {
