@@ -5,7 +5,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo pangoft2 glib-2.0 gio-2.0 gio-unix-2.0 fontconfig yaml-0.1 libpng \
-           harfbuzz freetype2 zlib
+           harfbuzz freetype2 zlib libcgraph libgvc librsvg-2.0
 
 BIN     := tools/bookbuild/bookbuild
 OBJDIR  := build/obj
@@ -31,7 +31,11 @@ BB_CPPFLAGS  = -Itools/bookbuild -D_GNU_SOURCE $(PKG_CFLAGS)
 BB_CFLAGS    = -std=c11 -Wall -Wextra $(WERROR)
 DATADIR_DEF  = -DBOOKBUILD_DATADIR='"$(PREFIX)/share/bookbuild"'
 ALL_CFLAGS   = $(DEPFLAGS) $(BB_CPPFLAGS) $(DATADIR_DEF) $(CPPFLAGS) $(BB_CFLAGS) $(CFLAGS)
-ALL_LDLIBS   = -lhyphen -lm $(PKG_LIBS) $(LDLIBS)
+# Graphviz's plugins are linked in (tools/bookbuild/diagram.c says why); they live in its own
+# folder, which the binary searches at run time.
+GV_PLUGINS   = $(shell pkg-config --variable=libdir libgvc 2>/dev/null)/graphviz
+ALL_LDLIBS   = -lhyphen -lm $(PKG_LIBS) -L$(GV_PLUGINS) -Wl,-rpath,$(GV_PLUGINS) \
+               -lgvplugin_dot_layout -lgvplugin_core -lgvplugin_pango $(LDLIBS)
 
 .PHONY: all check check-readers unit bench deps install clean format format-check lint epub pdf handouts pythons FORCE
 .DEFAULT_GOAL := all
@@ -154,6 +158,12 @@ bench: $(BIN)
 	@bash tests/bench/weasyprint.sh build/bench-book build/bench-book/weasyprint
 	@python3 tests/bench/make-callouts.py build/bench-callouts 2000
 	hyperfine -N --warmup 1 '$(BIN) pdf -C build/bench-callouts -o build/bench-callouts/book.pdf'
+	@# The same book with 30 of its callouts drawn diagrams (issue 21: under 0.3 s more for both).
+	@python3 tests/bench/make-book.py build/bench-diagrams 50000 30
+	hyperfine -N --warmup 2 '$(BIN) epub -C build/bench-book -o build/bench-book/book.epub' \
+	  '$(BIN) epub -C build/bench-diagrams -o build/bench-diagrams/book.epub'
+	hyperfine -N --warmup 1 '$(BIN) pdf -C build/bench-book -o build/bench-book/book.pdf' \
+	  '$(BIN) pdf -C build/bench-diagrams -o build/bench-diagrams/book.pdf'
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""make-book.py OUT_DIR [WORDS]: writes a valid book of about WORDS words (default 50,000) for
-`make bench`: 20 chapters of 6 sections, each with paragraphs, code, a callout, a table and links,
-so `bookbuild check` (and later the writers) see every construct at book scale."""
+"""make-book.py OUT_DIR [WORDS] [DIAGRAMS]: writes a valid book of about WORDS words (default
+50,000) for `make bench`: 20 chapters of 6 sections, each with paragraphs, code, a callout, a
+table and links, so `bookbuild check` (and later the writers) see every construct at book scale;
+DIAGRAMS (default 0) of its callouts are drawn diagrams (a ```dot block and its description)."""
 import os
 import random
 import sys
 
 out = sys.argv[1]
 words = int(sys.argv[2]) if len(sys.argv) > 2 else 50000
+diagrams = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 rng = random.Random(42)
 vocab = ("interpreter bytecode frame object reference namespace module closure descriptor "
          "allocator arena generation collector thread lock coroutine event loop import finder "
@@ -47,6 +49,13 @@ for c in range(1, chapters + 1):
             body += [paragraph() + (link if p == paras - 1 else ""), ""]
             if p == 0:
                 body += ["```python", "def f(x):", "    return x * 2", "", "print(f(21))", "```", ""]
+        if diagrams > 0 and ((c - 1) * sections + s - 1) % (chapters * sections // diagrams) == 0:
+            n = (c - 1) * sections + s
+            body += [f"> [!DIAGRAM] Pipeline {n}", "> ```dot", "> digraph {", ">   rankdir=LR;",
+                     f'>   a [label="source {n}"]; b [label="bytecode"]; c [label="result", style=filled];',
+                     '>   a -> b [label="compile"]; b -> c [label="run"];', "> }", "> ```", ">",
+                     '> Three boxes in a row: "source", "bytecode" and a shaded "result", joined',
+                     '> by arrows labelled "compile" and "run".', ""]
         body += ["> [!NOTE]", "> " + sentence(), "", "| a | b |", "|---|---|", "| 1 | 2 |", ""]
     body += ["## Key Takeaways", "", "- " + sentence(), "- " + sentence(), ""]
     with open(f"{out}/manuscript/chapters/{c:02d}-chapter.md", "w") as f:

@@ -129,10 +129,15 @@ typedef struct {
   cmark_node *marker;        /* the paragraph that holds the marker */
   cmark_node *first_content; /* first inline after the marker line inside `marker`, or NULL */
   int line, col;
+  /* DIAGRAM: its drawing (diagram.c), a ```dot block among its blocks, laid out by Graphviz
+   * once when the book is validated; NULL when it has none or the drawing failed */
+  struct CodeBlock *drawing;
+  GBytes *svg;                  /* the drawing as SVG, the same bytes in both outputs */
+  double svg_width, svg_height; /* its size, points */
 } Callout;
 
 /* A fenced or indented code block with its info string recognised. */
-typedef struct {
+typedef struct CodeBlock {
   char *lang;               /* lower-case language, "" when none */
   gboolean ignore;          /* `ignore`: not run */
   char *raises;             /* `raises=Name`, or NULL */
@@ -144,6 +149,7 @@ typedef struct {
   cmark_node *node;
   int line;            /* line of the opening fence */
   int first_code_line; /* line of the first line of code */
+  gboolean drawn;      /* a DIAGRAM's ```dot drawing: writers show its picture, not its source */
 } CodeBlock;
 
 typedef struct {

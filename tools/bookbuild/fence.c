@@ -7,7 +7,10 @@
 
 #include <string.h>
 
-gboolean fence_is_known_language(const char *lang) { return highlight_knows_language(lang); }
+/* `dot` is Graphviz's language: a DIAGRAM's drawing (diagram.c), never shown as code. */
+gboolean fence_is_known_language(const char *lang) {
+  return highlight_knows_language(lang) || strcmp(lang, "dot") == 0;
+}
 
 gboolean fence_parse_version(const char *s, int *major, int *minor) {
   guint64 a, b;

@@ -137,7 +137,7 @@ Fonts *fonts_new(const char *dir, const PrintStyle *style, GError **error) {
     return NULL;
   }
   const char *families[] = {style->font_body, style->font_heading, style->font_mono,
-                            style->font_fallback};
+                            style->font_fallback, style->diagram_font};
   for (gsize i = 0; i < G_N_ELEMENTS(families); i++)
     if (!has_family(fonts->config, families[i])) {
       g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,

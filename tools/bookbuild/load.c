@@ -31,6 +31,8 @@ static void heading_free(gpointer p) {
 static void callout_free(gpointer p) {
   Callout *c = p;
   g_free(c->title);
+  if (c->svg)
+    g_bytes_unref(c->svg);
   g_free(c);
 }
 

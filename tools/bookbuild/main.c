@@ -2,6 +2,7 @@
  * turns diagnostics and GErrors into messages and exit codes (DESIGN.md section 3). The only file
  * that prints or exits. */
 #include "book.h"
+#include "diagram.h"
 #include "codecheck.h"
 #include "epub/epub.h"
 #include "import.h"
@@ -82,6 +83,7 @@ static int load_and_validate(const char *root, gboolean werror, Book **out, Reso
   }
   book_validate(book);
   g_autoptr(Resources) resources = resources_load(book);
+  diagram_draw_all(book, &resources->style, resources->fonts_dir);
   gboolean failed = diags_errors(book->diags) > 0 || (werror && diags_warnings(book->diags) > 0);
   if (failed || !out)
     diags_print(book->diags, stderr);

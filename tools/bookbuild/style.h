@@ -105,6 +105,15 @@ typedef struct {
   double image_max_height;            /* fraction of the text block */
   double image_max_scale;             /* small images are not enlarged past this */
   double caption_size, caption_space; /* of the body size; below the image, lines */
+  /* drawn diagrams: Graphviz's defaults for every drawing (diagram.c) */
+  char *diagram_font;        /* a family of fonts/ */
+  double diagram_size;       /* label size, points (at full size: drawings are never enlarged) */
+  double diagram_line_width; /* points */
+  Rgb diagram_ink;           /* lines, arrows and labels */
+  Rgb diagram_panel;         /* the light panel drawn behind, in both outputs */
+  Rgb diagram_shade;         /* style=filled shapes */
+  double diagram_min_scale;  /* on the narrowest page: smaller is too wide */
+  double diagram_max_height; /* of the shortest text block's height */
   /* the title page, the copyright page after it, and a handout's title block */
   double title_leading;
   double title_drop;                   /* the title's top, as a share of the text block's height */

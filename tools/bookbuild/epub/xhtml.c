@@ -847,9 +847,68 @@ static void list(Xh *x, xmlNodePtr parent, cmark_node *n) {
 /* A callout: a box with a visible label, in markup reading systems show in the text (never
  * epub:type="footnote", which some turn into a pop-up): <aside> for notes and tips, a <div>
  * for warnings, a figure described in words for diagrams. */
+/* A drawn diagram (diagram.h): a figure whose caption is the callout's label, the drawing an
+ * SVG image of its own in the package, and the callout's prose, kept visible under it, the
+ * image's long description (aria-describedby: epubcheck 4.2.6's schema lacks aria-details). The
+ * SVG is drawn on a light panel by design, so it reads on a dark reader as on paper. */
+static void drawn_diagram(Xh *x, xmlNodePtr parent, const Callout *co) {
+  int n = ++x->callouts;
+  g_autofree char *stem = g_path_get_basename(x->ec->href);
+  char *dot = strrchr(stem, '.');
+  if (dot)
+    *dot = '\0';
+  g_autofree char *href = g_strdup_printf("media/diagram-%s-%d.svg", stem, n);
+  g_autofree char *item_id = g_strdup_printf("diagram-%s-%d", stem, n);
+  EpubItem *item = epub_add_item(x->e, item_id, href, "image/svg+xml", g_bytes_ref(co->svg));
+  item->level = EPUB_DEFLATE_TEXT;
+  g_autofree char *base = g_strdup_printf("diagram-%d", n);
+  const char *label_id = unique_id(x, base);
+  g_autofree char *desc_base = g_strdup_printf("diagram-%d-description", n);
+  const char *desc_id = unique_id(x, desc_base);
+  xmlNodePtr fig = epub_el(parent, "figure");
+  epub_set(fig, "class", "callout callout-diagram diagram");
+  epub_set(fig, "aria-labelledby", label_id);
+  epub_newline(fig);
+  xmlNodePtr cap = epub_el(fig, "figcaption");
+  epub_set(cap, "class", "callout-label");
+  epub_set(cap, "id", label_id);
+  xmlNodePtr k = epub_el(cap, "span");
+  epub_set(k, "class", "callout-kind");
+  epub_text(k, callout_kind_label(co->kind));
+  if (co->title) {
+    epub_text(cap, ": ");
+    xmlNodePtr t = epub_el(cap, "span");
+    epub_set(t, "class", "callout-title");
+    x->prev = 0;
+    add_smart_text(x, t, co->title);
+  }
+  epub_newline(fig);
+  xmlNodePtr img = epub_el(fig, "img");
+  g_autofree char *src = g_strconcat("../", href, NULL);
+  epub_set(img, "src", src);
+  epub_set(img, "class", "diagram-drawing");
+  epub_set(img, "alt", co->title ? co->title : callout_kind_label(co->kind));
+  epub_set(img, "aria-describedby", desc_id);
+  x->e->images_with_alt = TRUE;
+  epub_newline(fig);
+  xmlNodePtr desc = epub_el(fig, "div");
+  epub_set(desc, "class", "diagram-description");
+  epub_set(desc, "id", desc_id);
+  epub_newline(desc);
+  if (co->first_content)
+    paragraph(x, desc, co->marker, co->first_content);
+  blocks(x, desc, cmark_node_next(co->marker));
+  epub_newline(fig);
+  epub_newline(parent);
+}
+
 static void callout(Xh *x, xmlNodePtr parent, const Callout *co) {
   if (co->kind == CALLOUT_OUTLINE && !x->e->o->draft)
     return;
+  if (co->svg) {
+    drawn_diagram(x, parent, co);
+    return;
+  }
   static const struct {
     const char *element, *role;
   } markup[CALLOUT_KIND_COUNT] = {
@@ -964,9 +1023,12 @@ static void block(Xh *x, xmlNodePtr parent, cmark_node *n) {
   case CMARK_NODE_HEADING:
     heading(x, parent, n);
     break;
-  case CMARK_NODE_CODE_BLOCK:
-    code_block(x, parent, n);
+  case CMARK_NODE_CODE_BLOCK: {
+    const CodeBlock *cb = g_hash_table_lookup(x->ch->code_by_node, n);
+    if (!cb || !cb->drawn) /* a drawing is shown as its picture (drawn_diagram) */
+      code_block(x, parent, n);
     break;
+  }
   case CMARK_NODE_LIST:
     list(x, parent, n);
     break;

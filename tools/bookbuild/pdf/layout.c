@@ -5,6 +5,7 @@
 #include "pdf/layoutint.h"
 
 #include "callout.h"
+#include "diagram.h"
 #include "highlight.h"
 #include "link.h"
 #include "path.h"
@@ -395,6 +396,25 @@ static void label_item(Ctx *c, const Frame *f, const Callout *co) {
   inline_clear(&in);
 }
 
+/* A DIAGRAM's drawing (diagram.h): the SVG drawn as vectors at its own size, smaller only when
+ * the callout is narrower; one line box, so it never splits, kept with the label above and the
+ * description's first lines below. */
+static void drawing_item(Ctx *c, const Frame *f, const Callout *co) {
+  Item *it = item_new(ITEM_IMAGE);
+  double scale = MIN(1.0, f->width / co->svg_width);
+  it->drawing = co;
+  it->image_w = co->svg_width * scale;
+  it->image_h = co->svg_height * scale;
+  it->x = f->x + (f->width - it->image_w) / 2;
+  it->width = it->image_w;
+  it->source_line = co->line;
+  it->space_after = c->line * c->env->style->caption_space;
+  it->keep_with_next = TRUE;
+  LineBox lb = {.top = 0, .height = it->image_h, .baseline = it->image_h};
+  g_array_append_val(it->lines, lb);
+  layout_push(c, it);
+}
+
 static void container(Ctx *c, const Frame *f, cmark_node *node, const Callout *co) {
   const PrintStyle *st = c->env->style;
   if (co && co->kind == CALLOUT_OUTLINE && !c->env->draft)
@@ -411,6 +431,8 @@ static void container(Ctx *c, const Frame *f, cmark_node *node, const Callout *c
   c->indent_next = FALSE;
   if (co) {
     label_item(c, &inner, co);
+    if (co->svg)
+      drawing_item(c, &inner, co);
     if (co->first_content) {
       justify_paragraph(c, &inner, co->marker, co->first_content);
     }
@@ -629,9 +651,12 @@ static void block(Ctx *c, const Frame *f, cmark_node *n) {
   case CMARK_NODE_HEADING:
     heading(c, f, n);
     break;
-  case CMARK_NODE_CODE_BLOCK:
-    code_block(c, f, n);
+  case CMARK_NODE_CODE_BLOCK: {
+    const CodeBlock *cb = g_hash_table_lookup(c->ch->code_by_node, n);
+    if (!cb || !cb->drawn) /* a drawing is drawn as its picture (drawing_item) */
+      code_block(c, f, n);
     break;
+  }
   case CMARK_NODE_LIST:
     list(c, f, n);
     break;

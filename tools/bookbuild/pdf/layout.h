@@ -76,8 +76,9 @@ typedef struct Item {
   /* code */
   double char_width; /* the code face's advance, measured (code_block): the line-number gutter */
   /* images */
-  cairo_surface_t *image;
-  double image_w, image_h;
+  cairo_surface_t *image;  /* a picture, or NULL for a drawing */
+  const Callout *drawing;  /* a DIAGRAM's drawing (diagram.h), drawn as vectors, or NULL */
+  double image_w, image_h; /* as placed, points */
   /* where it came from, for warnings */
   int source_line;
 } Item;

@@ -2,6 +2,7 @@
  * breaker; sizes and colours from the print style. Nothing here decides where things go. */
 #include "render.h"
 
+#include "diagram.h"
 #include "fonts.h"
 
 #include <string.h>
@@ -415,8 +416,26 @@ static void draw_row(PageCtx *pc, const Placement *p, gboolean at_foot) {
   }
 }
 
+/* A drawing goes onto the page as vectors and text (librsvg), inside a Figure of the structure
+ * tree; cairo 1.16 writes no alternate text for one, and the words that describe it are printed
+ * under it. */
+static void draw_drawing(PageCtx *pc, const Placement *p) {
+  const Item *it = p->item;
+  cairo_t *cr = pc->r->cr;
+  cairo_tag_begin(cr, "Figure", NULL);
+  cairo_save(cr);
+  cairo_translate(cr, pc->x0 + it->x, pc->y0 + p->y + it->pad_top);
+  diagram_render(it->drawing, cr, it->image_w, it->image_h);
+  cairo_restore(cr);
+  cairo_tag_end(cr, "Figure");
+}
+
 static void draw_image(PageCtx *pc, const Placement *p) {
   const Item *it = p->item;
+  if (it->drawing) {
+    draw_drawing(pc, p);
+    return;
+  }
   cairo_t *cr = pc->r->cr;
   double w = cairo_image_surface_get_width(it->image);
   cairo_save(cr);
