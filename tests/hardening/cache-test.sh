@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# tests/hardening/cache-test.sh: the EPUB's cache (build/cache/, cache.h) only saves time. A
-# build that reads the drawn cover and the packed fonts from it writes the same bytes as one
-# that makes them (and as one with BOOKBUILD_CACHE=off); a damaged entry is never used; a
-# build/cache/ that is a symbolic link is never written through; one entry of each kind is kept.
+# tests/hardening/cache-test.sh: the cache (build/cache/, cache.h) only saves time. A build
+# that reads the drawn cover, the packed fonts and the laid-out drawings from it writes the same
+# bytes as one that makes them (and as one with BOOKBUILD_CACHE=off); a damaged entry is never
+# used; a build/cache/ that is a symbolic link is never written through; one entry of each kind
+# is kept.
 # Ends with one line: N passed, N failed.
 set -u
 export LANG=C LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=1700000000
@@ -17,7 +18,33 @@ fail() { failed=$((failed + 1)); echo "FAIL: $1"; [ $# -gt 1 ] && printf '%s\n' 
 build() { (cd "$work/book" && "$bb" epub -o "$work/$1" 2>&1 >/dev/null); }
 entries() { ls "$work/book/build/cache" 2>/dev/null | sed 's/-.*//' | sort | tr '\n' ' '; }
 
-(cd "$work" && "$bb" init book >/dev/null 2>&1) || { fail "init"; echo "$passed passed, $failed failed"; exit 1; }
+(cd "$work" && "$bb" init book >/dev/null 2>&1) || { fail "init"; # Drawings (diagram.c): each laid out once, then read back; EPUB and PDF as without the cache.
+cp -R "$root/tests/fixtures/diagrams-book" "$work/drawn"
+drawn() { (cd "$work/drawn" && "$bb" "$1" -o "$work/$2" 2>&1 >/dev/null); }
+BOOKBUILD_CACHE=off drawn epub drawn-off.epub >/dev/null
+BOOKBUILD_CACHE=off drawn pdf drawn-off.pdf >/dev/null
+drawn epub drawn-cold.epub >/dev/null
+kept=$(ls "$work/drawn/build/cache" | grep -c '^drawing-')
+listing() { (cd "$work/drawn/build/cache" && stat -c '%n %Y.%y' drawing-*); }
+before=$(listing)
+drawn epub drawn-warm.epub >/dev/null
+drawn pdf drawn-warm.pdf >/dev/null
+if [ "$kept" -lt 2 ]; then
+  fail "drawings are kept" "$(ls "$work/drawn/build/cache")"
+elif [ "$(listing)" != "$before" ]; then
+  fail "the EPUB and the PDF read the kept drawings (none made again)" "$(diff <(echo "$before") <(listing))"
+elif cmp -s "$work/drawn-off.epub" "$work/drawn-cold.epub" && cmp -s "$work/drawn-off.epub" "$work/drawn-warm.epub" &&
+     cmp -s "$work/drawn-off.pdf" "$work/drawn-warm.pdf"; then
+  pass "$kept drawings kept; EPUB and PDF from them are the same bytes"
+else
+  fail "EPUB and PDF from kept drawings are the same bytes"
+fi
+for f in "$work"/drawn/build/cache/drawing-*; do printf 'x' | dd of="$f" bs=1 seek=3 conv=notrunc status=none; done
+drawn pdf drawn-damaged.pdf >/dev/null
+cmp -s "$work/drawn-off.pdf" "$work/drawn-damaged.pdf" && pass "damaged drawings are laid out again" \
+  || fail "damaged drawings are laid out again"
+
+echo "$passed passed, $failed failed"; exit 1; }
 
 build cold.epub >/dev/null
 [ "$(entries)" = "cover fonts " ] && pass "a first build keeps the cover and the fonts" \
@@ -61,6 +88,32 @@ build linked.epub >/dev/null
 cmp -s "$work/retitled.epub" "$work/linked.epub" && [ -z "$(ls -A "$work/elsewhere")" ] \
   && pass "a symbolic link for build/cache/ is not written through" \
   || fail "a symbolic link for build/cache/ is not written through" "$(ls -A "$work/elsewhere")"
+
+# Drawings (diagram.c): each laid out once, then read back; EPUB and PDF as without the cache.
+cp -R "$root/tests/fixtures/diagrams-book" "$work/drawn"
+drawn() { (cd "$work/drawn" && "$bb" "$1" -o "$work/$2" 2>&1 >/dev/null); }
+BOOKBUILD_CACHE=off drawn epub drawn-off.epub >/dev/null
+BOOKBUILD_CACHE=off drawn pdf drawn-off.pdf >/dev/null
+drawn epub drawn-cold.epub >/dev/null
+kept=$(ls "$work/drawn/build/cache" | grep -c '^drawing-')
+listing() { (cd "$work/drawn/build/cache" && stat -c '%n %Y.%y' drawing-*); }
+before=$(listing)
+drawn epub drawn-warm.epub >/dev/null
+drawn pdf drawn-warm.pdf >/dev/null
+if [ "$kept" -lt 2 ]; then
+  fail "drawings are kept" "$(ls "$work/drawn/build/cache")"
+elif [ "$(listing)" != "$before" ]; then
+  fail "the EPUB and the PDF read the kept drawings (none made again)" "$(diff <(echo "$before") <(listing))"
+elif cmp -s "$work/drawn-off.epub" "$work/drawn-cold.epub" && cmp -s "$work/drawn-off.epub" "$work/drawn-warm.epub" &&
+     cmp -s "$work/drawn-off.pdf" "$work/drawn-warm.pdf"; then
+  pass "$kept drawings kept; EPUB and PDF from them are the same bytes"
+else
+  fail "EPUB and PDF from kept drawings are the same bytes"
+fi
+for f in "$work"/drawn/build/cache/drawing-*; do printf 'x' | dd of="$f" bs=1 seek=3 conv=notrunc status=none; done
+drawn pdf drawn-damaged.pdf >/dev/null
+cmp -s "$work/drawn-off.pdf" "$work/drawn-damaged.pdf" && pass "damaged drawings are laid out again" \
+  || fail "damaged drawings are laid out again"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

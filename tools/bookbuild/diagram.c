@@ -4,14 +4,17 @@
  * fontconfig's current configuration: both are global by Graphviz's design, set here only. */
 #include "diagram.h"
 
+#include "cache.h"
 #include "callout.h"
 
 #include <fontconfig/fontconfig.h>
+#include <graphviz_version.h>
 #include <gvc.h>
 #include <gvplugin.h>
 #include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -25,6 +28,8 @@ typedef struct {
   const PrintStyle *style;
   GVC_t *gvc;
   PangoContext *pango; /* measures labels with the fonts Graphviz measured them with */
+  const char *fonts_dir;
+  char *fonts_id; /* the identity of fonts_dir's files, for cache keys (see drawing_key()) */
 } Ctx;
 
 /* Graphviz's plugins, linked in rather than found through the plugin folder's config6 file, which
@@ -749,6 +754,17 @@ static LayoutOutcome lay_out_apart(GVC_t *gvc, Agraph_t *g, GByteArray *out) {
 
 /* A first layout in this process, of a graph of its own, so that each child finds Graphviz's
  * plugins and Pango's fonts loaded. */
+static void warm_up(GVC_t *gvc, const PrintStyle *style);
+
+/* Graphviz's context, made on the first drawing no kept entry holds. */
+static void start_graphviz(Ctx *c) {
+  if (c->gvc)
+    return;
+  c->gvc = gvContextPlugins(plugins, 0);
+  c->pango = measuring_context();
+  warm_up(c->gvc, c->style);
+}
+
 static void warm_up(GVC_t *gvc, const PrintStyle *style) {
   Agraph_t *g = read_graph("digraph { a [label=\"Ag\"]; }");
   if (!g)
@@ -765,7 +781,87 @@ static void warm_up(GVC_t *gvc, const PrintStyle *style) {
   g_string_truncate(gv_messages, 0);
 }
 
-static void lay_out(Ctx *c, Callout *co) {
+/* ---- drawings kept between runs (cache.h) ----
+ * A laid-out drawing depends on its source, the print style (its defaults and the page it must
+ * fit), the fonts its labels were measured with, and Graphviz's and Pango's versions; only a
+ * drawing that passed every check is kept. Each has its own entry kind (chapter and callout),
+ * so an edit replaces the drawing's old entry and no other. */
+
+static gint compare_names(gconstpointer a, gconstpointer b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char *fonts_identity(Ctx *c) {
+  if (!c->fonts_id) {
+    GString *id = g_string_new(c->fonts_dir ? c->fonts_dir : "");
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    GDir *d = c->fonts_dir ? g_dir_open(c->fonts_dir, 0, NULL) : NULL;
+    for (const char *name; d && (name = g_dir_read_name(d));)
+      g_ptr_array_add(names, g_strdup(name));
+    if (d)
+      g_dir_close(d);
+    g_ptr_array_sort(names, compare_names);
+    for (guint i = 0; i < names->len; i++) {
+      g_autofree char *path = g_build_filename(c->fonts_dir, names->pdata[i], NULL);
+      GStatBuf st;
+      if (g_stat(path, &st) == 0)
+        g_string_append_printf(id, "\n%s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT ".%09ld",
+                               (const char *)names->pdata[i], (gint64)st.st_size,
+                               (gint64)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+    }
+    c->fonts_id = g_string_free(id, FALSE);
+  }
+  return c->fonts_id;
+}
+
+static CacheKey *drawing_key(Ctx *c, guint index, const char *code) {
+  g_autofree char *base = g_path_get_basename(c->ch->path);
+  char *dot = strrchr(base, '.');
+  if (dot)
+    *dot = '\0';
+  g_autofree char *kind = g_strdup_printf("drawing-%s-%u", base, index);
+  CacheKey *key = cache_key_new(c->book->root, kind);
+  g_autofree char *style = style_values(c->style, "");
+  cache_key_str(key, "source", code);
+  cache_key_str(key, "style", style);
+  cache_key_str(key, "fonts", fonts_identity(c));
+  cache_key_str(key, "graphviz", PACKAGE_VERSION);
+  cache_key_str(key, "pango", pango_version_string());
+  return key;
+}
+
+/* A kept drawing: "WIDTH HEIGHT\n" and the SVG. */
+static gboolean drawing_from_cache(CacheKey *key, Callout *co) {
+  g_autoptr(GBytes) kept = cache_get(key);
+  gsize len = 0;
+  const char *data = kept ? g_bytes_get_data(kept, &len) : NULL;
+  const char *nl = data ? memchr(data, '\n', len) : NULL;
+  if (!nl)
+    return FALSE;
+  char *end = NULL;
+  double w = g_ascii_strtod(data, &end), h = end ? g_ascii_strtod(end, NULL) : 0;
+  if (!(w > 0 && h > 0))
+    return FALSE;
+  co->svg = g_bytes_new_from_bytes(kept, (gsize)(nl + 1 - data), len - (gsize)(nl + 1 - data));
+  co->svg_width = w;
+  co->svg_height = h;
+  return TRUE;
+}
+
+static void drawing_keep(CacheKey *key, const Callout *co) {
+  char w[G_ASCII_DTOSTR_BUF_SIZE], h[G_ASCII_DTOSTR_BUF_SIZE];
+  gsize len = 0;
+  const char *svg = g_bytes_get_data(co->svg, &len);
+  GString *entry = g_string_new(NULL);
+  g_string_append_printf(entry, "%s %s\n", g_ascii_dtostr(w, sizeof w, co->svg_width),
+                         g_ascii_dtostr(h, sizeof h, co->svg_height));
+  g_string_append_len(entry, svg, (gssize)len);
+  gsize n = entry->len;
+  g_autoptr(GBytes) bytes = g_bytes_new_take(g_string_free(entry, FALSE), n);
+  cache_put(key, bytes);
+}
+
+static void lay_out(Ctx *c, Callout *co, guint index) {
   const CodeBlock *b = co->drawing;
   const char *code = cmark_node_get_literal(b->node);
   Place first = {b->first_code_line, content_col(c->ch, b->first_code_line)};
@@ -793,6 +889,12 @@ static void lay_out(Ctx *c, Callout *co) {
     return;
   }
   apply_style(c->style, g);
+  g_autoptr(CacheKey) key = drawing_key(c, index, code);
+  if (drawing_from_cache(key, co)) {
+    agclose(g);
+    return;
+  }
+  start_graphviz(c);
   g_autoptr(GByteArray) out = g_byte_array_new();
   switch (lay_out_apart(c->gvc, g, out)) {
   case LAYOUT_OK: {
@@ -812,6 +914,7 @@ static void lay_out(Ctx *c, Callout *co) {
       co->svg = clean_svg(data, out->len - 2, c->style->diagram_font, c->pango);
       co->svg_width = w;
       co->svg_height = h;
+      drawing_keep(key, co);
     }
     break;
   }
@@ -837,7 +940,7 @@ double diagram_max_width(const PrintStyle *st) {
 }
 
 void diagram_draw_all(Book *book, const PrintStyle *style, const char *fonts_dir) {
-  Ctx c = {book, NULL, style, NULL, NULL};
+  Ctx c = {book, NULL, style, NULL, NULL, fonts_dir, NULL};
   for (guint i = 0; i < book->chapters->len; i++) {
     c.ch = book->chapters->pdata[i];
     for (guint k = 0; k < c.ch->callouts->len; k++) {
@@ -847,23 +950,19 @@ void diagram_draw_all(Book *book, const PrintStyle *style, const char *fonts_dir
       find_drawing(&c, co);
       if (!co->drawing)
         continue;
-      if (!c.gvc) {
-        ensure_fonts(fonts_dir);
-        if (!gv_messages)
-          gv_messages = g_string_new(NULL);
-        agseterrf(collect_message);
-        agseterr(AGWARN);
-        c.gvc = gvContextPlugins(plugins, 0);
-        c.pango = measuring_context();
-        warm_up(c.gvc, style);
-      }
-      lay_out(&c, co);
+      ensure_fonts(fonts_dir); /* for librsvg too, kept drawing or not */
+      if (!gv_messages)
+        gv_messages = g_string_new(NULL);
+      agseterrf(collect_message);
+      agseterr(AGWARN);
+      lay_out(&c, co, k);
     }
     check_stray_blocks(&c);
   }
   if (c.gvc)
     gvFreeContext(c.gvc);
   g_clear_object(&c.pango);
+  g_free(c.fonts_id);
 }
 
 gboolean diagram_render(const Callout *co, cairo_t *cr, double width, double height) {
