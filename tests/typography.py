@@ -178,6 +178,7 @@ def measure(pdf, manuscript=None):
             ink = [g for g in ln if g[5].strip()]
             # Spaces.
             gaps_here = []
+            prev = None
             saw_space = False
             for g in ln:
                 if not g[5].strip():
