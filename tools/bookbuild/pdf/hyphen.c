@@ -56,8 +56,8 @@ static void hyphenate_word(const Hyphenator *h, GString *out, const char *w, int
   }
   for (int i = 0; i < n; i++) {
     g_string_append_c(out, w[i]);
-    /* Break after i: at least 2 letters before, 3 after. */
-    if ((hyphens[i] & 1) && i >= 1 && i < n - 3)
+    /* Break after i: at least 3 letters on either side. */
+    if ((hyphens[i] & 1) && i >= 2 && i < n - 3)
       g_string_append(out, "\xC2\xAD");
   }
   if (rep) {
