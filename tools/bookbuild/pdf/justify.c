@@ -8,8 +8,9 @@
 #include <string.h>
 
 #define SOFT_HYPHEN "\xC2\xAD"
-#define OVERFULL_SLACK 1.0 /* points of ink past the measure before a line warns as overfull: */
-                           /* glyph side bearings may poke out a little */
+#define OVERFULL_SLACK 1.5 /* points of ink past the measure before a line warns as overfull: */
+                           /* glyph side bearings may poke out a little (an italic capital */
+                           /* ending a line filled to the measure: 1.1 pt at 10 pt) */
 
 /* Missing glyphs and lines wider than the measure, reported at the block's source line. */
 static void check_layout(Ctx *c, PangoLayout *layout, double width, int source_line) {
