@@ -22,6 +22,8 @@ and docs/../reviews/typography.md measure:
   spelt with a hyphen in the manuscript, when --manuscript is given) is not a hyphenation.
   "Short" hyphenations leave 2 letters or fewer before the hyphen or on the next line.
 - Short: a justified line whose last glyph ends more than 1 bp before the right edge.
+- Uneven baselines: two consecutive body lines (a line of only code spans counts) more than
+  0.5 bp (and less than 3) off the measured leading.
 - Overfull: any line of the text block whose last letter or digit ends more than 1 bp past it.
 - Widow: a page's first body line ends a paragraph that began on the page before.
   Orphan: a page's last body line starts a paragraph (indented, or no body line one leading
@@ -106,7 +108,9 @@ def measure(pdf, manuscript=None):
             ink = [g for g in ln if g[5].strip()]
             if not ink or any("Biolinum" in g[3] for g in ln):
                 continue
-            if sum(is_body(g) for g in ink) == 0 or any(is_mono(g) and g[4] < 8.2 for g in ink):
+            code_only = all(is_mono(g) and 8.4 <= g[4] <= 8.7 for g in ink)
+            if (not code_only and sum(is_body(g) for g in ink) == 0) or \
+                    any(is_mono(g) and g[4] < 8.2 for g in ink):
                 continue
             cand.append(ln)
         body[n] = cand
@@ -142,6 +146,7 @@ def measure(pdf, manuscript=None):
         for a, b in zip(keep, keep[1:]):
             gaps[round(b[0][0][2] - a[0][0][2], 1)] += 1
     leading = gaps.most_common(1)[0][0] if gaps else 14.8
+    uneven = sum(n for gap, n in gaps.items() if 0.5 < abs(gap - leading) < 3)
     manuscript_text = words_of(manuscript)
 
     m = Counter()
@@ -233,6 +238,7 @@ def measure(pdf, manuscript=None):
         "body lines": m["body lines"],
         "justified lines": m["justified lines"],
         "leading": leading,
+        "uneven baselines": uneven,
         "median space": round(statistics.median(spaces), 3) if spaces else 0,
         "lines > 1.5x %": round(100 * m["lines > 1.5x"] / just, 2),
         "lines > 2x %": round(100 * m["lines > 2x"] / just, 2),
