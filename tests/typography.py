@@ -26,7 +26,7 @@ and docs/../reviews/typography.md measure:
   0.5 bp (and less than 3) off the measured leading.
 - Overfull: any line of the text block whose last letter or digit ends more than 1 bp past it.
 - Widow: a page's first body line ends a paragraph that began on the page before.
-  Orphan: a page's last body line starts a paragraph (indented, or no body line one leading
+  Orphan: a page's last line of text, a body line, starts a paragraph (indented, or no body line one leading
   above) that goes on overleaf.
 
 --max NAME=VALUE fails (exit 1) when metric NAME is above VALUE; the names are those printed.
@@ -127,6 +127,10 @@ def measure(pdf, manuscript=None):
     # Full-measure lines: starting at the edge or one indent in.
     full = {}
     tops = {}
+    lowest = {}  # per page: the lowest baseline of any text but the folio
+    for n, lines in pages:
+        text = [ln for ln in lines if not "".join(g[5] for g in ln).strip().isdigit()]
+        lowest[n] = max((ln[0][2] for ln in text), default=0)
     for n, lines in body.items():
         L = edge_l[n % 2]
         keep = []
@@ -161,7 +165,7 @@ def measure(pdf, manuscript=None):
             above = keep[j - 1] if j > 0 else None
             follows = nxt and abs(nxt[0][0][2] - ln[0][2] - leading) < LEADING_SLACK
             preceded = above and abs(ln[0][2] - above[0][0][2] - leading) < LEADING_SLACK
-            at_foot = nxt is None
+            at_foot = nxt is None and ln[0][2] >= lowest[n] - 0.5
             overleaf = None
             if at_foot and i + 1 < len(order):
                 nk = full[order[i + 1]]
