@@ -71,6 +71,37 @@ typedef struct {
   int prev; /* node index, -1 at the start */
 } Node;
 
+/* What total fit and the baseline grid need of a layout's face, measured once per face (a
+ * book has one or two justified faces; measuring them per paragraph cost 20 us each). */
+typedef struct {
+  PangoFontDescription *desc;
+  int hyphen;         /* width of "-" */
+  int ascent, height; /* ascent, ascent + descent */
+} Face;
+
+static const Face *face_of(PangoLayout *layout) {
+  static Face faces[4];
+  static guint used;
+  const PangoFontDescription *desc = pango_layout_get_font_description(layout);
+  for (guint i = 0; i < used; i++)
+    if (pango_font_description_equal(faces[i].desc, desc))
+      return &faces[i];
+  Face *f = &faces[used < G_N_ELEMENTS(faces) ? used++ : G_N_ELEMENTS(faces) - 1];
+  if (f->desc)
+    pango_font_description_free(f->desc);
+  f->desc = pango_font_description_copy(desc);
+  PangoLayout *dash = pango_layout_new(pango_layout_get_context(layout));
+  pango_layout_set_font_description(dash, desc);
+  pango_layout_set_text(dash, "-", 1);
+  pango_layout_get_size(dash, &f->hyphen, NULL);
+  g_object_unref(dash);
+  PangoFontMetrics *m = pango_context_get_metrics(pango_layout_get_context(layout), desc, NULL);
+  f->ascent = pango_font_metrics_get_ascent(m);
+  f->height = f->ascent + pango_font_metrics_get_descent(m);
+  pango_font_metrics_unref(m);
+  return f;
+}
+
 static gboolean trailing_space(gunichar ch) {
   return ch == ' ' || ch == 0x2002 || ch == 0x200B || ch == '\n' || ch == 0x2028;
 }
@@ -184,13 +215,7 @@ static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyp
   g_autofree int *x_at = g_new(int, len + 1);
   g_autofree int *sp_at = g_new(int, len + 1);
   measure_unbroken(layout, len, x_at, sp_at);
-  PangoLayout *dash = pango_layout_copy(layout);
-  pango_layout_set_attributes(dash, NULL);
-  pango_layout_set_text(dash, "-", 1);
-  int hyphen_width = 0;
-  pango_layout_get_size(dash, &hyphen_width, NULL);
-  g_object_unref(dash);
-  g_autoptr(GArray) breaks = find_breaks(layout, hyphen_width);
+  g_autoptr(GArray) breaks = find_breaks(layout, face_of(layout)->hyphen);
   g_autoptr(GArray) nodes = g_array_new(FALSE, FALSE, sizeof(Node));
   g_autoptr(GArray) active = g_array_new(FALSE, FALSE, sizeof(int));
   Node start = {-1, 1, 0, 0, -1};
@@ -397,19 +422,22 @@ static int set_spaces(PangoLayout *layout, int width, int indent, double *widest
 /* A justified text's lines chosen by total_fit() and set by set_spaces(). */
 static void set_total_fit(Ctx *c, PangoLayout *layout, Inline *in, const TextLook *look,
                           double width, int source_line) {
-  (void)c;
   (void)source_line;
   int w = (int)(width * PANGO_SCALE), indent = (int)(look->indent * PANGO_SCALE);
   pango_layout_set_width(layout, -1);
-  pango_layout_set_indent(layout, 0);
+  pango_layout_set_indent(layout, indent); /* the unbroken lines' x is measured from their start */
   pango_layout_set_justify(layout, FALSE);
   pango_layout_set_attributes(layout, in->attrs);
   pango_layout_set_text(layout, in->text->str, (int)in->text->len);
   g_autoptr(GArray) starts = total_fit(layout, w, indent, (int)c->env->style->max_hyphen_lines);
-  insert_breaks(in, starts);
-  pango_layout_set_attributes(layout, in->attrs);
-  pango_layout_set_text(layout, in->text->str, (int)in->text->len);
-  pango_layout_set_indent(layout, indent);
+  gboolean breaks = FALSE;
+  for (guint i = 1; i < starts->len; i++)
+    breaks = breaks || in->text->str[g_array_index(starts, int, i) - 1] != '\n';
+  if (breaks) { /* else the unbroken layout is the one (a paragraph of one line) */
+    insert_breaks(in, starts);
+    pango_layout_set_attributes(layout, in->attrs);
+    pango_layout_set_text(layout, in->text->str, (int)in->text->len);
+  }
   double widest = 0;
   set_spaces(layout, w, indent, &widest);
 }
@@ -419,12 +447,9 @@ static void set_total_fit(Ctx *c, PangoLayout *layout, Inline *in, const TextLoo
  * tighter than the rest. Every line gets the body face's: its height times the leading, the
  * baseline its ascent below the line's top, as Pango sets a line of body text. */
 static void keep_grid(Item *it, const TextLook *look) {
-  PangoFontMetrics *m = pango_context_get_metrics(
-      pango_layout_get_context(it->layout), pango_layout_get_font_description(it->layout), NULL);
-  double ascent = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
-  double height = ascent + pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
-  pango_font_metrics_unref(m);
-  double line = height * look->leading;
+  const Face *face = face_of(it->layout);
+  double ascent = face->ascent / (double)PANGO_SCALE;
+  double line = face->height / (double)PANGO_SCALE * look->leading;
   if (it->lines->len == 0)
     return;
   double top = g_array_index(it->lines, LineBox, 0).top;
