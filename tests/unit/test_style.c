@@ -30,15 +30,15 @@ static void test_defaults_equal_shipped(void) {
   g_assert_cmpstr(shipped.hyphen_language, ==, builtin.hyphen_language);
   char *strs_b[] = {builtin.default_paper, builtin.font_body,     builtin.font_heading,
                     builtin.font_mono,     builtin.font_fallback, builtin.hyphen_language,
-                    builtin.diagram_font};
+                    builtin.diagram_font,  builtin.hyphen_exceptions};
   char *strs_s[] = {shipped.default_paper, shipped.font_body,     shipped.font_heading,
                     shipped.font_mono,     shipped.font_fallback, shipped.hyphen_language,
-                    shipped.diagram_font};
+                    shipped.diagram_font,  shipped.hyphen_exceptions};
   PrintStyle a = builtin, b = shipped;
   a.default_paper = b.default_paper = NULL;
   a.font_body = b.font_body = a.font_heading = b.font_heading = NULL;
   a.font_mono = b.font_mono = a.font_fallback = b.font_fallback = NULL;
-  a.hyphen_language = b.hyphen_language = NULL;
+  a.hyphen_language = b.hyphen_language = a.hyphen_exceptions = b.hyphen_exceptions = NULL;
   a.diagram_font = b.diagram_font = NULL;
   g_assert_cmpint(memcmp(&a, &b, sizeof a), ==, 0);
   for (gsize i = 0; i < G_N_ELEMENTS(strs_b); i++)

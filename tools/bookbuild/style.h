@@ -41,7 +41,8 @@ typedef struct {
   gboolean justify, hyphenate;
   double hyphen_min_word;  /* letters */
   double max_hyphen_lines; /* hyphenated lines in a row */
-  char *hyphen_language;   /* libhyphen dictionary, e.g. en_US */
+  char *hyphen_language;   /* libhyphen dictionary, e.g. en_US; "auto": from the book's lang */
+  char *hyphen_exceptions; /* words hyphenated as written ("name-space"), space-separated */
   double block_space;      /* between blocks (lists, code, callouts), lines */
   double paragraph_space;  /* before a paragraph set without a first-line indent, lines */
   double rule_width;       /* hairlines: chapter and title-page rules, section breaks */

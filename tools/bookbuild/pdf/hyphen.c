@@ -9,9 +9,37 @@
 struct Hyphenator {
   HyphenDict *dict;
   int min_word;
+  GHashTable *exceptions; /* lower-case word without hyphens -> the word as written */
 };
 
-Hyphenator *hyphenator_new(const char *language, int min_word, GError **error) {
+const char *hyphen_language(const char *style, const char *lang) {
+  if (g_strcmp0(style, "auto") != 0)
+    return style;
+  static const char *const british[] = {"en-gb", "en-ie", "en-au", "en-nz", "en-za", "en-in"};
+  for (gsize i = 0; lang && i < G_N_ELEMENTS(british); i++)
+    if (g_ascii_strncasecmp(lang, british[i], 5) == 0 && (lang[5] == '\0' || lang[5] == '-'))
+      return "en_GB";
+  return "en_US";
+}
+
+/* The exceptions list: each word keyed by its letters, lower case, the hyphens left out. */
+static GHashTable *exceptions_new(const char *list) {
+  GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  g_auto(GStrv) words = g_strsplit_set(list ? list : "", " \t\n,", -1);
+  for (char **w = words; *w; w++) {
+    if (!**w)
+      continue;
+    GString *key = g_string_new(NULL);
+    for (const char *p = *w; *p; p++)
+      if (*p != '-')
+        g_string_append_c(key, g_ascii_tolower(*p));
+    g_hash_table_replace(t, g_string_free(key, FALSE), g_ascii_strdown(*w, -1));
+  }
+  return t;
+}
+
+Hyphenator *hyphenator_new(const char *language, const char *exceptions, int min_word,
+                           GError **error) {
   static const char *const dirs[] = {"/usr/share/hyphen", "/usr/local/share/hyphen"};
   for (gsize i = 0; i < G_N_ELEMENTS(dirs); i++) {
     g_autofree char *name = g_strdup_printf("hyph_%s.dic", language);
@@ -24,10 +52,13 @@ Hyphenator *hyphenator_new(const char *language, int min_word, GError **error) {
     Hyphenator *h = g_new0(Hyphenator, 1);
     h->dict = dict;
     h->min_word = min_word;
+    h->exceptions = exceptions_new(exceptions);
     return h;
   }
+  g_autofree char *package = g_ascii_strdown(language, -1);
+  g_strdelimit(package, "_", '-');
   g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-              "no hyphenation dictionary for '%s' (Debian package hyphen-en-us)", language);
+              "no hyphenation dictionary for '%s' (Debian package hyphen-%s)", language, package);
   return NULL;
 }
 
@@ -35,6 +66,7 @@ void hyphenator_free(Hyphenator *h) {
   if (!h)
     return;
   hnj_hyphen_free(h->dict);
+  g_hash_table_unref(h->exceptions);
   g_free(h);
 }
 
@@ -47,6 +79,17 @@ static void hyphenate_word(const Hyphenator *h, GString *out, const char *w, int
   for (int i = 0; i < n; i++)
     lower[i] = g_ascii_tolower(w[i]);
   lower[n] = '\0';
+  const char *written = g_hash_table_lookup(h->exceptions, lower);
+  if (written) { /* hyphenated only where the exception has its hyphens */
+    for (int i = 0; *written; written++) {
+      if (*written == '-') {
+        g_string_append(out, "\xC2\xAD");
+        continue;
+      }
+      g_string_append_c(out, w[i++]);
+    }
+    return;
+  }
   char **rep = NULL;
   int *pos = NULL, *cut = NULL;
   memset(hyphens, 0, sizeof hyphens);
@@ -56,8 +99,8 @@ static void hyphenate_word(const Hyphenator *h, GString *out, const char *w, int
   }
   for (int i = 0; i < n; i++) {
     g_string_append_c(out, w[i]);
-    /* Break after i: at least 2 letters before, 3 after. */
-    if ((hyphens[i] & 1) && i >= 1 && i < n - 3)
+    /* Break after i: at least 3 letters on either side. */
+    if ((hyphens[i] & 1) && i >= 2 && i < n - 3)
       g_string_append(out, "\xC2\xAD");
   }
   if (rep) {

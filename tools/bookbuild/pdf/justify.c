@@ -1,19 +1,16 @@
-/* justify.c: a paragraph's text set as a justified, hyphenated PangoLayout (see layoutint.h):
- * soft hyphens Pango did not use removed, a loose paragraph tried again slightly tighter,
- * overfull lines warned about, lines measured into an Item. */
+/* justify.c: a paragraph's text set as a PangoLayout (see layoutint.h): justified text broken
+ * into lines by total fit (Knuth-Plass) over Pango's shaping, its spaces set line by line;
+ * ragged text broken by Pango, soft hyphens it did not use removed; overfull lines warned
+ * about, lines measured into an Item. */
 #include "pdf/layoutint.h"
 
 #include <math.h>
 #include <string.h>
 
 #define SOFT_HYPHEN "\xC2\xAD"
-/* The retry of a loose paragraph (paragraph_item): tolerances of the line breaking rather than
- * the look of the page, so not style keys. */
-#define LOOSE_SPACE 0.62   /* a justified space wider than this many ems makes a line loose */
-#define TIGHTER 0.985      /* text size of a loose paragraph's second try, of the body size */
-#define LOOSE_GAIN 0.01    /* ems the retry must narrow the widest space by to be kept */
-#define OVERFULL_SLACK 1.0 /* points of ink past the measure before a line warns as overfull: */
-                           /* glyph side bearings may poke out a little */
+#define OVERFULL_SLACK 1.5 /* points of ink past the measure before a line warns as overfull: */
+                           /* glyph side bearings may poke out a little (an italic capital */
+                           /* ending a line filled to the measure: 1.1 pt at 10 pt) */
 
 /* Missing glyphs and lines wider than the measure, reported at the block's source line. */
 static void check_layout(Ctx *c, PangoLayout *layout, double width, int source_line) {
@@ -32,47 +29,436 @@ static void check_layout(Ctx *c, PangoLayout *layout, double width, int source_l
   pango_layout_iter_free(iter);
 }
 
-/* Pango 1.50 justifies a line that breaks at a soft hyphen without counting the hyphen it
- * then draws, so such lines stick out by a hyphen's width (and a few lines with mixed fonts by
- * a point or two). Take the excess back out of the line's stretched spaces. */
-static void fix_justified_overflow(PangoLayout *layout, double width) {
+static gboolean soft_hyphen_at(const GString *text, int i) {
+  return i >= 0 && (gsize)i + 2 <= text->len && memcmp(text->str + i, SOFT_HYPHEN, 2) == 0;
+}
+
+/* ---- total-fit line breaking (Knuth and Plass, "Breaking paragraphs into lines", 1981) ----
+ *
+ * The paragraph is shaped once on one unbroken line (per hard break); its break opportunities
+ * come from Pango's log attributes (spaces, soft hyphens libhyphen put in, explicit hyphens,
+ * the zero-width spaces inline.c puts in code spans and URLs). A word space is glue: its
+ * natural width, stretch 1/2 and shrink 1/3 of it, as TeX models it. The breaks with the
+ * fewest total demerits are chosen, then Pango sets the text with line breaks allowed only
+ * there, and each line's spaces are set to fill the measure (set_spaces). Every break is
+ * feasible unless overfull, but badness grows with the cube of the stretch, so a loose line is
+ * chosen only when nothing tighter exists; the active nodes are those less than a line behind,
+ * so the work is linear in the paragraph's length. */
+#define LINE_PENALTY 10.0 /* TeX's \linepenalty */
+#define HYPHEN_PENALTY 50.0
+#define CODE_PENALTY 100.0 /* a break inside a code span or URL */
+#define ADJ_DEMERITS 10000.0
+#define DOUBLE_HYPHEN_DEMERITS 10000.0
+#define FINAL_HYPHEN_DEMERITS 5000.0
+#define STRETCH 0.5        /* of a space's natural width */
+#define SHRINK (1.0 / 3.0) /* of a space's natural width */
+#define MAX_SPACE 2.0      /* set_spaces: no space wider than this many natural ones */
+#define OVERFULL_DEMERITS 1e12
+
+typedef struct {
+  int pos;          /* byte index the next line starts at */
+  int end;          /* byte index this line's content ends at (trailing spaces left out) */
+  double penalty;   /* G_MAXDOUBLE: forced (a paragraph's end) */
+  gboolean flagged; /* ends in a hyphen */
+  int extra;        /* width added when broken here (the drawn hyphen), Pango units */
+} Break;
+
+typedef struct {
+  int brk;     /* index into the breaks */
+  int fitness; /* 0 tight, 1 decent, 2 loose, 3 very loose */
+  int hyphens; /* hyphenated lines in a row ending here */
+  double total;
+  int prev; /* node index, -1 at the start */
+} Node;
+
+/* What total fit and the baseline grid need of a layout's face, measured once per face (a
+ * book has one or two justified faces; measuring them per paragraph cost 20 us each). */
+typedef struct {
+  PangoFontDescription *desc;
+  int hyphen;         /* width of "-" */
+  int ascent, height; /* ascent, ascent + descent */
+} Face;
+
+static const Face *face_of(PangoLayout *layout) {
+  static Face faces[4];
+  static guint used;
+  const PangoFontDescription *desc = pango_layout_get_font_description(layout);
+  for (guint i = 0; i < used; i++)
+    if (pango_font_description_equal(faces[i].desc, desc))
+      return &faces[i];
+  Face *f = &faces[used < G_N_ELEMENTS(faces) ? used++ : G_N_ELEMENTS(faces) - 1];
+  if (f->desc)
+    pango_font_description_free(f->desc);
+  f->desc = pango_font_description_copy(desc);
+  PangoLayout *dash = pango_layout_new(pango_layout_get_context(layout));
+  pango_layout_set_font_description(dash, desc);
+  pango_layout_set_text(dash, "-", 1);
+  pango_layout_get_size(dash, &f->hyphen, NULL);
+  g_object_unref(dash);
+  PangoFontMetrics *m = pango_context_get_metrics(pango_layout_get_context(layout), desc, NULL);
+  f->ascent = pango_font_metrics_get_ascent(m);
+  f->height = f->ascent + pango_font_metrics_get_descent(m);
+  pango_font_metrics_unref(m);
+  return f;
+}
+
+static gboolean trailing_space(gunichar ch) {
+  return ch == ' ' || ch == 0x2002 || ch == 0x200B || ch == '\n' || ch == 0x2028;
+}
+
+static gboolean stretchable(const char *text, int idx) {
+  return text[idx] == ' ' || ((guchar)text[idx] == 0xC2 && (guchar)text[idx + 1] == 0xA0);
+}
+
+/* Per byte: x of its cluster's left edge on the unbroken line, and the natural width of the
+ * stretchable spaces before it (both reset at each hard break). */
+static void measure_unbroken(PangoLayout *layout, int len, int *x_at, int *sp_at) {
   const char *text = pango_layout_get_text(layout);
-  int w = (int)(width * PANGO_SCALE);
-  PangoLayoutIter *iter = pango_layout_get_iter(layout);
-  do {
-    PangoLayoutLine *line = pango_layout_iter_get_line(iter);
-    int end = line->start_index + line->length;
-    while (end > line->start_index && text[end - 1] == ' ')
-      end--; /* the space a line breaks at is not stretched */
-    /* Ink, not logical width: the logical width counts the space the line broke at. */
-    PangoRectangle ink;
-    pango_layout_iter_get_line_extents(iter, &ink, NULL);
-    int over = ink.x + ink.width - w;
-    if (over <= 0)
-      continue;
-    int spaces = 0;
-    for (int pass = 0; pass < 2; pass++) {
-      int done = 0;
-      for (GSList *r = line->runs; r; r = r->next) {
-        PangoGlyphItem *run = r->data;
-        for (int g = 0; g < run->glyphs->num_glyphs; g++) {
-          int idx = run->item->offset + run->glyphs->log_clusters[g];
-          if (text[idx] != ' ' || idx + 1 >= end)
-            continue;
-          if (pass == 0)
-            spaces++;
-          else {
-            int share = over / spaces + (done < over % spaces ? 1 : 0);
-            run->glyphs->glyphs[g].geometry.width -= share;
-            done++;
-          }
-        }
-      }
-      if (spaces == 0)
-        break;
+  int last_x = 0, last_sp = 0, filled = 0;
+  for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
+    PangoLayoutLine *line = l->data;
+    int pen = 0, sp = 0;
+    for (; filled < line->start_index; filled++) { /* a hard break between lines */
+      x_at[filled] = last_x;
+      sp_at[filled] = last_sp;
     }
-  } while (pango_layout_iter_next_line(iter));
-  pango_layout_iter_free(iter);
+    for (GSList *r = line->runs; r; r = r->next) {
+      PangoGlyphItem *run = r->data;
+      PangoGlyphString *gs = run->glyphs;
+      for (int g = 0, h; g < gs->num_glyphs; g = h) {
+        int width = 0;
+        for (h = g; h < gs->num_glyphs && gs->log_clusters[h] == gs->log_clusters[g]; h++)
+          width += gs->glyphs[h].geometry.width;
+        int from = run->item->offset + gs->log_clusters[g];
+        int to = h < gs->num_glyphs ? run->item->offset + gs->log_clusters[h]
+                                    : run->item->offset + run->item->length;
+        for (int b = MAX(from, filled); b < to; b++) {
+          x_at[b] = pen;
+          sp_at[b] = sp;
+        }
+        filled = MAX(filled, to);
+        pen += width;
+        if (stretchable(text, from))
+          sp += width;
+      }
+    }
+    for (; filled < line->start_index + line->length; filled++) {
+      x_at[filled] = pen;
+      sp_at[filled] = sp;
+    }
+    last_x = pen;
+    last_sp = sp;
+  }
+  for (; filled <= len; filled++) {
+    x_at[filled] = last_x;
+    sp_at[filled] = last_sp;
+  }
+}
+
+/* The break opportunities of `text`, the paragraph's end last. */
+static GArray *find_breaks(PangoLayout *layout, int hyphen_width) {
+  const char *text = pango_layout_get_text(layout);
+  int len = (int)strlen(text), n_attrs = 0;
+  const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly(layout, &n_attrs);
+  GArray *breaks = g_array_new(FALSE, TRUE, sizeof(Break));
+  const char *p = text;
+  gunichar before = 0, before2 = 0;
+  for (int i = 0; i < n_attrs; i++) {
+    int pos = (int)(p - text);
+    if (i > 0 && (attrs[i].is_line_break || i == n_attrs - 1)) {
+      Break b = {pos, pos, 0, FALSE, 0};
+      const char *e = p;
+      while (e > text) {
+        const char *q = g_utf8_prev_char(e);
+        if (!trailing_space(g_utf8_get_char(q)))
+          break;
+        e = q;
+      }
+      b.end = (int)(e - text);
+      if (attrs[i].is_mandatory_break || i == n_attrs - 1)
+        b.penalty = G_MAXDOUBLE;
+      else if (before == 0xAD) {
+        b.penalty = HYPHEN_PENALTY;
+        b.flagged = TRUE;
+        b.extra = hyphen_width;
+      } else if (before == '-' || before == 0x2010) {
+        b.penalty = HYPHEN_PENALTY;
+        b.flagged = TRUE;
+      } else if (before == 0x200B && before2 != 0x2002 && !g_unichar_isspace(before2))
+        b.penalty = CODE_PENALTY;
+      if (b.end > 0 || b.penalty == G_MAXDOUBLE)
+        g_array_append_val(breaks, b);
+    }
+    if (pos >= len)
+      break;
+    before2 = before;
+    before = g_utf8_get_char(p);
+    p = g_utf8_next_char(p);
+  }
+  return breaks;
+}
+
+static double badness(double ratio) {
+  double r = fabs(ratio);
+  return r > 100 ? 1e8 : 100 * r * r * r;
+}
+
+static int fitness_of(double ratio) {
+  return ratio < -0.5 ? 0 : ratio <= 0.5 ? 1 : ratio <= 1 ? 2 : 3;
+}
+
+/* The byte indexes the chosen lines start at (0 first), for the measure `width` and a first
+ * line (and each after a hard break) indented by `indent` (Pango units). */
+static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyphens) {
+  const char *text = pango_layout_get_text(layout);
+  int len = (int)strlen(text);
+  g_autofree int *x_at = g_new(int, len + 1);
+  g_autofree int *sp_at = g_new(int, len + 1);
+  measure_unbroken(layout, len, x_at, sp_at);
+  g_autoptr(GArray) breaks = find_breaks(layout, face_of(layout)->hyphen);
+  g_autoptr(GArray) nodes = g_array_new(FALSE, FALSE, sizeof(Node));
+  g_autoptr(GArray) active = g_array_new(FALSE, FALSE, sizeof(int));
+  Node start = {-1, 1, 0, 0, -1};
+  g_array_append_val(nodes, start);
+  int zero = 0;
+  g_array_append_val(active, zero);
+  for (guint bi = 0; bi < breaks->len; bi++) {
+    const Break *b = &g_array_index(breaks, Break, bi);
+    gboolean forced = b->penalty == G_MAXDOUBLE;
+    double best[4] = {G_MAXDOUBLE, G_MAXDOUBLE, G_MAXDOUBLE, G_MAXDOUBLE};
+    int best_from[4] = {-1, -1, -1, -1};
+    int dropped = -1;
+    for (guint ai = 0; ai < active->len;) {
+      int an = g_array_index(active, int, ai);
+      const Node *a = &g_array_index(nodes, Node, an);
+      const Break *ab = a->brk < 0 ? NULL : &g_array_index(breaks, Break, a->brk);
+      int from = ab ? ab->pos : 0;
+      gboolean first = !ab || ab->penalty == G_MAXDOUBLE;
+      int target = width - (first ? indent : 0);
+      int natural = x_at[b->end] - x_at[from] + b->extra;
+      int spaces = sp_at[b->end] - sp_at[from];
+      double ratio;
+      if (natural > target)
+        ratio = spaces > 0 ? (target - natural) / (spaces * SHRINK) : -G_MAXDOUBLE;
+      else if (forced)
+        ratio = 0;
+      else
+        ratio = spaces > 0 ? (target - natural) / (spaces * STRETCH) : 1000;
+      if (ratio < -1) { /* overfull, and so for every later break: no longer active */
+        dropped = an;
+        g_array_remove_index(active, ai);
+        continue;
+      }
+      ai++;
+      if (b->flagged && a->hyphens >= max_hyphens)
+        continue;
+      double d = LINE_PENALTY + badness(ratio);
+      d *= d;
+      if (!forced)
+        d += b->penalty >= 0 ? b->penalty * b->penalty : -b->penalty * b->penalty;
+      if (b->flagged && ab && ab->flagged)
+        d += DOUBLE_HYPHEN_DEMERITS;
+      if (forced && ab && ab->flagged)
+        d += FINAL_HYPHEN_DEMERITS;
+      int fit = fitness_of(ratio);
+      if (abs(fit - a->fitness) > 1)
+        d += ADJ_DEMERITS;
+      if (a->total + d < best[fit]) {
+        best[fit] = a->total + d;
+        best_from[fit] = an;
+      }
+    }
+    gboolean any = FALSE;
+    for (int fit = 0; fit < 4; fit++)
+      any = any || best_from[fit] >= 0;
+    if (!any && active->len == 0 && dropped >= 0) { /* a word wider than the line */
+      best[1] = g_array_index(nodes, Node, dropped).total + OVERFULL_DEMERITS;
+      best_from[1] = dropped;
+    }
+    if (forced)
+      g_array_set_size(active, 0);
+    for (int fit = 0; fit < 4; fit++) {
+      if (best_from[fit] < 0)
+        continue;
+      const Node *a = &g_array_index(nodes, Node, best_from[fit]);
+      Node n = {(int)bi, fit, b->flagged ? a->hyphens + 1 : 0, best[fit], best_from[fit]};
+      int index = (int)nodes->len;
+      g_array_append_val(nodes, n);
+      g_array_append_val(active, index);
+    }
+  }
+  /* The best node at the paragraph's end, and the breaks back from it. */
+  int last = -1;
+  for (guint i = 0; i < nodes->len; i++) {
+    const Node *n = &g_array_index(nodes, Node, i);
+    if (n->brk == (int)breaks->len - 1 &&
+        (last < 0 || n->total < g_array_index(nodes, Node, last).total))
+      last = (int)i;
+  }
+  GArray *starts = g_array_new(FALSE, FALSE, sizeof(int));
+  for (int n = last; n > 0; n = g_array_index(nodes, Node, n).prev) {
+    int brk = g_array_index(nodes, Node, n).brk;
+    int pos = g_array_index(breaks, Break, brk).pos;
+    g_array_prepend_val(starts, pos);
+  }
+  if (starts->len > 0)
+    g_array_remove_index(starts, starts->len - 1); /* the paragraph's end */
+  g_array_prepend_val(starts, zero);
+  return starts;
+}
+
+#define LINE_SEPARATOR "\xE2\x80\xA8"
+
+/* Rewrites the text with a line separator (U+2028) at each of `starts` (but the first and
+ * those after a hard break), a soft hyphen before one becoming a hyphen, moving attributes,
+ * links and footnote marks to match. */
+static void insert_breaks(Inline *in, GArray *starts) {
+  GString *text = in->text;
+  g_autofree int *map = g_new(int, text->len + 1);
+  GString *out = g_string_sized_new(text->len + 4 * starts->len);
+  guint next = 1;
+  for (gsize i = 0; i <= text->len; i++) {
+    while (next < starts->len && g_array_index(starts, int, next) < (int)i)
+      next++;
+    if (next < starts->len && g_array_index(starts, int, next) == (int)i && i > 0 &&
+        text->str[i - 1] != '\n') {
+      if (soft_hyphen_at(text, (int)i - 2)) {
+        g_string_truncate(out, out->len - 2);
+        g_string_append_c(out, '-');
+      }
+      g_string_append(out, LINE_SEPARATOR);
+    }
+    map[i] = (int)out->len;
+    if (i < text->len)
+      g_string_append_c(out, text->str[i]);
+  }
+  PangoAttrList *moved = pango_attr_list_new();
+  GSList *all = pango_attr_list_get_attributes(in->attrs);
+  for (GSList *a = all; a; a = a->next) {
+    PangoAttribute *attr = a->data;
+    attr->start_index =
+        attr->start_index >= text->len ? (guint)out->len : (guint)map[attr->start_index];
+    attr->end_index = attr->end_index >= text->len ? (guint)out->len : (guint)map[attr->end_index];
+    pango_attr_list_insert(moved, attr);
+  }
+  g_slist_free(all);
+  pango_attr_list_unref(in->attrs);
+  in->attrs = moved;
+  for (guint i = 0; i < in->links->len; i++) {
+    LinkSpan *span = &g_array_index(in->links, LinkSpan, i);
+    span->start = map[MIN((gsize)span->start, text->len)];
+    span->end = map[MIN((gsize)span->end, text->len)];
+  }
+  for (guint i = 0; i < in->notes->len; i += 2) {
+    int *index = &g_array_index(in->notes, int, i);
+    *index = map[MIN((gsize)*index, text->len)];
+  }
+  g_string_assign(text, out->str);
+  g_string_free(out, TRUE);
+}
+
+/* Each line's word spaces set so that it fills the measure `width` (Pango units; a
+ * paragraph's first line is `indent` shorter), stretched to at most MAX_SPACE times natural (a
+ * line that would need more is left short: ragged, never a hole), shrunk by at most half;
+ * spaces, en spaces and zero-width spaces at a line's end given back (drawn at no width), so a
+ * line before a code span does not stop short. The paragraphs' last lines keep natural
+ * spaces. Returns the number of lines looser than TeX's tolerance (badness above 200) and the
+ * widest space, in natural spaces, in `widest`. */
+#define TOLERANCE 200.0
+static int set_spaces(PangoLayout *layout, int width, int indent, double *widest) {
+  const char *text = pango_layout_get_text(layout);
+  int loose = 0;
+  *widest = 0;
+  for (GSList *l = pango_layout_get_lines(layout); l; l = l->next) {
+    PangoLayoutLine *line = l->data;
+    gboolean last = !l->next || ((PangoLayoutLine *)l->next->data)->is_paragraph_start;
+    int end = line->start_index + line->length;
+    while (end > line->start_index) {
+      const char *q = g_utf8_prev_char(text + end);
+      if (!trailing_space(g_utf8_get_char(q)))
+        break;
+      end = (int)(q - text);
+    }
+    int natural = 0, spaces = 0;
+    for (GSList *r = line->runs; r; r = r->next) {
+      PangoGlyphItem *run = r->data;
+      for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+        PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
+        int idx = run->item->offset + run->glyphs->log_clusters[g];
+        if (idx >= end && idx < line->start_index + line->length &&
+            trailing_space(g_utf8_get_char(text + idx)))
+          gi->geometry.width = 0;
+        natural += gi->geometry.width;
+        if (idx < end && stretchable(text, idx))
+          spaces += gi->geometry.width;
+      }
+    }
+    int diff = width - (line->is_paragraph_start ? indent : 0) - natural;
+    if (spaces == 0 || (last && diff >= 0))
+      continue;
+    int add = diff > 0 ? MIN(diff, (int)(spaces * (MAX_SPACE - 1))) : MAX(diff, -spaces / 2);
+    double ratio = diff / (spaces * (diff > 0 ? STRETCH : SHRINK));
+    if (diff > 0 && badness(ratio) > TOLERANCE)
+      loose++;
+    *widest = MAX(*widest, 1 + add / (double)spaces);
+    int done = 0, seen = 0;
+    for (GSList *r = line->runs; r; r = r->next) {
+      PangoGlyphItem *run = r->data;
+      for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+        PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
+        int idx = run->item->offset + run->glyphs->log_clusters[g];
+        if (idx >= end || !stretchable(text, idx))
+          continue;
+        seen += gi->geometry.width;
+        int share = (int)((gint64)add * seen / spaces) - done;
+        done += share;
+        gi->geometry.width += share;
+      }
+    }
+  }
+  return loose;
+}
+
+/* A justified text's lines chosen by total_fit() and set by set_spaces(). */
+static void set_total_fit(Ctx *c, PangoLayout *layout, Inline *in, const TextLook *look,
+                          double width, int source_line) {
+  (void)source_line;
+  int w = (int)(width * PANGO_SCALE), indent = (int)(look->indent * PANGO_SCALE);
+  pango_layout_set_width(layout, -1);
+  pango_layout_set_indent(layout, indent); /* the unbroken lines' x is measured from their start */
+  pango_layout_set_justify(layout, FALSE);
+  pango_layout_set_attributes(layout, in->attrs);
+  pango_layout_set_text(layout, in->text->str, (int)in->text->len);
+  g_autoptr(GArray) starts = total_fit(layout, w, indent, (int)c->env->style->max_hyphen_lines);
+  gboolean breaks = FALSE;
+  for (guint i = 1; i < starts->len; i++)
+    breaks = breaks || in->text->str[g_array_index(starts, int, i) - 1] != '\n';
+  if (breaks) { /* else the unbroken layout is the one (a paragraph of one line) */
+    insert_breaks(in, starts);
+    pango_layout_set_attributes(layout, in->attrs);
+    pango_layout_set_text(layout, in->text->str, (int)in->text->len);
+  }
+  double widest = 0;
+  set_spaces(layout, w, indent, &widest);
+}
+
+/* One baseline distance for every line of a justified text, whatever its fonts: Pango's line
+ * spacing multiplies each line's own font height, so a line of only code came out 1.8 pt
+ * tighter than the rest. Every line gets the body face's: its height times the leading, the
+ * baseline its ascent below the line's top, as Pango sets a line of body text. */
+static void keep_grid(Item *it, const TextLook *look) {
+  const Face *face = face_of(it->layout);
+  double ascent = face->ascent / (double)PANGO_SCALE;
+  double line = face->height / (double)PANGO_SCALE * look->leading;
+  if (it->lines->len == 0)
+    return;
+  double top = g_array_index(it->lines, LineBox, 0).top;
+  for (guint i = 0; i < it->lines->len; i++) {
+    LineBox *lb = &g_array_index(it->lines, LineBox, i);
+    lb->top = top + i * line;
+    lb->height = line;
+    lb->baseline = ascent;
+  }
 }
 
 /* ---- items ---- */
@@ -141,10 +527,6 @@ static void delete_soft_hyphens(Inline *in, GHashTable *drop) {
   g_string_free(out, TRUE);
 }
 
-static gboolean soft_hyphen_at(const GString *text, int i) {
-  return i >= 0 && (gsize)i + 2 <= text->len && memcmp(text->str + i, SOFT_HYPHEN, 2) == 0;
-}
-
 /* After layout: the soft hyphens to delete so that no more than `max` hyphenated lines come
  * in a row (the later hyphens go, and the next layout breaks elsewhere). */
 static GHashTable *hyphens_to_delete(PangoLayout *layout, const GString *text, int max) {
@@ -161,33 +543,6 @@ static GHashTable *hyphens_to_delete(PangoLayout *layout, const GString *text, i
     }
   }
   return drop;
-}
-
-/* The widest justified word space of the layout's lines (not a paragraph's last), in ems. */
-static double widest_space(PangoLayout *layout, double size) {
-  const char *text = pango_layout_get_text(layout);
-  double worst = 0;
-  for (GSList *l = pango_layout_get_lines_readonly(layout); l && l->next; l = l->next) {
-    PangoLayoutLine *line = l->data;
-    if (((PangoLayoutLine *)l->next->data)->is_paragraph_start)
-      continue;
-    int end = line->start_index + line->length, width = 0, spaces = 0;
-    while (end > line->start_index && text[end - 1] == ' ')
-      end--;
-    for (GSList *r = line->runs; r; r = r->next) {
-      PangoGlyphItem *run = r->data;
-      for (int g = 0; g < run->glyphs->num_glyphs; g++) {
-        int idx = run->item->offset + run->glyphs->log_clusters[g];
-        if (text[idx] == ' ' && idx + 1 < end) {
-          width += run->glyphs->glyphs[g].geometry.width;
-          spaces++;
-        }
-      }
-    }
-    if (spaces > 0)
-      worst = MAX(worst, width / (double)spaces / (size * PANGO_SCALE));
-  }
-  return worst;
 }
 
 /* Pango 1.50 reshapes the rest of an item each time it ends a line inside it, so a paragraph
@@ -213,11 +568,10 @@ static void split_long_items(Inline *in) {
   }
 }
 
-/* A measured text item from inline content, without its warnings (see text_item). With
- * `loose`, the widest justified word space in ems, from the first layout; with `give_up`
- * too, NULL (and `in` untouched) when that is wider than LOOSE_SPACE, before any more work. */
+/* A measured text item from inline content, without its warnings (see justify_text_item):
+ * justified text broken into lines by total fit, other text by Pango. */
 static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook *look,
-                             int source_line, double *loose, gboolean give_up) {
+                             int source_line) {
   Item *it = item_new(ITEM_TEXT);
   it->x = f->x;
   it->width = f->width;
@@ -231,14 +585,14 @@ static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook 
   pango_layout_set_line_spacing(it->layout, (float)look->leading);
   split_long_items(in);
   pango_layout_set_attributes(it->layout, in->attrs);
-  pango_layout_set_text(it->layout, in->text->str, (int)in->text->len);
-  if (loose) {
-    *loose = look->justify ? widest_space(it->layout, look->size) : 0;
-    if (give_up && *loose > LOOSE_SPACE) {
-      item_free(it);
-      return NULL;
-    }
+  if (look->justify) {
+    set_total_fit(c, it->layout, in, look, f->width, source_line);
+    layout_measure_lines(it);
+    keep_grid(it, look);
+    attach_inline(c, it, in);
+    return it;
   }
+  pango_layout_set_text(it->layout, in->text->str, (int)in->text->len);
   int max = (int)c->env->style->max_hyphen_lines;
   /* Unused soft hyphens stay (render.c leaves them out of the PDF's text). */
   for (int pass = 0; pass < 4 && strstr(in->text->str, SOFT_HYPHEN); pass++) {
@@ -249,8 +603,6 @@ static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook 
     pango_layout_set_attributes(it->layout, in->attrs);
     pango_layout_set_text(it->layout, in->text->str, (int)in->text->len);
   }
-  if (look->justify)
-    fix_justified_overflow(it->layout, f->width);
   layout_measure_lines(it);
   attach_inline(c, it, in);
   return it;
@@ -258,7 +610,7 @@ static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook 
 
 /* A measured text item; missing glyphs and overfull lines become warnings. */
 Item *justify_text_item(Ctx *c, const Frame *f, Inline *in, const TextLook *look, int source_line) {
-  Item *it = text_item_build(c, f, in, look, source_line, NULL, FALSE);
+  Item *it = text_item_build(c, f, in, look, source_line);
   check_layout(c, it->layout, f->width, source_line);
   return it;
 }
@@ -277,10 +629,9 @@ TextLook justify_body_look(Ctx *c, gboolean indent) {
 }
 
 /* A paragraph's inline content (from `from` on, or all of `node`'s). FALSE when empty. */
-static gboolean paragraph_inline(Inline *in, Ctx *c, cmark_node *node, cmark_node *from,
-                                 gboolean code_breaks) {
+static gboolean paragraph_inline(Inline *in, Ctx *c, cmark_node *node, cmark_node *from) {
   inline_init(in, c, c->body, TRUE);
-  in->code_breaks = code_breaks;
+  in->code_breaks = TRUE;
   if (from)
     for (cmark_node *n = from; n; n = cmark_node_next(n))
       inline_node(in, n);
@@ -291,49 +642,22 @@ static gboolean paragraph_inline(Inline *in, Ctx *c, cmark_node *node, cmark_nod
   return in->text->len > 0;
 }
 
-/* The text a hair smaller (as a compositor scales type 98-99% to save a loose paragraph),
- * for a loose paragraph's second try: more words fit a line, so fewer lines are left gappy.
- * One attribute over the whole text keeps Pango's runs, ligatures and kerning as they were
- * (letter spacing would turn ligatures off); the leading is scaled back up to match. */
-static void tighten(Inline *in, TextLook *look) {
-  inline_attr(in, pango_attr_size_new_absolute((int)(look->size * TIGHTER * PANGO_SCALE)), 0,
-              in->text->len);
-  look->leading /= TIGHTER;
-}
-
-/* Greedy line breaking leaves a gappy line where a long word or code span does not fit.
- * Such a paragraph is set again, with break points in long code spans and the text a hair
- * smaller (tighten), and the try with the narrower widest space is kept. */
-static Item *paragraph_item(Ctx *c, const Frame *f, cmark_node *node, cmark_node *from, Inline *in,
-                            const TextLook *look) {
-  int line = cmark_node_get_start_line(node);
-  double loose = 0, again = 0;
-  Item *it = text_item_build(c, f, in, look, line, &loose, TRUE);
-  if (!it) {
-    Inline retry;
-    TextLook tight = *look;
-    paragraph_inline(&retry, c, node, from, TRUE);
-    tighten(&retry, &tight);
-    it = text_item_build(c, f, &retry, &tight, line, &again, FALSE);
-    inline_clear(&retry);
-    if (again > loose - LOOSE_GAIN) { /* no better: the first setting after all */
-      item_free(it);
-      it = text_item_build(c, f, in, look, line, NULL, FALSE);
-    }
-  }
+/* A paragraph set by total fit (text_item_build), checked. */
+static Item *paragraph_item(Ctx *c, const Frame *f, Inline *in, const TextLook *look, int line) {
+  Item *it = text_item_build(c, f, in, look, line);
   check_layout(c, it->layout, f->width, line);
   return it;
 }
 
 void justify_paragraph(Ctx *c, const Frame *f, cmark_node *node, cmark_node *from) {
   Inline in;
-  if (!paragraph_inline(&in, c, node, from, FALSE)) {
+  if (!paragraph_inline(&in, c, node, from)) {
     inline_clear(&in);
     return;
   }
   /* Pango indents every paragraph of a layout: no indent where a hard break splits it. */
   TextLook look = justify_body_look(c, c->indent_next && !f->tight && !in.hard_break);
-  Item *it = paragraph_item(c, f, node, from, &in, &look);
+  Item *it = paragraph_item(c, f, &in, &look, cmark_node_get_start_line(node));
   it->space_before = f->tight || c->indent_next ? 0 : c->line * c->env->style->paragraph_space;
   layout_push(c, it);
   c->indent_next = TRUE;

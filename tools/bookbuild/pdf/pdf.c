@@ -174,7 +174,8 @@ PdfDoc *pdf_typeset(Book *book, Resources *res, const PdfOptions *o, GError **er
   set_paper(doc);
   if (doc->style->hyphenate) {
     doc->hyphenator =
-        hyphenator_new(doc->style->hyphen_language, (int)doc->style->hyphen_min_word, error);
+        hyphenator_new(hyphen_language(doc->style->hyphen_language, book->meta.lang),
+                       doc->style->hyphen_exceptions, (int)doc->style->hyphen_min_word, error);
     if (!doc->hyphenator)
       return NULL;
   }
