@@ -28,11 +28,11 @@ static void test_defaults_equal_shipped(void) {
   g_assert_cmpstr(shipped.default_paper, ==, builtin.default_paper);
   g_assert_cmpstr(shipped.font_body, ==, builtin.font_body);
   g_assert_cmpstr(shipped.hyphen_language, ==, builtin.hyphen_language);
-  char *strs_b[] = {builtin.default_paper, builtin.font_body,     builtin.font_heading,
-                    builtin.font_mono,     builtin.font_fallback, builtin.hyphen_language,
+  char *strs_b[] = {builtin.default_paper, builtin.font_body,        builtin.font_heading,
+                    builtin.font_mono,     builtin.font_fallback,    builtin.hyphen_language,
                     builtin.diagram_font,  builtin.hyphen_exceptions};
-  char *strs_s[] = {shipped.default_paper, shipped.font_body,     shipped.font_heading,
-                    shipped.font_mono,     shipped.font_fallback, shipped.hyphen_language,
+  char *strs_s[] = {shipped.default_paper, shipped.font_body,        shipped.font_heading,
+                    shipped.font_mono,     shipped.font_fallback,    shipped.hyphen_language,
                     shipped.diagram_font,  shipped.hyphen_exceptions};
   PrintStyle a = builtin, b = shipped;
   a.default_paper = b.default_paper = NULL;
