@@ -510,8 +510,10 @@ static int cmd_watch(int argc, char **argv) {
     target = WATCH_EPUB;
   else if (strcmp(what, "pdf") == 0)
     target = WATCH_PDF;
-  else if (strcmp(what, "check") != 0)
-    return usage_error(ctx, "watch builds epub, pdf or check");
+  else if (strcmp(what, "check") != 0) {
+    g_autofree char *msg = g_strdup_printf("watch builds epub, pdf or check, not '%s'", what);
+    return usage_error(ctx, msg);
+  }
   if (target == WATCH_CHECK && output)
     return usage_error(ctx, "-o needs epub or pdf");
   const char *suffix = target == WATCH_EPUB ? ".epub" : target == WATCH_PDF ? ".pdf" : NULL;

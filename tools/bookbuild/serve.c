@@ -237,17 +237,19 @@ static char *banner(const Serve *s) {
                          colour);
   g_autofree char *report = g_markup_escape_text(s->report ? s->report : "building...", -1);
   g_string_append_printf(out,
-                         "<strong id=\"bookbuild-report\">%s</strong> <a href=\"/\" "
+                         "<strong id=\"bookbuild-report\" style=\"all: initial; font: bold "
+                         "14px/1.4 sans-serif\">%s</strong> <a href=\"/\" "
                          "style=\"color: #00c\">contents</a>",
                          report);
   if (s->failed)
     g_string_append(out, " <em>(showing the last good build)</em>");
   if (s->log && *s->log) {
     g_autofree char *log = g_markup_escape_text(s->log, -1);
-    g_string_append_printf(out,
-                           "<pre id=\"bookbuild-log\" style=\"white-space: pre-wrap; margin: 0.5em "
-                           "0 0; font: 13px/1.3 monospace\">%s</pre>",
-                           log);
+    g_string_append_printf(
+        out,
+        "<pre id=\"bookbuild-log\" style=\"all: initial; display: block; white-space: "
+        "pre-wrap; margin: 0.5em 0 0; font: 13px/1.3 monospace\">%s</pre>",
+        log);
   }
   g_string_append_printf(out, RELOAD_SCRIPT, s->generation);
   g_string_append(out, "</div>\n");
