@@ -7,7 +7,7 @@
 #   ends it cleanly, no temporary file left;
 #   serve (HTTP, no browser): the index lists the chapters; /events sends a message after an
 #   edit; the page then holds the new text, and a broken edit's diagnostic, escaped; paths
-#   outside the EPUB get 404.
+#   outside the EPUB get 404, with a page that reloads itself.
 # Every wait polls for its result with a generous deadline (no fixed sleep decides anything).
 # Prints one line per case ("ok: ..." or "FAIL: ..."); exits 1 on a failure.
 set -u
@@ -150,9 +150,10 @@ for path in '/../manuscript/book.yaml' '/%2e%2e/%2e%2e/etc/passwd' '/OEBPS/..%2f
   # libsoup itself answers 400 to an encoded "/" (a malformed path); every other one is ours.
   [ "$code" = 404 ] || { [ "$code" = 400 ] && [[ $path == *%2f* ]]; } || refused="$refused $path:$code"
 done
-if [ -z "$refused" ]; then
-  ok "serve: paths outside the EPUB get 404 (400 from libsoup for an encoded slash)"
+if [ -z "$refused" ] &&
+   curl -s "${url}OEBPS/text/99-later.xhtml" | grep -q "new EventSource('/events')"; then
+  ok "serve: paths outside the EPUB get 404 (400 from libsoup for an encoded slash), a page that reloads"
 else
-  bad "serve: answered outside the EPUB:$refused"
+  bad "serve: answered outside the EPUB:$refused (or the 404 page does not reload)"
 fi
 exit $failed

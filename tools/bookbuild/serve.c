@@ -318,16 +318,22 @@ static void respond(SoupServerMessage *msg, guint status, const char *type, char
   soup_server_message_set_response(msg, type, SOUP_MEMORY_TAKE, body, len);
 }
 
-static void not_found(SoupServerMessage *msg) {
-  char *text = g_strdup("not found\n");
-  respond(msg, SOUP_STATUS_NOT_FOUND, "text/plain; charset=utf-8", text, strlen(text));
+/* A page, with the banner and its reload script: a page the next build brings (a chapter
+ * added) appears by itself. */
+static void not_found(const Serve *s, SoupServerMessage *msg) {
+  g_autofree char *top = banner(s);
+  char *page = g_strdup_printf("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"/><title>Not "
+                               "found</title></head>\n<body>\n%s<p>The book has no such page.</p>"
+                               "\n</body></html>\n",
+                               top);
+  respond(msg, SOUP_STATUS_NOT_FOUND, "text/html; charset=utf-8", page, strlen(page));
 }
 
 static void serve_file(Serve *s, SoupServerMessage *msg, const char *path) {
   g_autofree char *name = entry_of_request(path);
   GBytes *bytes = name && s->book ? g_hash_table_lookup(s->book->files, name) : NULL;
   if (!bytes) {
-    not_found(msg);
+    not_found(s, msg);
     return;
   }
   const char *type = g_hash_table_lookup(s->book->types, name);
@@ -355,8 +361,8 @@ static void send_generation(const Serve *s, SoupServerMessage *msg) {
   soup_message_body_append(body, SOUP_MEMORY_COPY, event, strlen(event));
 }
 
-/* An event stream: the generation now (a build that ended while the page loaded reloads it at
- * once), then one message per finished build. */
+/* An event stream (held, with a reference, until its client goes): the generation now (a build that
+ * ended while the page loaded reloads it at once), then one message per finished build. */
 static void open_events(Serve *s, SoupServerMessage *msg) {
   soup_server_message_set_status(msg, SOUP_STATUS_OK, NULL);
   SoupMessageHeaders *h = soup_server_message_get_response_headers(msg);
@@ -366,7 +372,7 @@ static void open_events(Serve *s, SoupServerMessage *msg) {
   send_generation(s, msg);
   g_signal_connect(msg, "finished", G_CALLBACK(on_events_gone), s);
   g_signal_connect(msg, "disconnected", G_CALLBACK(on_events_gone), s);
-  g_ptr_array_add(s->events, msg);
+  g_ptr_array_add(s->events, g_object_ref(msg));
 }
 
 static void on_request(SoupServer *server, SoupServerMessage *msg, const char *path,
@@ -404,7 +410,7 @@ Serve *serve_new(const char *epub, guint port, GError **error) {
   s->server = g_steal_pointer(&server);
   s->url = g_strdup_printf("http://127.0.0.1:%d/", bound);
   s->epub = g_strdup(epub);
-  s->events = g_ptr_array_new();
+  s->events = g_ptr_array_new_with_free_func(g_object_unref);
   if (g_file_test(epub, G_FILE_TEST_IS_REGULAR))
     s->book = served_read(epub, NULL); /* an earlier build's; the first build replaces it */
   soup_server_add_handler(s->server, NULL, on_request, s, NULL);

@@ -90,6 +90,22 @@ static void watch_new_folder(Watch *w, GFile *file) {
   watch_tree(w, file, &err); /* a folder gone again, or unreadable: nothing to watch */
 }
 
+static gboolean is_under(gpointer key, gpointer value, gpointer gone) {
+  (void)value;
+  const char *path = key;
+  gsize n = strlen(gone);
+  return strncmp(path, gone, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* A folder deleted or moved away is forgotten with the folders under it, so that one made
+ * again at its path gets a new monitor at once (GLib's inotify backend re-arms the old one only
+ * when it next polls for missing paths, some seconds later). */
+static void forget_folder(Watch *w, GFile *file) {
+  g_autofree char *path = g_file_get_path(file);
+  if (path && strcmp(path, w->root) != 0)
+    g_hash_table_foreach_remove(w->monitors, is_under, path);
+}
+
 static void on_changed(GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent event,
                        gpointer data) {
   Watch *w = data;
@@ -99,6 +115,9 @@ static void on_changed(GFileMonitor *monitor, GFile *file, GFile *other, GFileMo
   gboolean root = g_object_get_data(G_OBJECT(monitor), "bookbuild-root") != NULL;
   if (root && !is_watched_top(w, file))
     return; /* the root itself: only manuscript/, styles/ and fonts/ matter (never build/) */
+  if (event == G_FILE_MONITOR_EVENT_DELETED || event == G_FILE_MONITOR_EVENT_MOVED_OUT ||
+      event == G_FILE_MONITOR_EVENT_RENAMED)
+    forget_folder(w, file);
   if (event == G_FILE_MONITOR_EVENT_CREATED || event == G_FILE_MONITOR_EVENT_MOVED_IN ||
       event == G_FILE_MONITOR_EVENT_RENAMED)
     watch_new_folder(w, event == G_FILE_MONITOR_EVENT_RENAMED && other ? other : file);
