@@ -5,7 +5,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo pangoft2 glib-2.0 gio-2.0 gio-unix-2.0 fontconfig yaml-0.1 libpng \
-           harfbuzz freetype2 zlib libcgraph libgvc librsvg-2.0
+           harfbuzz freetype2 zlib libcgraph libgvc librsvg-2.0 libsoup-3.0
 
 BIN     := tools/bookbuild/bookbuild
 OBJDIR  := build/obj

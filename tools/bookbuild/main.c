@@ -8,9 +8,12 @@
 #include "import.h"
 #include "pdf/pdf.h"
 #include "scaffold.h"
+#include "serve.h"
 #include "text.h"
 #include "version.h"
+#include "watch.h"
 
+#include <glib-unix.h>
 #include <locale.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -420,6 +423,139 @@ static int cmd_pdf(int argc, char **argv) {
   return writer_result(book, ok, err);
 }
 
+/* This binary, which watch and serve run for each build (Linux's /proc); NULL when unknown. */
+static char *self_path(void) { return g_file_read_link("/proc/self/exe", NULL); }
+
+typedef struct {
+  Serve *serve; /* serve's preview, or NULL (watch) */
+} WatchRun;
+
+/* Each finished build: its diagnostics, then its one line; and the preview's pages. */
+static void on_build(const WatchBuild *build, gpointer data) {
+  const WatchRun *run = data;
+  g_autofree char *report = watch_report(build);
+  fputs(build->log, stderr);
+  fprintf(stderr, "%s\n", report);
+  fflush(stderr);
+  if (run->serve)
+    serve_build_done(run->serve, build, report);
+}
+
+static gboolean on_stop_signal(gpointer loop) {
+  g_main_loop_quit(loop);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The file a watched epub or pdf build writes: `given`, else build/<title>.<suffix>. NULL after
+ * printing the error (no book at `root`). */
+static char *watched_output(const char *root, const char *given, const char *suffix) {
+  g_autoptr(GError) err = NULL;
+  g_autoptr(Book) book = book_load(root, &err);
+  if (!book) {
+    fprintf(stderr, "bookbuild: error: %s\n", err->message);
+    return NULL;
+  }
+  if (!suffix)
+    return g_strdup("");
+  if (given)
+    return g_strdup(given);
+  g_autofree char *output = default_output(book, suffix, &err);
+  if (!output) { /* default_output() sets err whenever it returns NULL */
+    fprintf(stderr, "bookbuild: error: %s\n", err->message); // NOLINT(*NullDereference)
+    return NULL;
+  }
+  return g_strdup(g_str_has_prefix(output, "./") ? output + 2 : output);
+}
+
+/* Builds now and after every change until SIGINT or SIGTERM; with `serve`, shows each build. */
+static int run_watch(const char *root, WatchTarget target, const char *output, Serve *serve) {
+  g_autofree char *self = self_path();
+  if (!self) {
+    fprintf(stderr, "bookbuild: error: cannot find the bookbuild binary to run the builds\n");
+    return EXIT_USAGE;
+  }
+  g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+  WatchRun run = {serve};
+  g_autoptr(GError) err = NULL;
+  g_autoptr(Watch) watch = watch_new(self, root, target, output, on_build, &run, &err);
+  if (!watch) {
+    fprintf(stderr, "bookbuild: error: cannot watch '%s': %s\n", root, err->message);
+    return EXIT_USAGE;
+  }
+  guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, loop);
+  guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, loop);
+  g_main_loop_run(loop);
+  g_source_remove(sigint);
+  g_source_remove(sigterm);
+  fprintf(stderr, "stopped watching\n");
+  return EXIT_OK;
+}
+
+static int cmd_watch(int argc, char **argv) {
+  g_autofree char *root = NULL, *output = NULL;
+  GOptionEntry entries[] = {DIRECTORY_ENTRY(root),
+                            {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+                             "The EPUB or PDF to write (default: build/<title>.epub or .pdf)",
+                             "FILE"},
+                            {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(GOptionContext) ctx = g_option_context_new(
+      "[epub|pdf|check] - build (default: check), then build again whenever manuscript/, styles/ "
+      "or fonts/ change");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  if (!parse_options(ctx, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc > 2)
+    return usage_error(ctx, "watch takes at most one of epub, pdf or check");
+  const char *what = argc == 2 ? argv[1] : "check";
+  WatchTarget target = WATCH_CHECK;
+  if (strcmp(what, "epub") == 0)
+    target = WATCH_EPUB;
+  else if (strcmp(what, "pdf") == 0)
+    target = WATCH_PDF;
+  else if (strcmp(what, "check") != 0) {
+    g_autofree char *msg = g_strdup_printf("watch builds epub, pdf or check, not '%s'", what);
+    return usage_error(ctx, msg);
+  }
+  if (target == WATCH_CHECK && output)
+    return usage_error(ctx, "-o needs epub or pdf");
+  const char *suffix = target == WATCH_EPUB ? ".epub" : target == WATCH_PDF ? ".pdf" : NULL;
+  g_autofree char *out = watched_output(root ? root : ".", output, suffix);
+  if (!out)
+    return EXIT_USAGE;
+  return run_watch(root ? root : ".", target, *out ? out : NULL, NULL);
+}
+
+static int cmd_serve(int argc, char **argv) {
+  g_autofree char *root = NULL;
+  int port = 8000;
+  GOptionEntry entries[] = {DIRECTORY_ENTRY(root),
+                            {"port", 'p', 0, G_OPTION_ARG_INT, &port,
+                             "The port on 127.0.0.1 (default 8000; 0: a free one)", "N"},
+                            {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(GOptionContext) ctx =
+      parse_command("serve", "- preview the EPUB in a browser, rebuilt and reloaded as you edit",
+                    entries, &argc, &argv);
+  if (!ctx)
+    return EXIT_USAGE;
+  if (port < 0 || port > 65535)
+    return usage_error(ctx, "--port takes 0 to 65535");
+  g_autofree char *out = watched_output(root ? root : ".", NULL, ".epub");
+  if (!out)
+    return EXIT_USAGE;
+  g_autoptr(GError) err = NULL;
+  g_autoptr(Serve) serve = serve_new(out, (guint)port, &err);
+  if (!serve) {
+    fprintf(stderr,
+            "bookbuild: error: cannot serve on 127.0.0.1:%d: %s (--port 0 picks a free "
+            "port)\n",
+            port, err->message);
+    return EXIT_USAGE;
+  }
+  fprintf(stderr, "serving the preview at %s (Ctrl-C stops)\n", serve_url(serve));
+  fflush(stderr);
+  return run_watch(root ? root : ".", WATCH_EPUB, out, serve);
+}
+
 static const Command commands[] = {
     {"init", "init [DIR]", "start a new book that builds at once", cmd_init},
     {"check", "check [-C DIR] [--werror] [--fix]",
@@ -431,6 +567,11 @@ static const Command commands[] = {
     {"epub", "epub [-C DIR] [-o FILE] [--draft]", "write the book as an EPUB 3 e-book", cmd_epub},
     {"pdf", "pdf [-C DIR] [-o FILE] [--paper a4|letter|6x9|7x9.25] [--chapter N] [--draft]",
      "typeset the book (or one chapter's handout) as a PDF", cmd_pdf},
+    {"watch", "watch [epub|pdf|check] [-C DIR] [-o FILE]",
+     "build (default: check), then again whenever manuscript/, styles/ or fonts/ change",
+     cmd_watch},
+    {"serve", "serve [-C DIR] [--port N]",
+     "preview the EPUB in a browser on 127.0.0.1, rebuilt and reloaded as you edit", cmd_serve},
     {"import", "import RAW [-o FILE]", "turn a raw assistant response into a clean chapter",
      cmd_import},
 };

@@ -12,6 +12,7 @@
 #include FT_FREETYPE_H
 #include <hb.h>
 #include <libxml/parser.h>
+#include <libsoup/soup.h>
 #include <libxml/xmlversion.h>
 #include <pango/pango.h>
 #include <png.h>
@@ -74,5 +75,10 @@ char *version_report(void) {
   g_autofree char *ft = freetype_running();
   add(out, "FreeType", ft, STR(FREETYPE_MAJOR) "." STR(FREETYPE_MINOR) "." STR(FREETYPE_PATCH));
   add(out, "libpng", png_get_libpng_ver(NULL), PNG_LIBPNG_VER_STRING);
+  g_autofree char *soup = g_strdup_printf("%u.%u.%u", soup_get_major_version(),
+                                          soup_get_minor_version(), soup_get_micro_version());
+  g_autofree char *soup_built = /* libsoup's macros are parenthesised numbers: (3) */
+      g_strdup_printf("%d.%d.%d", SOUP_MAJOR_VERSION, SOUP_MINOR_VERSION, SOUP_MICRO_VERSION);
+  add(out, "libsoup", soup, soup_built);
   return g_string_free(out, FALSE);
 }

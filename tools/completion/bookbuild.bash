@@ -1,13 +1,13 @@
-# bash completion for bookbuild: commands, each command's options, --paper's values, files for
-# -o and import's RAW, folders for -C and init's DIR. Installed by `make install` as
-# $(PREFIX)/share/bash-completion/completions/bookbuild.
+# bash completion for bookbuild: commands, each command's options, --paper's values, watch's
+# targets, files for -o and import's RAW, folders for -C and init's DIR. Installed by `make
+# install` as $(PREFIX)/share/bash-completion/completions/bookbuild.
 
 _bookbuild() {
   local cur prev cmd opts
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD - 1]}
   COMPREPLY=()
-  local commands="init check code epub pdf import help --help --version"
+  local commands="init check code epub pdf watch serve import help --help --version"
   if [ "$COMP_CWORD" -eq 1 ]; then
     mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
     return 0
@@ -30,7 +30,7 @@ _bookbuild() {
       mapfile -t COMPREPLY < <(compgen -c -- "$cur")
       return 0
       ;;
-    -j | --jobs | --chapter | --filter)
+    -j | --jobs | --chapter | --filter | --port)
       return 0
       ;;
   esac
@@ -40,11 +40,15 @@ _bookbuild() {
     code) opts="-C --directory --python -j --jobs --chapter --filter --help" ;;
     epub) opts="-C --directory -o --output --draft --help" ;;
     pdf) opts="-C --directory -o --output --paper --chapter --draft --help" ;;
+    watch) opts="-C --directory -o --output --help" ;;
+    serve) opts="-C --directory --port --help" ;;
     import) opts="-o --output --help" ;;
     *) return 0 ;;
   esac
   if [[ $cur == -* ]]; then
     mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+  elif [ "$cmd" = watch ]; then
+    mapfile -t COMPREPLY < <(compgen -W "epub pdf check" -- "$cur")
   elif [ "$cmd" = init ]; then
     mapfile -t COMPREPLY < <(compgen -d -- "$cur")
   elif [ "$cmd" = import ]; then
