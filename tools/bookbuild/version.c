@@ -12,6 +12,9 @@
 #include FT_FREETYPE_H
 #include <hb.h>
 #include <libxml/parser.h>
+#include <graphviz_version.h>
+#include <gvc.h>
+#include <librsvg/rsvg.h>
 #include <libsoup/soup.h>
 #include <libxml/xmlversion.h>
 #include <pango/pango.h>
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <yaml.h>
 #include <zip.h>
+#include <zlib.h>
 
 /* libyaml's header has no version macro: the Makefile passes pkg-config's. */
 #ifndef BOOKBUILD_YAML_BUILT
@@ -80,5 +84,12 @@ char *version_report(void) {
   g_autofree char *soup_built = /* libsoup's macros are parenthesised numbers: (3) */
       g_strdup_printf("%d.%d.%d", SOUP_MAJOR_VERSION, SOUP_MINOR_VERSION, SOUP_MICRO_VERSION);
   add(out, "libsoup", soup, soup_built);
+  GVC_t *gvc = gvContext(); /* Graphviz says its version only through a context */
+  add(out, "Graphviz", gvcVersion(gvc), PACKAGE_VERSION);
+  gvFreeContext(gvc);
+  g_autofree char *rsvg =
+      g_strdup_printf("%u.%u.%u", rsvg_major_version, rsvg_minor_version, rsvg_micro_version);
+  add(out, "librsvg", rsvg, LIBRSVG_VERSION);
+  add(out, "zlib", zlibVersion(), ZLIB_VERSION);
   return g_string_free(out, FALSE);
 }
