@@ -67,6 +67,16 @@ const char *epub_image_type(const char *name);
  * owned by the heading. */
 const char *epub_heading_id(const Epub *e, const Chapter *chapter, const Heading *heading);
 
+/* A page-break marker for the print page `label` (its id is epub_page_id()), appended to
+ * `parent`. */
+void epub_pagebreak(xmlNodePtr parent, xmlNsPtr epub_ns, const char *label);
+
+/* The id of print page `label`'s marker: "page-12", "page-iii". Caller frees. */
+char *epub_page_id(const char *label);
+
+/* The markers of the front matter pages of `part` (their print pages), appended to `parent`. */
+void epub_front_pagebreaks(const Epub *e, xmlNodePtr parent, xmlNsPtr epub_ns, PrintPart part);
+
 /* Serialises a document as UTF-8 with its XML declaration; caller unrefs. */
 GBytes *epub_serialize(xmlDocPtr doc);
 

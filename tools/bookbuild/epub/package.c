@@ -100,6 +100,41 @@ GBytes *epub_container_xml(void) {
   return out;
 }
 
+/* ---- print pages ---- */
+
+char *epub_page_id(const char *label) { return g_strconcat("page-", label, NULL); }
+
+void epub_pagebreak(xmlNodePtr parent, xmlNsPtr epub_ns, const char *label) {
+  xmlNodePtr span = epub_el(parent, "span");
+  xmlNewNsProp(span, epub_ns, X("type"), X("pagebreak"));
+  epub_set(span, "role", "doc-pagebreak");
+  g_autofree char *id = epub_page_id(label);
+  epub_set(span, "id", id);
+  epub_set(span, "aria-label", label);
+}
+
+void epub_front_pagebreaks(const Epub *e, xmlNodePtr parent, xmlNsPtr epub_ns, PrintPart part) {
+  for (guint i = 0; e->o->pages && i < e->o->pages->len; i++) {
+    const PrintPage *p = e->o->pages->pdata[i];
+    if (p->part == part)
+      epub_pagebreak(parent, epub_ns, p->label);
+  }
+}
+
+/* Where print page `p`'s marker is, from nav.xhtml. Caller frees. */
+static char *page_href(const Epub *e, const PrintPage *p) {
+  g_autofree char *id = epub_page_id(p->label);
+  const char *file = p->part == PRINT_TITLE       ? "text/title.xhtml"
+                     : p->part == PRINT_COPYRIGHT ? "text/copyright.xhtml"
+                     : p->part == PRINT_CONTENTS  ? "text/contents.xhtml"
+                                                  : NULL;
+  if (!file) {
+    const EpubChapter *ec = g_hash_table_lookup(e->chapter_by_chapter, p->chapter);
+    file = ec ? ec->href : NULL;
+  }
+  return file ? g_strconcat(file, "#", id, NULL) : NULL;
+}
+
 /* ---- OPF ---- */
 
 static xmlNodePtr meta_property(xmlNodePtr metadata, const char *property, const char *value) {
@@ -127,6 +162,10 @@ static void accessibility(const Epub *e, xmlNodePtr md) {
   meta_property(md, "schema:accessibilityFeature", "structuralNavigation");
   meta_property(md, "schema:accessibilityFeature", "tableOfContents");
   meta_property(md, "schema:accessibilityFeature", "readingOrder");
+  if (e->o->pages) {
+    meta_property(md, "schema:accessibilityFeature", "pageBreakMarkers");
+    meta_property(md, "schema:accessibilityFeature", "pageNavigation");
+  }
   if (images && e->images_with_alt && !e->images_without_alt)
     meta_property(md, "schema:accessibilityFeature", "alternativeText");
   meta_property(md, "schema:accessibilityHazard", "none");
@@ -176,6 +215,14 @@ static void metadata(const Epub *e, xmlNodePtr pkg) {
   dc(md, dcns, "description", m->description);
   for (guint i = 0; i < m->subjects->len; i++)
     dc(md, dcns, "subject", m->subjects->pdata[i]);
+  /* Where the page numbers come from: EPUB 3.2's dc:source refined as the source of the
+   * pagination (EPUB Accessibility 1.1's a11y:pageBreakSource is unknown to epubcheck 4.2.6,
+   * which rejects it as an undefined property). */
+  xmlNodePtr source = e->o->pages ? dc(md, dcns, "source", e->o->print_source) : NULL;
+  if (source) {
+    epub_set(source, "id", "print-source");
+    epub_set(meta_property(md, "source-of", "pagination"), "refines", "#print-source");
+  }
   meta_property(md, "dcterms:modified", e->modified);
   if (m->version)
     meta_property(md, "schema:version", m->version);
@@ -331,6 +378,7 @@ xmlDocPtr epub_contents_page(const Epub *e, const char *contents_title) {
   epub_set(section, "class", "contents-page");
   epub_set(section, "aria-labelledby", "contents-title");
   epub_newline(section);
+  epub_front_pagebreaks(e, section, ns, PRINT_CONTENTS);
   epub_set(epub_el_text(section, "h1", contents_title), "id", "contents-title");
   epub_newline(section);
   xmlNodePtr list = epub_el(section, "div");
@@ -340,6 +388,28 @@ xmlDocPtr epub_contents_page(const Epub *e, const char *contents_title) {
     walk_chapter(e, e->chapters->pdata[i], 2, contents_entry, list);
   epub_newline(body);
   return doc;
+}
+
+/* The print edition's pages in order, each linking to its marker (hidden: reading systems
+ * offer it as "go to page"). */
+static void page_list(const Epub *e, xmlNodePtr body, xmlNsPtr ns) {
+  if (!e->o->pages)
+    return;
+  xmlNodePtr nav = epub_el(body, "nav");
+  xmlNewNsProp(nav, ns, X("type"), X("page-list"));
+  epub_set(nav, "hidden", "");
+  epub_set(nav, "aria-label", "Print pages");
+  xmlNodePtr ol = epub_el(nav, "ol");
+  epub_newline(ol);
+  for (guint i = 0; i < e->o->pages->len; i++) {
+    const PrintPage *p = e->o->pages->pdata[i];
+    g_autofree char *href = page_href(e, p);
+    if (!href)
+      continue;
+    epub_set(epub_el_text(epub_el(ol, "li"), "a", p->label), "href", href);
+    epub_newline(ol);
+  }
+  epub_newline(body);
 }
 
 GBytes *epub_nav(const Epub *e, const char *contents_title) {
@@ -366,6 +436,7 @@ GBytes *epub_nav(const Epub *e, const char *contents_title) {
   }
   g_ptr_array_free(nb.lists, TRUE);
   epub_newline(body);
+  page_list(e, body, ns);
   xmlNodePtr marks = epub_el(body, "nav");
   xmlNewNsProp(marks, ns, X("type"), X("landmarks"));
   epub_set(marks, "hidden", "hidden");

@@ -335,6 +335,8 @@ void justify_paragraph(Ctx *c, const Frame *f, cmark_node *node, cmark_node *fro
   TextLook look = justify_body_look(c, c->indent_next && !f->tight && !in.hard_break);
   Item *it = paragraph_item(c, f, node, from, &in, &look);
   it->space_before = f->tight || c->indent_next ? 0 : c->line * c->env->style->paragraph_space;
+  it->block = node;
+  it->from = from;
   layout_push(c, it);
   c->indent_next = TRUE;
   inline_clear(&in);

@@ -80,6 +80,10 @@ typedef struct Item {
   double image_w, image_h;
   /* where it came from, for warnings */
   int source_line;
+  /* the Markdown block it sets (a table row for a row), and the block's first inline when the
+   * item sets only the rest (a callout's text after its marker line): where a page that opens
+   * with it begins, for the EPUB's page list (pagelist.h); NULL for none */
+  cmark_node *block, *from;
 } Item;
 
 /* A block quote or callout. A chapter's containers are sorted outermost first (by depth, and

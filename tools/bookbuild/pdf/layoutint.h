@@ -16,6 +16,8 @@ typedef struct {
   double line;          /* body line height */
   int depth;            /* container nesting */
   gboolean indent_next; /* first-line indent for the next paragraph */
+  cmark_node *block;    /* the block being laid out: the items pushed get it (Item.block) */
+  cmark_node *from;     /* and its first inline set, when not its first child */
 } Ctx;
 
 typedef struct {

@@ -29,6 +29,13 @@ struct PdfDoc {
  * contents end on a recto. */
 void front_matter(PdfDoc *doc, Renderer *r);
 
+/* pdf/front.c: how many pages front_matter() gives the contents, with the blank verso after
+ * them when there is one (laid out with `ctx`, as drawn). */
+int front_contents_pages(PdfDoc *doc, PangoContext *ctx);
+
+/* pdf/front.c: `n` in lower-case roman numerals, the front matter's folios. Caller frees. */
+char *front_roman(int n);
+
 /* pdf/front.c: a handout's title block (the book's title, the date and version) above its first
  * page's text. */
 void front_handout_block(PdfDoc *doc, Renderer *r);
