@@ -4,7 +4,10 @@
 
 #include "typo.h"
 
+#include <string.h>
+
 #include <cairo.h>
+#include <glib/gstdio.h>
 #include <png.h>
 #include <zlib.h>
 
@@ -120,4 +123,41 @@ GBytes *cover_draw(const BookMeta *meta, const PrintStyle *style, Fonts *fonts, 
   if (!png)
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot encode the cover as PNG");
   return png;
+}
+
+static void key_rgb(GString *k, const char *name, Rgb c) {
+  g_string_append_printf(k, "%s=%a,%a,%a\n", name, c.r, c.g, c.b);
+}
+
+char *cover_key(const BookMeta *m, const PrintStyle *st, const GPtrArray *faces) {
+  g_autoptr(GString) k = g_string_new(NULL);
+  g_string_append_printf(k, "bookbuild %s pango %s cairo %s %dx%d\n", BOOKBUILD_VERSION,
+                         pango_version_string(), cairo_version_string(), COVER_WIDTH, COVER_HEIGHT);
+  const char *texts[] = {m->title,     m->subtitle,      m->authors_line,
+                         m->publisher, st->font_heading, st->font_body};
+  for (gsize i = 0; i < G_N_ELEMENTS(texts); i++)
+    g_string_append_printf(k, "%zu:%s\n", texts[i] ? strlen(texts[i]) : 0,
+                           texts[i] ? texts[i] : "");
+  key_rgb(k, "background", st->cover_background);
+  key_rgb(k, "field", st->cover_field);
+  key_rgb(k, "accent", st->cover_accent);
+  key_rgb(k, "text", st->cover_text);
+  key_rgb(k, "subtitle", st->cover_subtitle);
+  const double numbers[] = {
+      st->cover_field_top,    st->cover_field_height,  st->cover_rule_top,
+      st->cover_rule_length,  st->cover_rule_width,    st->cover_margin,
+      st->cover_leading,      st->cover_title_top,     st->cover_title_size,
+      st->cover_subtitle_gap, st->cover_subtitle_size, st->cover_author_top,
+      st->cover_author_size,  st->cover_publisher_top, st->cover_publisher_size};
+  for (gsize i = 0; i < G_N_ELEMENTS(numbers); i++)
+    g_string_append_printf(k, "%a\n", numbers[i]);
+  for (guint i = 0; faces && i < faces->len; i++) {
+    const FontFace *f = faces->pdata[i];
+    GStatBuf sb;
+    if (g_stat(f->path, &sb) != 0)
+      memset(&sb, 0, sizeof sb);
+    g_string_append_printf(k, "font %s %lld %lld\n", f->name, (long long)sb.st_size,
+                           (long long)sb.st_mtime);
+  }
+  return g_compute_checksum_for_string(G_CHECKSUM_SHA256, k->str, (gssize)k->len);
 }

@@ -13,4 +13,10 @@
  * `error` when it cannot be encoded. */
 GBytes *cover_draw(const BookMeta *meta, const PrintStyle *style, Fonts *fonts, GError **error);
 
+/* What the drawn cover shows, as a SHA-256 in hex (caller frees): the metadata it prints, the
+ * style's families and cover keys, the font files (name, size, modification time), the size, and
+ * the versions of bookbuild, Pango and cairo that draw it. Equal keys, equal PNGs: epub.c keeps
+ * the PNG under build/cache/ by it and draws it again only when the key changes. */
+char *cover_key(const BookMeta *meta, const PrintStyle *style, const GPtrArray *faces);
+
 #endif

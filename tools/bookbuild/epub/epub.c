@@ -185,6 +185,38 @@ static gpointer cover_job(gpointer data) {
   return job;
 }
 
+/* A drawn cover kept by an earlier build under build/cache/, named by what it shows
+ * (cover_key()), or NULL; e->cover_cache is set to where the one drawn now is to be kept. */
+static GBytes *cached_cover(Epub *e) {
+  g_autoptr(GError) ignored = NULL;
+  const GPtrArray *faces = resources_faces(e->res, &ignored);
+  if (!faces)
+    return NULL; /* drawing reports it */
+  g_autofree char *key = cover_key(&e->book->meta, &e->res->style, faces);
+  g_autofree char *name = g_strdup_printf("cover-%s.png", key);
+  e->cover_cache = g_build_filename(e->book->root, "build", "cache", name, NULL);
+  char *bytes = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents(e->cover_cache, &bytes, &len, NULL))
+    return NULL;
+  if (len < 8 || memcmp(bytes, "\x89PNG\r\n\x1a\n", 8) != 0) { /* not a PNG: drawn again */
+    g_free(bytes);
+    return NULL;
+  }
+  return g_bytes_new_take(bytes, len);
+}
+
+/* Keeps a drawn cover for the next build; a book folder that cannot be written to keeps none. */
+static void keep_cover(const Epub *e, GBytes *png) {
+  if (!e->cover_cache)
+    return;
+  g_autofree char *dir = g_path_get_dirname(e->cover_cache);
+  gsize len = 0;
+  const char *bytes = g_bytes_get_data(png, &len);
+  if (g_mkdir_with_parents(dir, 0755) == 0)
+    g_file_set_contents(e->cover_cache, bytes, (gssize)len, NULL);
+}
+
 /* The cover's manifest entry and page, in spine order; a drawn cover's bytes come from a
  * worker (see finish_workers()). */
 static gboolean add_cover(Epub *e, GError **error) {
@@ -202,7 +234,7 @@ static gboolean add_cover(Epub *e, GError **error) {
       href = "media/cover.jpg";
     }
     data = g_bytes_new_take(g_steal_pointer(&bytes), len);
-  } else {
+  } else if (!(data = cached_cover(e))) {
     Fonts *fonts = resources_fonts(e->res, error);
     if (!fonts)
       return FALSE;
@@ -260,9 +292,10 @@ static gboolean finish_workers(Epub *e, GError **error) {
   if (e->cover_worker) {
     CoverJob *job = g_thread_join(e->cover_worker);
     e->cover_worker = NULL;
-    if (job->png)
+    if (job->png) {
       e->cover->data = job->png;
-    else if (ok) {
+      keep_cover(e, job->png);
+    } else if (ok) {
       g_propagate_error(error, job->error);
       job->error = NULL;
       ok = FALSE;
@@ -394,6 +427,7 @@ gboolean epub_write(Book *book, Resources *res, const EpubOptions *o, GError **e
     g_bytes_unref(zip);
   g_free(e.identifier);
   g_free(e.modified);
+  g_free(e.cover_cache);
   g_ptr_array_unref(e.items);
   g_ptr_array_unref(e.chapters);
   g_hash_table_destroy(e.chapter_by_chapter);

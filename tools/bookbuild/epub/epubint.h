@@ -48,6 +48,7 @@ typedef struct {
   GPtrArray *items;   /* EpubItem*, manifest order (chapters added as they are written) */
   GHashTable *images; /* manuscript-relative path -> EpubItem* (not owning) */
   EpubItem *cover;    /* the cover image */
+  char *cover_cache;  /* where a drawn cover is kept for the next build (build/cache/), or NULL */
   gboolean images_with_alt, images_without_alt;
   gboolean fonts_embedded;
   GBytes *packed; /* the fonts, deflated into a zip of their own on a worker thread */
