@@ -386,7 +386,7 @@ static int cmd_epub(int argc, char **argv) {
     return writer_result(book, FALSE, err);
   g_autoptr(GPtrArray) pages = doc ? pdf_doc_page_list(doc) : NULL;
   g_autofree char *source = print_source(book, res);
-  EpubOptions options = {output, draft, pages, source};
+  EpubOptions options = {output, draft, pages, source, doc ? pdf_doc_place_pages(doc) : NULL};
   gboolean ok = epub_write(book, res, &options, &err);
   return writer_result(book, ok, err);
 }
@@ -426,7 +426,7 @@ static int cmd_build(int argc, char **argv) {
     return writer_result(book, FALSE, err);
   g_autoptr(GPtrArray) pages = pdf_doc_page_list(doc);
   g_autofree char *source = print_source(book, res);
-  EpubOptions options = {epub, draft, pages, source};
+  EpubOptions options = {epub, draft, pages, source, pdf_doc_place_pages(doc)};
   gboolean ok = epub_write(book, res, &options, &err);
   return writer_result(book, ok, err);
 }

@@ -18,6 +18,7 @@ typedef enum {
   PRINT_TITLE,     /* the title page */
   PRINT_COPYRIGHT, /* the copyright page */
   PRINT_CONTENTS,  /* the contents, and a blank verso after them */
+  PRINT_INDEX,     /* the index at the back, and a blank verso before it */
 } PrintPart;
 
 typedef struct {

@@ -14,6 +14,9 @@ typedef struct {
    * begins, a page-list nav and the metadata naming `print_source`; NULL for none. */
   const GPtrArray *pages;
   const char *print_source; /* the print edition, as dc:source names it */
+  /* The print page of each index place (pdf_doc_place_pages()), the index's link texts; NULL:
+   * the places are named by their chapters. */
+  const GArray *place_pages;
 } EpubOptions;
 
 /* Writes the book, with the fonts of `res` (embedded, and drawing a generated cover in the print

@@ -8,6 +8,7 @@
 #include "book.h"
 #include "epub/epub.h"
 
+#define EPUB_INDEX_TITLE "Index"
 #define EPUB_XHTML_NS "http://www.w3.org/1999/xhtml"
 #define EPUB_OPS_NS "http://www.idpf.org/2007/ops"
 

@@ -3,6 +3,8 @@
  * trees; plus the XHTML skeleton every content document starts from. */
 #include "epub/package.h"
 
+#include "index.h"
+
 #include "typo.h"
 
 #include <string.h>
@@ -127,6 +129,7 @@ static char *page_href(const Epub *e, const PrintPage *p) {
   const char *file = p->part == PRINT_TITLE       ? "text/title.xhtml"
                      : p->part == PRINT_COPYRIGHT ? "text/copyright.xhtml"
                      : p->part == PRINT_CONTENTS  ? "text/contents.xhtml"
+                     : p->part == PRINT_INDEX     ? "text/index.xhtml"
                                                   : NULL;
   if (!file) {
     const EpubChapter *ec = g_hash_table_lookup(e->chapter_by_chapter, p->chapter);
@@ -434,6 +437,10 @@ GBytes *epub_nav(const Epub *e, const char *contents_title) {
     walk_chapter(e, e->chapters->pdata[i], 2, nav_entry, &nb);
     epub_newline(top);
   }
+  if (e->book->index) {
+    epub_set(epub_el_text(epub_el(top, "li"), "a", EPUB_INDEX_TITLE), "href", "text/index.xhtml");
+    epub_newline(top);
+  }
   g_ptr_array_free(nb.lists, TRUE);
   epub_newline(body);
   page_list(e, body, ns);
@@ -452,6 +459,8 @@ GBytes *epub_nav(const Epub *e, const char *contents_title) {
     const EpubChapter *first = e->chapters->pdata[0];
     landmark(ol, ns, "bodymatter", first->href, "Start of content");
   }
+  if (e->book->index)
+    landmark(ol, ns, "index", "text/index.xhtml", EPUB_INDEX_TITLE);
   epub_newline(body);
   GBytes *out = epub_serialize(doc);
   xmlFreeDoc(doc);
@@ -500,4 +509,128 @@ GBytes *epub_ncx(const Epub *e) {
   GBytes *out = epub_serialize(doc);
   xmlFreeDoc(doc);
   return out;
+}
+
+/* ---- the index ---- */
+
+/* A place's link text: its print page, or, without print pages, its chapter's number or
+ * title. Caller frees. */
+static char *place_text(const Epub *e, const IndexPlace *p) {
+  const GArray *pages = e->o->place_pages;
+  if (pages && p->number < (int)pages->len && g_array_index(pages, int, p->number) > 0)
+    return g_strdup_printf("%d", g_array_index(pages, int, p->number));
+  const TocChapter *tc = p->chapter->toc;
+  if (tc && tc->label)
+    return g_strdup_printf("ch. %s", tc->label);
+  return g_strdup(tc ? tc->bare_title : p->chapter->title ? p->chapter->title : "");
+}
+
+static char *place_href(const Epub *e, const IndexPlace *p) {
+  const EpubChapter *ec = g_hash_table_lookup(e->chapter_by_chapter, p->chapter);
+  g_autofree char *file = ec ? g_path_get_basename(ec->href) : NULL;
+  return file ? g_strdup_printf("%s#ix-%d", file, p->number) : NULL;
+}
+
+/* The locators of an entry: one link per print page, or per run of pages ("12-14", to the
+ * first place), in page order. */
+static void locators(const Epub *e, xmlNodePtr li, xmlNsPtr ns, const IndexEntry *entry) {
+  const GArray *pages = e->o->place_pages;
+  int run_first = 0, run_last = 0;
+  xmlNodePtr run = NULL;
+  for (guint i = 0; i < entry->places->len; i++) {
+    const IndexPlace *p = entry->places->pdata[i];
+    int page = pages && p->number < (int)pages->len ? g_array_index(pages, int, p->number) : 0;
+    if (page > 0 && run && page >= run_first && page <= run_last + 1) {
+      if (page > run_last) { /* extends the run: "12–13" */
+        run_last = page;
+        g_autofree char *text = g_strdup_printf("%d\u2013%d", run_first, run_last);
+        xmlNodeSetContent(run, X(text));
+        xmlSetNsProp(run, ns, X("type"), X("index-locator-range"));
+      }
+      continue;
+    }
+    g_autofree char *href = place_href(e, p);
+    g_autofree char *text = place_text(e, p);
+    if (!href)
+      continue;
+    epub_text(li, ", ");
+    run = epub_el_text(li, "a", text);
+    epub_set(run, "href", href);
+    xmlNewNsProp(run, ns, X("type"), X("index-locator"));
+    run_first = run_last = page;
+  }
+}
+
+static void xrefs(xmlNodePtr li, xmlNsPtr ns, const char *word, const char *type,
+                  const GPtrArray *targets) {
+  if (!targets->len)
+    return;
+  epub_text(li, ". ");
+  xmlNodePtr span = epub_el(li, "span");
+  xmlNewNsProp(span, ns, X("type"), X(type));
+  epub_text(epub_el(span, "em"), word);
+  for (guint i = 0; i < targets->len; i++) {
+    epub_text(span, i ? "; " : " ");
+    epub_text(span, targets->pdata[i]);
+  }
+}
+
+static void index_entry(const Epub *e, xmlNodePtr list, xmlNsPtr ns, const IndexEntry *entry) {
+  xmlNodePtr li = epub_el(list, "li");
+  xmlNewNsProp(li, ns, X("type"), X("index-entry"));
+  xmlNodePtr term = epub_el(li, "span");
+  xmlNewNsProp(term, ns, X("type"), X("index-term"));
+  if (entry->code)
+    epub_text(epub_el(term, "code"), entry->term);
+  else
+    epub_text(term, entry->term);
+  locators(e, li, ns, entry);
+  xrefs(li, ns, entry->places->len || !entry->see->len ? "See also" : "See", "index-xref-related",
+        entry->see_also);
+  xrefs(li, ns, "See", "index-xref-preferred", entry->see);
+  if (entry->subs->len) {
+    xmlNodePtr sub = epub_el(li, "ul");
+    xmlNewNsProp(sub, ns, X("type"), X("index-entry-list"));
+    for (guint i = 0; i < entry->subs->len; i++)
+      index_entry(e, sub, ns, entry->subs->pdata[i]);
+  }
+  epub_newline(list);
+}
+
+xmlDocPtr epub_index_page(const Epub *e) {
+  xmlNodePtr body;
+  xmlNsPtr ns;
+  xmlDocPtr doc = epub_xhtml_new(e, EPUB_INDEX_TITLE, "../css/book.css", &body, &ns);
+  xmlNodePtr section = epub_el(body, "section");
+  xmlNewNsProp(section, ns, X("type"), X("index"));
+  epub_set(section, "role", "doc-index");
+  epub_set(section, "class", "index");
+  epub_set(section, "aria-labelledby", "index-title");
+  epub_newline(section);
+  epub_front_pagebreaks(e, section, ns, PRINT_INDEX);
+  epub_set(epub_el_text(section, "h1", EPUB_INDEX_TITLE), "id", "index-title");
+  epub_newline(section);
+  const GPtrArray *entries = e->book->index->entries;
+  g_autofree char *current = NULL;
+  xmlNodePtr list = NULL;
+  for (guint i = 0; i < entries->len; i++) {
+    const IndexEntry *entry = entries->pdata[i];
+    g_autofree char *group = index_group(entry);
+    if (!current || strcmp(group, current) != 0) {
+      xmlNodePtr g = epub_el(section, "section");
+      xmlNewNsProp(g, ns, X("type"), X("index-group"));
+      epub_newline(g);
+      epub_el_text(g, "h2", group);
+      epub_newline(g);
+      list = epub_el(g, "ul");
+      xmlNewNsProp(list, ns, X("type"), X("index-entry-list"));
+      epub_newline(list);
+      epub_newline(section);
+      g_free(current);
+      current = g_strdup(group);
+    }
+    index_entry(e, list, ns, entry);
+  }
+  epub_newline(body);
+  return doc;
 }

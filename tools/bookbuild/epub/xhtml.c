@@ -5,6 +5,7 @@
 
 #include "callout.h"
 #include "highlight.h"
+#include "index.h"
 #include "rawhtml.h"
 #include "link.h"
 #include "pagelist.h"
@@ -556,6 +557,14 @@ static void inline_node(Xh *x, GPtrArray *open, cmark_node *n) {
   if (t == CMARK_NODE_STRIKETHROUGH) {
     inlines(x, epub_el(parent, "del"), cmark_node_first_child(n));
     return;
+  }
+  const IndexPlace *place =
+      x->e->book->index && (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_CODE)
+          ? g_hash_table_lookup(x->e->book->index->place_by_node, n)
+          : NULL;
+  if (place) { /* where the index links to */
+    g_autofree char *id = g_strdup_printf("ix-%d", place->number);
+    epub_set(epub_el(parent, "span"), "id", id);
   }
   switch (t) {
   case CMARK_NODE_TEXT: {

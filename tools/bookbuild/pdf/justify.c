@@ -79,6 +79,10 @@ static void fix_justified_overflow(PangoLayout *layout, double width) {
 
 /* Moves link spans and footnote refs into the finished item (lines already measured). */
 static void attach_inline(Ctx *c, Item *it, Inline *in) {
+  if (in->anchors && in->anchors->len) {
+    it->anchors = in->anchors;
+    in->anchors = NULL;
+  }
   g_array_append_vals(it->links, in->links->data, in->links->len);
   g_array_set_size(in->links, 0);
   for (guint i = 0; i + 1 < in->notes->len; i += 2) {
@@ -135,6 +139,10 @@ static void delete_soft_hyphens(Inline *in, GHashTable *drop) {
   }
   for (guint i = 0; i < in->notes->len; i += 2) {
     int *index = &g_array_index(in->notes, int, i);
+    *index = map[MIN((gsize)*index, text->len)];
+  }
+  for (guint i = 0; in->anchors && i < in->anchors->len; i += 2) {
+    int *index = &g_array_index(in->anchors, int, i);
     *index = map[MIN((gsize)*index, text->len)];
   }
   g_string_assign(text, out->str);

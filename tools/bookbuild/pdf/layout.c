@@ -53,6 +53,8 @@ void item_free(gpointer p) {
       g_ptr_array_unref(lb->notes);
   }
   g_array_unref(it->lines);
+  if (it->anchors)
+    g_array_unref(it->anchors);
   link_spans_free(it->links);
   g_ptr_array_unref(it->dests);
   if (it->cells) {

@@ -41,6 +41,7 @@ typedef struct {
   gboolean code_breaks; /* let long code spans break at . _ / (a loose paragraph's retry) */
   int unbroken;         /* characters since the text's last break opportunity */
   gboolean items_split; /* split_long_items has marked the text */
+  GArray *anchors;      /* index places in the text: {byte index, place number} as int pairs */
 } Inline;
 
 typedef struct {

@@ -59,6 +59,8 @@ static void body_pages(PdfDoc *doc, Renderer *r) {
                        page->opening};
     if (doc->o->chapter && i == 0)
       front_handout_block(doc, r);
+    g_autofree char *dest = g_strdup_printf("page-%d", number);
+    render_dest(r, dest, render_text_left(r, recto), doc->paper->top);
     render_page(r, page, &decor);
     if (doc->o->progress)
       doc->o->progress("drawing pages", i + 1, doc->pages->len);
@@ -97,6 +99,7 @@ static void draw_document(PdfDoc *doc, Renderer *r) {
   if (!doc->o->chapter)
     front_matter(doc, r);
   body_pages(doc, r);
+  backindex_render(doc, r);
   cairo_tag_end(r->cr, "Document");
 }
 
@@ -160,6 +163,10 @@ void pdf_doc_free(PdfDoc *doc) {
     g_ptr_array_unref(doc->pages);
   if (doc->layouts)
     g_ptr_array_unref(doc->layouts);
+  if (doc->place_page)
+    g_array_unref(doc->place_page);
+  if (doc->index_lines)
+    g_ptr_array_unref(doc->index_lines);
   hyphenator_free(doc->hyphenator);
   g_free(doc);
 }
@@ -183,10 +190,15 @@ PdfDoc *pdf_typeset(Book *book, Resources *res, const PdfOptions *o, GError **er
   doc->pages = g_ptr_array_new_with_free_func(page_free);
   layout_chapters(doc);
   paginate(doc);
+  backindex_typeset(doc);
   return g_steal_pointer(&doc);
 }
 
 const GPtrArray *pdf_doc_pages(const PdfDoc *doc) { return doc->pages; }
+
+const GArray *pdf_doc_place_pages(const PdfDoc *doc) {
+  return doc->index_lines ? doc->place_page : NULL;
+}
 
 /* ---- the page list ---- */
 
@@ -271,6 +283,10 @@ GPtrArray *pdf_doc_page_list(PdfDoc *doc) {
         *b = (PrintPage){b->label, PRINT_BODY, prev->chapter, prev->block, prev->from, G_MAXLONG};
       }
     }
+  }
+  for (int k = 0; doc->index_lines && k < doc->index_blank + doc->index_pages; k++) {
+    g_autofree char *label = g_strdup_printf("%u", doc->pages->len + 1 + (guint)k);
+    print_page_add(list, label, PRINT_INDEX);
   }
   return list;
 }

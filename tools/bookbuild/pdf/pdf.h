@@ -35,6 +35,10 @@ const GPtrArray *pdf_doc_pages(const PdfDoc *doc);
  * begins in the manuscript (pagelist.h); the book's, not a handout's. Caller frees. */
 GPtrArray *pdf_doc_page_list(PdfDoc *doc);
 
+/* The body page of each index place (index.h), by place number (0: not placed); NULL when the
+ * document has no index. Owned by the document. */
+const GArray *pdf_doc_place_pages(const PdfDoc *doc);
+
 /* Draws the document (front matter, body, outline, links, metadata) as a PDF into `write`
  * (cairo's stream callback) with `closure`. FALSE with `error` when cairo fails. */
 gboolean pdf_render(PdfDoc *doc, cairo_write_func_t write, void *closure, GError **error);
