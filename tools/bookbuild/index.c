@@ -1,6 +1,7 @@
 /* index.c: the back-of-book index gathered from markers and index.yaml (see index.h). */
 #include "index.h"
 
+#include "callout.h"
 #include "safeyaml.h"
 
 #include <string.h>
@@ -258,6 +259,19 @@ static gboolean inside(cmark_node *n, cmark_node_type type) {
   return FALSE;
 }
 
+/* Inside an OUTLINE callout, which no release build shows, or in a callout's title (its marker
+ * line, which both writers print as plain text). */
+static gboolean in_outline(const Chapter *ch, cmark_node *n) {
+  for (cmark_node *p = cmark_node_parent(n); p; p = cmark_node_parent(p)) {
+    const Callout *co = g_hash_table_lookup(ch->callout_by_node, p);
+    if (co && co->kind == CALLOUT_OUTLINE)
+      return TRUE;
+    if (co && cmark_node_parent(n) == co->marker && cmark_node_get_start_line(n) == co->line)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 static void marker(Build *b, const Chapter *ch, cmark_node *n) {
   const char *html = cmark_node_get_literal(n);
   g_autofree char *body = marker_body(html);
@@ -265,6 +279,12 @@ static void marker(Build *b, const Chapter *ch, cmark_node *n) {
     return;
   if (inside(n, CMARK_NODE_HEADING)) {
     error_at(b, ch, n, "<!--", "index marker inside a heading: put it in the paragraph below");
+    return;
+  }
+  if (inside(n, CMARK_NODE_FOOTNOTE_DEFINITION) || in_outline(ch, n)) {
+    error_at(b, ch, n, "<!--",
+             "index marker in a footnote or an OUTLINE callout, which the index cannot point to: "
+             "put it in the paragraph it belongs to");
     return;
   }
   if (!marker_closed(html)) {
@@ -295,7 +315,7 @@ static void code_span(Build *b, const Chapter *ch, cmark_node *n) {
     return;
   }
   if (!b->api || !lit || !g_hash_table_contains(b->api, lit) || inside(n, CMARK_NODE_HEADING) ||
-      !block_of(n))
+      inside(n, CMARK_NODE_FOOTNOTE_DEFINITION) || in_outline(ch, n) || !block_of(n))
     return;
   g_hash_table_add(b->api_used, g_strdup(lit));
   IndexEntry *e = top_entry(b, lit);

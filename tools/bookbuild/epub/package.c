@@ -533,12 +533,27 @@ static char *place_href(const Epub *e, const IndexPlace *p) {
 
 /* The locators of an entry: one link per print page, or per run of pages ("12-14", to the
  * first place), in page order. */
+/* Places by their print page (`data`: the pages), then book order. */
+static int place_page_cmp(gconstpointer a, gconstpointer b, gpointer data) {
+  const GArray *sort_pages = data;
+  const IndexPlace *x = *(const IndexPlace *const *)a, *y = *(const IndexPlace *const *)b;
+  int px = sort_pages && x->number < (int)sort_pages->len
+               ? g_array_index(sort_pages, int, x->number)
+               : 0;
+  int py = sort_pages && y->number < (int)sort_pages->len
+               ? g_array_index(sort_pages, int, y->number)
+               : 0;
+  return px != py ? (px > py) - (px < py) : (x->number > y->number) - (x->number < y->number);
+}
+
 static void locators(const Epub *e, xmlNodePtr li, xmlNsPtr ns, const IndexEntry *entry) {
   const GArray *pages = e->o->place_pages;
   int run_first = 0, run_last = 0;
   xmlNodePtr run = NULL;
-  for (guint i = 0; i < entry->places->len; i++) {
-    const IndexPlace *p = entry->places->pdata[i];
+  g_autoptr(GPtrArray) places = g_ptr_array_copy(entry->places, NULL, NULL);
+  g_ptr_array_sort_with_data(places, place_page_cmp, (gpointer)pages);
+  for (guint i = 0; i < places->len; i++) {
+    const IndexPlace *p = places->pdata[i];
     int page = pages && p->number < (int)pages->len ? g_array_index(pages, int, p->number) : 0;
     if (page > 0 && run && page >= run_first && page <= run_last + 1) {
       if (page > run_last) { /* extends the run: "12–13" */

@@ -562,7 +562,11 @@ static void inline_node(Xh *x, GPtrArray *open, cmark_node *n) {
       x->e->book->index && (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_CODE)
           ? g_hash_table_lookup(x->e->book->index->place_by_node, n)
           : NULL;
-  if (place) { /* where the index links to */
+  if (place) { /* where the index links to, after the page breaks that come before it */
+    for (; x->pending && x->next < x->pending->len &&
+           ((const PrintPage *)x->pending->pdata[x->next])->offset <= x->offset;
+         x->next++)
+      mark_page(x, parent, x->pending->pdata[x->next]);
     g_autofree char *id = g_strdup_printf("ix-%d", place->number);
     epub_set(epub_el(parent, "span"), "id", id);
   }
