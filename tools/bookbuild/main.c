@@ -379,11 +379,19 @@ static int cmd_epub(int argc, char **argv) {
     fprintf(stderr, "bookbuild: error: %s\n", err->message); // NOLINT(*NullDereference)
     return EXIT_USAGE;
   }
-  /* The page list needs the print layout (not drawn). */
+  /* The page list needs the print layout (not drawn). What only the PDF would show (a glyph
+   * the print fonts lack, raw HTML print drops) is the PDF's to report, not the EPUB's. */
   PdfOptions print = {NULL, NULL, 0, draft, NULL};
-  g_autoptr(PdfDoc) doc = no_page_list ? NULL : pdf_typeset(book, res, &print, &err);
-  if (!no_page_list && !doc)
-    return writer_result(book, FALSE, err);
+  g_autoptr(PdfDoc) doc = NULL;
+  if (!no_page_list) {
+    Diags *own = book->diags;
+    book->diags = diags_new();
+    doc = pdf_typeset(book, res, &print, &err);
+    diags_free(book->diags);
+    book->diags = own;
+    if (!doc)
+      return writer_result(book, FALSE, err);
+  }
   g_autoptr(GPtrArray) pages = doc ? pdf_doc_page_list(doc) : NULL;
   g_autofree char *source = print_source(book, res);
   EpubOptions options = {output, draft, pages, source, doc ? pdf_doc_place_pages(doc) : NULL};
