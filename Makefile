@@ -129,11 +129,9 @@ epub: build/$(SLUG).epub
 pdf: build/$(SLUG).pdf
 handouts: $(HANDOUTS)
 
-build/$(SLUG).epub: $(BIN) $(BOOK_INPUTS)
-	$(BIN) epub -o $@
-
-build/$(SLUG).pdf: $(BIN) $(BOOK_INPUTS)
-	$(BIN) pdf -o $@
+# One run writes both: one load, one validation, one print layout (the EPUB's page list).
+build/$(SLUG).epub build/$(SLUG).pdf &: $(BIN) $(BOOK_INPUTS)
+	$(BIN) build --epub build/$(SLUG).epub --pdf build/$(SLUG).pdf
 
 build/handouts/$(SLUG)-ch%-a4.pdf: $(BIN) $(BOOK_INPUTS)
 	@mkdir -p $(@D)
@@ -152,6 +150,8 @@ bench: $(BIN)
 	hyperfine -N --warmup 3 '$(BIN) epub -C build/bench-book -o build/bench-book/book.epub'
 	@bash tests/bench/pandoc.sh build/bench-book build/bench-book/pandoc.epub
 	hyperfine -N --warmup 2 '$(BIN) pdf -C build/bench-book -o build/bench-book/book.pdf'
+	hyperfine -N --warmup 2 '$(BIN) epub --no-page-list -C build/bench-book -o build/bench-book/book.epub'
+	hyperfine -N --warmup 2 '$(BIN) build -C build/bench-book --epub build/bench-book/book.epub --pdf build/bench-book/book.pdf'
 	@if [ -x /usr/bin/time ]; then /usr/bin/time -f "pdf peak memory: %M kB" \
 	  $(BIN) pdf -C build/bench-book -o build/bench-book/book.pdf; fi
 	@echo "pdf pages: $$(pdfinfo build/bench-book/book.pdf | sed -n 's/^Pages: *//p')"

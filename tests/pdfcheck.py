@@ -4,7 +4,8 @@
 - qpdf --check passes;
 - pdffonts: every font embedded and subset, none of Type 3;
 - the outline (read back with qpdf --json) has one entry per chapter title and per heading of
-  levels 2 and 3 outside block quotes (plus "Contents" in a whole book), each on a page whose
+  levels 2 and 3 outside block quotes (plus "Contents", and "Index" when the book indexes, in a
+  whole book), each on a page whose
   text (pdftotext) holds its title;
 - every internal link's named destination exists and lands on a page, and a link to a chapter
   or heading lands on the page that shows it;
@@ -159,8 +160,12 @@ for name in sorted(os.listdir(chapters_dir)):
             paragraphs.append(line)
         if not line.strip():
             para = []
+indexed = os.path.exists(os.path.join(root, "manuscript", "index.yaml")) or any(
+    "<!-- index:" in open(os.path.join(chapters_dir, n), encoding="utf-8").read()
+    for n in os.listdir(chapters_dir) if n.endswith(".md"))
 if not handout:
     expected += 1  # Contents
+    expected += indexed  # Index, at the back
     if len(outline) != expected:
         failures.append(f"outline has {len(outline)} entries, the manuscript {expected} headings")
 

@@ -2,6 +2,7 @@
  * placing a node's text on its source line, the build's timestamp, and the resource folders
  * (the book's own styles/ and fonts/, else the source tree's, else the installed ones). */
 #include "book.h"
+#include "index.h"
 #include "link.h"
 
 #include "meta.h"
@@ -19,6 +20,7 @@ void book_free(Book *book) {
   g_free(book->meta_display);
   g_free(book->toc_display);
   meta_clear(&book->meta);
+  index_free(book->index);
   toc_clear(&book->toc);
   if (book->chapters)
     g_ptr_array_unref(book->chapters);

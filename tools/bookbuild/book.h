@@ -205,6 +205,8 @@ typedef struct {
   GHashTable *chapter_by_path; /* path relative to manuscript/ -> Chapter* (not owning) */
   Diags *diags;                /* owned */
   gint64 newest_mtime;         /* newest modification time of the files read (Unix seconds) */
+  struct BookIndex *index;     /* the back-of-book index (index.h), once book_validate() ran;
+                                * NULL when the book indexes nothing */
 } Book;
 
 /* Registers cmark-gfm's extensions; call once before any other function here. */

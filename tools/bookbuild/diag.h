@@ -28,6 +28,7 @@ enum {
   DIAG_FILE_META,          /* manuscript/book.yaml */
   DIAG_FILE_TOC,           /* manuscript/toc.md */
   DIAG_FILE_STYLE,         /* styles/print.yaml */
+  DIAG_FILE_INDEX,         /* manuscript/index.yaml */
   DIAG_FILE_FIRST_CHAPTER, /* the chapters, in file-name order from here */
 };
 

@@ -352,14 +352,22 @@ static int writer_result(const Book *book, gboolean ok, const GError *err) {
   return ok ? EXIT_OK : EXIT_MANUSCRIPT;
 }
 
+/* The print edition's name as the EPUB's dc:source gives it. Caller frees. */
+static char *print_source(const Book *book, const Resources *res) {
+  return g_strdup_printf("%s, print edition (PDF, %s)", book->meta.title ? book->meta.title : "",
+                         res->style.default_paper);
+}
+
 static int cmd_epub(int argc, char **argv) {
   g_autofree char *root = NULL, *output = NULL;
-  gboolean draft = FALSE;
+  gboolean draft = FALSE, no_page_list = FALSE;
   GOptionEntry entries[] = {
       DIRECTORY_ENTRY(root),
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
        "The EPUB to write (default: build/<title>.epub)", "FILE"},
       {"draft", 0, 0, G_OPTION_ARG_NONE, &draft, "Show the authors' OUTLINE callouts", NULL},
+      {"no-page-list", 0, 0, G_OPTION_ARG_NONE, &no_page_list,
+       "Leave out the print edition's page numbers (no print layout)", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(GOptionContext) ctx =
       parse_command("epub", "- write the book as an EPUB 3", entries, &argc, &argv);
@@ -376,7 +384,62 @@ static int cmd_epub(int argc, char **argv) {
     fprintf(stderr, "bookbuild: error: %s\n", err->message); // NOLINT(*NullDereference)
     return EXIT_USAGE;
   }
-  EpubOptions options = {output, draft};
+  /* The page list needs the print layout (not drawn). What only the PDF would show (a glyph
+   * the print fonts lack, raw HTML print drops) is the PDF's to report, not the EPUB's. */
+  PdfOptions print = {NULL, NULL, 0, draft, NULL};
+  g_autoptr(PdfDoc) doc = NULL;
+  if (!no_page_list) {
+    Diags *own = book->diags;
+    book->diags = diags_new();
+    doc = pdf_typeset(book, res, &print, &err);
+    diags_free(book->diags);
+    book->diags = own;
+    if (!doc)
+      return writer_result(book, FALSE, err);
+  }
+  g_autoptr(GPtrArray) pages = doc ? pdf_doc_page_list(doc) : NULL;
+  g_autofree char *source = print_source(book, res);
+  EpubOptions options = {output, draft, pages, source, doc ? pdf_doc_place_pages(doc) : NULL};
+  gboolean ok = epub_write(book, res, &options, &err);
+  return writer_result(book, ok, err);
+}
+
+/* build: one load, one validation, one print layout, then the PDF and the EPUB (whose page
+ * list comes from that layout). */
+static int cmd_build(int argc, char **argv) {
+  g_autofree char *root = NULL, *epub = NULL, *pdf = NULL;
+  gboolean draft = FALSE;
+  GOptionEntry entries[] = {
+      DIRECTORY_ENTRY(root),
+      {"epub", 0, 0, G_OPTION_ARG_FILENAME, &epub,
+       "The EPUB to write (default: build/<title>.epub)", "FILE"},
+      {"pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "The PDF to write (default: build/<title>.pdf)",
+       "FILE"},
+      {"draft", 0, 0, G_OPTION_ARG_NONE, &draft, "Show the authors' OUTLINE callouts", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(GOptionContext) ctx =
+      parse_command("build", "- write the book as a PDF and an EPUB 3 with its page numbers",
+                    entries, &argc, &argv);
+  if (!ctx)
+    return EXIT_USAGE;
+  g_autoptr(Book) book = NULL;
+  g_autoptr(Resources) res = NULL;
+  int code = load_and_validate(root ? root : ".", FALSE, &book, &res);
+  if (code != EXIT_OK)
+    return code;
+  g_autoptr(GError) err = NULL;
+  if ((!epub && !(epub = default_output(book, ".epub", &err))) ||
+      (!pdf && !(pdf = default_output(book, ".pdf", &err)))) {
+    fprintf(stderr, "bookbuild: error: %s\n", err->message); // NOLINT(*NullDereference)
+    return EXIT_USAGE;
+  }
+  PdfOptions print = {pdf, NULL, 0, draft, isatty(STDERR_FILENO) ? show_progress : NULL};
+  g_autoptr(PdfDoc) doc = pdf_typeset(book, res, &print, &err);
+  if (!doc || !pdf_doc_write(doc, pdf, &err))
+    return writer_result(book, FALSE, err);
+  g_autoptr(GPtrArray) pages = pdf_doc_page_list(doc);
+  g_autofree char *source = print_source(book, res);
+  EpubOptions options = {epub, draft, pages, source, pdf_doc_place_pages(doc)};
   gboolean ok = epub_write(book, res, &options, &err);
   return writer_result(book, ok, err);
 }
@@ -564,7 +627,11 @@ static const Command commands[] = {
      cmd_check},
     {"code", "code [-C DIR] [--python PATH] [-j N] [--chapter N] [--filter TEXT]",
      "run the book's examples", cmd_code},
-    {"epub", "epub [-C DIR] [-o FILE] [--draft]", "write the book as an EPUB 3 e-book", cmd_epub},
+    {"build", "build [-C DIR] [--epub FILE] [--pdf FILE] [--draft]",
+     "typeset the book once and write both the PDF and the EPUB 3 (with the print page list)",
+     cmd_build},
+    {"epub", "epub [-C DIR] [-o FILE] [--draft] [--no-page-list]",
+     "write the book as an EPUB 3 e-book", cmd_epub},
     {"pdf", "pdf [-C DIR] [-o FILE] [--paper a4|letter|6x9|7x9.25] [--chapter N] [--draft]",
      "typeset the book (or one chapter's handout) as a PDF", cmd_pdf},
     {"watch", "watch [epub|pdf|check] [-C DIR] [-o FILE]",

@@ -3,6 +3,7 @@
  * languages, links, images and raw HTML. Each rule has an id (README lists them). Reads the model
  * only; never re-parses Markdown. */
 #include "book.h"
+#include "index.h"
 
 #include "callout.h"
 #include "fence.h"
@@ -800,4 +801,5 @@ void book_validate(Book *book) {
     check_code(&v);
     check_inlines_and_html(&v);
   }
+  index_build(book);
 }

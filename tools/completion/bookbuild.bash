@@ -1,13 +1,13 @@
 # bash completion for bookbuild: commands, each command's options, --paper's values, watch's
-# targets, files for -o and import's RAW, folders for -C and init's DIR. Installed by `make
-# install` as $(PREFIX)/share/bash-completion/completions/bookbuild.
+# targets, files for -o, --epub, --pdf and import's RAW, folders for -C and init's DIR. Installed
+# by `make install` as $(PREFIX)/share/bash-completion/completions/bookbuild.
 
 _bookbuild() {
   local cur prev cmd opts
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD - 1]}
   COMPREPLY=()
-  local commands="init check code epub pdf watch serve import help --help --version"
+  local commands="init check code build epub pdf watch serve import help --help --version"
   if [ "$COMP_CWORD" -eq 1 ]; then
     mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
     return 0
@@ -18,7 +18,7 @@ _bookbuild() {
       mapfile -t COMPREPLY < <(compgen -d -- "$cur")
       return 0
       ;;
-    -o | --output)
+    -o | --output | --epub | --pdf)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return 0
       ;;
@@ -38,7 +38,8 @@ _bookbuild() {
     init) opts="--help" ;;
     check) opts="-C --directory --werror --fix --help" ;;
     code) opts="-C --directory --python -j --jobs --chapter --filter --help" ;;
-    epub) opts="-C --directory -o --output --draft --help" ;;
+    build) opts="-C --directory --epub --pdf --draft --help" ;;
+    epub) opts="-C --directory -o --output --draft --no-page-list --help" ;;
     pdf) opts="-C --directory -o --output --paper --chapter --draft --help" ;;
     watch) opts="-C --directory -o --output --help" ;;
     serve) opts="-C --directory --port --help" ;;

@@ -383,6 +383,8 @@ static GBytes *build(Epub *e, GError **error) {
   epub_add_item(e, "ncx", "toc.ncx", "application/x-dtbncx+xml", NULL);
   guint errors_before = diags_errors(e->book->diags);
   add_chapters(e);
+  if (e->book->index)
+    add_page(e, "index", "text/index.xhtml", epub_index_page(e));
   if (!finish_workers(e, error) || diags_errors(e->book->diags) > errors_before)
     return NULL;
   return package(e, error);

@@ -4,11 +4,19 @@
 #define BOOKBUILD_EPUB_EPUB_H
 
 #include "book.h"
+#include "pagelist.h"
 #include "resources.h"
 
 typedef struct {
   const char *output; /* the .epub to write (atomically) */
   gboolean draft;     /* show OUTLINE callouts */
+  /* The print edition's pages (PrintPage*, pdf_doc_page_list()): page-break markers where each
+   * begins, a page-list nav and the metadata naming `print_source`; NULL for none. */
+  const GPtrArray *pages;
+  const char *print_source; /* the print edition, as dc:source names it */
+  /* The print page of each index place (pdf_doc_place_pages()), the index's link texts; NULL:
+   * the places are named by their chapters. */
+  const GArray *place_pages;
 } EpubOptions;
 
 /* Writes the book, with the fonts of `res` (embedded, and drawing a generated cover in the print

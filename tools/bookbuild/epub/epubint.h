@@ -9,6 +9,7 @@
 #include "cache.h"
 #include "epub/epub.h"
 
+#define EPUB_INDEX_TITLE "Index"
 #define EPUB_XHTML_NS "http://www.w3.org/1999/xhtml"
 #define EPUB_OPS_NS "http://www.idpf.org/2007/ops"
 
@@ -68,6 +69,16 @@ const char *epub_image_type(const char *name);
 /* The XHTML id of a heading (a letter-initial form of its GitHub slug, unique in its file),
  * owned by the heading. */
 const char *epub_heading_id(const Epub *e, const Chapter *chapter, const Heading *heading);
+
+/* A page-break marker for the print page `label` (its id is epub_page_id()), appended to
+ * `parent`. */
+void epub_pagebreak(xmlNodePtr parent, xmlNsPtr epub_ns, const char *label);
+
+/* The id of print page `label`'s marker: "page-12", "page-iii". Caller frees. */
+char *epub_page_id(const char *label);
+
+/* The markers of the front matter pages of `part` (their print pages), appended to `parent`. */
+void epub_front_pagebreaks(const Epub *e, xmlNodePtr parent, xmlNsPtr epub_ns, PrintPart part);
 
 /* Serialises a document as UTF-8 with its XML declaration; caller unrefs. */
 GBytes *epub_serialize(xmlDocPtr doc);

@@ -45,6 +45,7 @@ xmlDocPtr front_title_page(const Epub *e) {
   xmlNsPtr ns;
   xmlDocPtr doc = epub_xhtml_new(e, m->title, "../css/book.css", &body, &ns);
   xmlNodePtr s = section_of(body, ns, "titlepage", "title-page");
+  epub_front_pagebreaks(e, s, ns, PRINT_TITLE);
   gunichar prev = 0;
   g_autofree char *title = typo_smarten(m->title, &prev);
   xmlNodePtr h1 = epub_el(s, "h1");
@@ -64,6 +65,7 @@ xmlDocPtr front_copyright_page(const Epub *e) {
   xmlDocPtr doc = epub_xhtml_new(e, "Copyright", "../css/book.css", &body, &ns);
   xmlNodePtr s = section_of(body, ns, "copyright-page", "copyright-page");
   epub_set(s, "aria-label", "Copyright");
+  epub_front_pagebreaks(e, s, ns, PRINT_COPYRIGHT);
   gunichar prev = 0;
   g_autofree char *title = typo_smarten(m->title, &prev);
   xmlNodePtr p = epub_el(s, "p");

@@ -3,6 +3,8 @@
  * trees; plus the XHTML skeleton every content document starts from. */
 #include "epub/package.h"
 
+#include "index.h"
+
 #include "typo.h"
 
 #include <string.h>
@@ -100,6 +102,42 @@ GBytes *epub_container_xml(void) {
   return out;
 }
 
+/* ---- print pages ---- */
+
+char *epub_page_id(const char *label) { return g_strconcat("page-", label, NULL); }
+
+void epub_pagebreak(xmlNodePtr parent, xmlNsPtr epub_ns, const char *label) {
+  xmlNodePtr span = epub_el(parent, "span");
+  xmlNewNsProp(span, epub_ns, X("type"), X("pagebreak"));
+  epub_set(span, "role", "doc-pagebreak");
+  g_autofree char *id = epub_page_id(label);
+  epub_set(span, "id", id);
+  epub_set(span, "aria-label", label);
+}
+
+void epub_front_pagebreaks(const Epub *e, xmlNodePtr parent, xmlNsPtr epub_ns, PrintPart part) {
+  for (guint i = 0; e->o->pages && i < e->o->pages->len; i++) {
+    const PrintPage *p = e->o->pages->pdata[i];
+    if (p->part == part)
+      epub_pagebreak(parent, epub_ns, p->label);
+  }
+}
+
+/* Where print page `p`'s marker is, from nav.xhtml. Caller frees. */
+static char *page_href(const Epub *e, const PrintPage *p) {
+  g_autofree char *id = epub_page_id(p->label);
+  const char *file = p->part == PRINT_TITLE       ? "text/title.xhtml"
+                     : p->part == PRINT_COPYRIGHT ? "text/copyright.xhtml"
+                     : p->part == PRINT_CONTENTS  ? "text/contents.xhtml"
+                     : p->part == PRINT_INDEX     ? "text/index.xhtml"
+                                                  : NULL;
+  if (!file) {
+    const EpubChapter *ec = g_hash_table_lookup(e->chapter_by_chapter, p->chapter);
+    file = ec ? ec->href : NULL;
+  }
+  return file ? g_strconcat(file, "#", id, NULL) : NULL;
+}
+
 /* ---- OPF ---- */
 
 static xmlNodePtr meta_property(xmlNodePtr metadata, const char *property, const char *value) {
@@ -127,6 +165,10 @@ static void accessibility(const Epub *e, xmlNodePtr md) {
   meta_property(md, "schema:accessibilityFeature", "structuralNavigation");
   meta_property(md, "schema:accessibilityFeature", "tableOfContents");
   meta_property(md, "schema:accessibilityFeature", "readingOrder");
+  if (e->o->pages) {
+    meta_property(md, "schema:accessibilityFeature", "pageBreakMarkers");
+    meta_property(md, "schema:accessibilityFeature", "pageNavigation");
+  }
   if (images && e->images_with_alt && !e->images_without_alt)
     meta_property(md, "schema:accessibilityFeature", "alternativeText");
   meta_property(md, "schema:accessibilityHazard", "none");
@@ -176,6 +218,14 @@ static void metadata(const Epub *e, xmlNodePtr pkg) {
   dc(md, dcns, "description", m->description);
   for (guint i = 0; i < m->subjects->len; i++)
     dc(md, dcns, "subject", m->subjects->pdata[i]);
+  /* Where the page numbers come from: EPUB 3.2's dc:source refined as the source of the
+   * pagination (EPUB Accessibility 1.1's a11y:pageBreakSource is unknown to epubcheck 4.2.6,
+   * which rejects it as an undefined property). */
+  xmlNodePtr source = e->o->pages ? dc(md, dcns, "source", e->o->print_source) : NULL;
+  if (source) {
+    epub_set(source, "id", "print-source");
+    epub_set(meta_property(md, "source-of", "pagination"), "refines", "#print-source");
+  }
   meta_property(md, "dcterms:modified", e->modified);
   if (m->version)
     meta_property(md, "schema:version", m->version);
@@ -331,6 +381,7 @@ xmlDocPtr epub_contents_page(const Epub *e, const char *contents_title) {
   epub_set(section, "class", "contents-page");
   epub_set(section, "aria-labelledby", "contents-title");
   epub_newline(section);
+  epub_front_pagebreaks(e, section, ns, PRINT_CONTENTS);
   epub_set(epub_el_text(section, "h1", contents_title), "id", "contents-title");
   epub_newline(section);
   xmlNodePtr list = epub_el(section, "div");
@@ -340,6 +391,28 @@ xmlDocPtr epub_contents_page(const Epub *e, const char *contents_title) {
     walk_chapter(e, e->chapters->pdata[i], 2, contents_entry, list);
   epub_newline(body);
   return doc;
+}
+
+/* The print edition's pages in order, each linking to its marker (hidden: reading systems
+ * offer it as "go to page"). */
+static void page_list(const Epub *e, xmlNodePtr body, xmlNsPtr ns) {
+  if (!e->o->pages)
+    return;
+  xmlNodePtr nav = epub_el(body, "nav");
+  xmlNewNsProp(nav, ns, X("type"), X("page-list"));
+  epub_set(nav, "hidden", "");
+  epub_set(nav, "aria-label", "Print pages");
+  xmlNodePtr ol = epub_el(nav, "ol");
+  epub_newline(ol);
+  for (guint i = 0; i < e->o->pages->len; i++) {
+    const PrintPage *p = e->o->pages->pdata[i];
+    g_autofree char *href = page_href(e, p);
+    if (!href)
+      continue;
+    epub_set(epub_el_text(epub_el(ol, "li"), "a", p->label), "href", href);
+    epub_newline(ol);
+  }
+  epub_newline(body);
 }
 
 GBytes *epub_nav(const Epub *e, const char *contents_title) {
@@ -364,8 +437,13 @@ GBytes *epub_nav(const Epub *e, const char *contents_title) {
     walk_chapter(e, e->chapters->pdata[i], 2, nav_entry, &nb);
     epub_newline(top);
   }
+  if (e->book->index) {
+    epub_set(epub_el_text(epub_el(top, "li"), "a", EPUB_INDEX_TITLE), "href", "text/index.xhtml");
+    epub_newline(top);
+  }
   g_ptr_array_free(nb.lists, TRUE);
   epub_newline(body);
+  page_list(e, body, ns);
   xmlNodePtr marks = epub_el(body, "nav");
   xmlNewNsProp(marks, ns, X("type"), X("landmarks"));
   epub_set(marks, "hidden", "hidden");
@@ -381,6 +459,8 @@ GBytes *epub_nav(const Epub *e, const char *contents_title) {
     const EpubChapter *first = e->chapters->pdata[0];
     landmark(ol, ns, "bodymatter", first->href, "Start of content");
   }
+  if (e->book->index)
+    landmark(ol, ns, "index", "text/index.xhtml", EPUB_INDEX_TITLE);
   epub_newline(body);
   GBytes *out = epub_serialize(doc);
   xmlFreeDoc(doc);
@@ -429,4 +509,143 @@ GBytes *epub_ncx(const Epub *e) {
   GBytes *out = epub_serialize(doc);
   xmlFreeDoc(doc);
   return out;
+}
+
+/* ---- the index ---- */
+
+/* A place's link text: its print page, or, without print pages, its chapter's number or
+ * title. Caller frees. */
+static char *place_text(const Epub *e, const IndexPlace *p) {
+  const GArray *pages = e->o->place_pages;
+  if (pages && p->number < (int)pages->len && g_array_index(pages, int, p->number) > 0)
+    return g_strdup_printf("%d", g_array_index(pages, int, p->number));
+  const TocChapter *tc = p->chapter->toc;
+  if (tc && tc->label)
+    return g_strdup_printf("ch. %s", tc->label);
+  return g_strdup(tc ? tc->bare_title : p->chapter->title ? p->chapter->title : "");
+}
+
+static char *place_href(const Epub *e, const IndexPlace *p) {
+  const EpubChapter *ec = g_hash_table_lookup(e->chapter_by_chapter, p->chapter);
+  g_autofree char *file = ec ? g_path_get_basename(ec->href) : NULL;
+  return file ? g_strdup_printf("%s#ix-%d", file, p->number) : NULL;
+}
+
+/* The locators of an entry: one link per print page, or per run of pages ("12-14", to the
+ * first place), in page order. */
+/* Places by their print page (`data`: the pages), then book order. */
+static int place_page_cmp(gconstpointer a, gconstpointer b, gpointer data) {
+  const GArray *sort_pages = data;
+  const IndexPlace *x = *(const IndexPlace *const *)a, *y = *(const IndexPlace *const *)b;
+  int px = sort_pages && x->number < (int)sort_pages->len
+               ? g_array_index(sort_pages, int, x->number)
+               : 0;
+  int py = sort_pages && y->number < (int)sort_pages->len
+               ? g_array_index(sort_pages, int, y->number)
+               : 0;
+  return px != py ? (px > py) - (px < py) : (x->number > y->number) - (x->number < y->number);
+}
+
+static void locators(const Epub *e, xmlNodePtr li, xmlNsPtr ns, const IndexEntry *entry) {
+  const GArray *pages = e->o->place_pages;
+  int run_first = 0, run_last = 0;
+  xmlNodePtr run = NULL;
+  g_autoptr(GPtrArray) places = g_ptr_array_copy(entry->places, NULL, NULL);
+  g_ptr_array_sort_with_data(places, place_page_cmp, (gpointer)pages);
+  for (guint i = 0; i < places->len; i++) {
+    const IndexPlace *p = places->pdata[i];
+    int page = pages && p->number < (int)pages->len ? g_array_index(pages, int, p->number) : 0;
+    if (page > 0 && run && page >= run_first && page <= run_last + 1) {
+      if (page > run_last) { /* extends the run: "12–13" */
+        run_last = page;
+        g_autofree char *text = g_strdup_printf("%d\u2013%d", run_first, run_last);
+        xmlNodeSetContent(run, X(text));
+        xmlSetNsProp(run, ns, X("type"), X("index-locator-range"));
+      }
+      continue;
+    }
+    g_autofree char *href = place_href(e, p);
+    g_autofree char *text = place_text(e, p);
+    if (!href)
+      continue;
+    epub_text(li, ", ");
+    run = epub_el_text(li, "a", text);
+    epub_set(run, "href", href);
+    xmlNewNsProp(run, ns, X("type"), X("index-locator"));
+    run_first = run_last = page;
+  }
+}
+
+static void xrefs(xmlNodePtr li, xmlNsPtr ns, const char *word, const char *type,
+                  const GPtrArray *targets) {
+  if (!targets->len)
+    return;
+  epub_text(li, ". ");
+  xmlNodePtr span = epub_el(li, "span");
+  xmlNewNsProp(span, ns, X("type"), X(type));
+  epub_text(epub_el(span, "em"), word);
+  for (guint i = 0; i < targets->len; i++) {
+    epub_text(span, i ? "; " : " ");
+    epub_text(span, targets->pdata[i]);
+  }
+}
+
+static void index_entry(const Epub *e, xmlNodePtr list, xmlNsPtr ns, const IndexEntry *entry) {
+  xmlNodePtr li = epub_el(list, "li");
+  xmlNewNsProp(li, ns, X("type"), X("index-entry"));
+  xmlNodePtr term = epub_el(li, "span");
+  xmlNewNsProp(term, ns, X("type"), X("index-term"));
+  if (entry->code)
+    epub_text(epub_el(term, "code"), entry->term);
+  else
+    epub_text(term, entry->term);
+  locators(e, li, ns, entry);
+  xrefs(li, ns, entry->places->len || !entry->see->len ? "See also" : "See", "index-xref-related",
+        entry->see_also);
+  xrefs(li, ns, "See", "index-xref-preferred", entry->see);
+  if (entry->subs->len) {
+    xmlNodePtr sub = epub_el(li, "ul");
+    xmlNewNsProp(sub, ns, X("type"), X("index-entry-list"));
+    for (guint i = 0; i < entry->subs->len; i++)
+      index_entry(e, sub, ns, entry->subs->pdata[i]);
+  }
+  epub_newline(list);
+}
+
+xmlDocPtr epub_index_page(const Epub *e) {
+  xmlNodePtr body;
+  xmlNsPtr ns;
+  xmlDocPtr doc = epub_xhtml_new(e, EPUB_INDEX_TITLE, "../css/book.css", &body, &ns);
+  xmlNodePtr section = epub_el(body, "section");
+  xmlNewNsProp(section, ns, X("type"), X("index"));
+  epub_set(section, "role", "doc-index");
+  epub_set(section, "class", "index");
+  epub_set(section, "aria-labelledby", "index-title");
+  epub_newline(section);
+  epub_front_pagebreaks(e, section, ns, PRINT_INDEX);
+  epub_set(epub_el_text(section, "h1", EPUB_INDEX_TITLE), "id", "index-title");
+  epub_newline(section);
+  const GPtrArray *entries = e->book->index->entries;
+  g_autofree char *current = NULL;
+  xmlNodePtr list = NULL;
+  for (guint i = 0; i < entries->len; i++) {
+    const IndexEntry *entry = entries->pdata[i];
+    g_autofree char *group = index_group(entry);
+    if (!current || strcmp(group, current) != 0) {
+      xmlNodePtr g = epub_el(section, "section");
+      xmlNewNsProp(g, ns, X("type"), X("index-group"));
+      epub_newline(g);
+      epub_el_text(g, "h2", group);
+      epub_newline(g);
+      list = epub_el(g, "ul");
+      xmlNewNsProp(list, ns, X("type"), X("index-entry-list"));
+      epub_newline(list);
+      epub_newline(section);
+      g_free(current);
+      current = g_strdup(group);
+    }
+    index_entry(e, list, ns, entry);
+  }
+  epub_newline(body);
+  return doc;
 }

@@ -18,4 +18,10 @@ GBytes *epub_nav(const Epub *e, const char *contents_title);
 xmlDocPtr epub_contents_page(const Epub *e, const char *contents_title);
 GBytes *epub_ncx(const Epub *e);
 
+/* The index page (text/index.xhtml) of a book with an index, EPUB Indexes 1.0's markup: an
+ * index-group per letter, index-entry items with their index-term, index-locator links to the
+ * places (the print page as their text; a run of pages one index-locator-range), see and see
+ * also as index-xref-preferred and index-xref-related, sub-entries in a nested list. */
+xmlDocPtr epub_index_page(const Epub *e);
+
 #endif

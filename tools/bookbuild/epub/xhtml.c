@@ -5,8 +5,10 @@
 
 #include "callout.h"
 #include "highlight.h"
+#include "index.h"
 #include "rawhtml.h"
 #include "link.h"
+#include "pagelist.h"
 #include "path.h"
 #include "text.h"
 #include "typo.h"
@@ -29,7 +31,73 @@ typedef struct {
   int callouts;           /* label ids */
   int tables;             /* tables so far: each region's name is unique in its document */
   gunichar prev;          /* the character before the next text, for quotes */
+  /* print pages (pagelist.h): the chapter's, by block (cmark_node* -> GPtrArray of PrintPage*,
+   * in order), those marked already, and the block whose inlines are being written: its pages,
+   * the next one to mark and the characters of its text written so far */
+  GHashTable *pages, *marked;
+  GPtrArray *pending;
+  guint next;
+  glong offset;
 } Xh;
+
+/* ---- print page markers ---- */
+
+static void mark_page(Xh *x, xmlNodePtr parent, const PrintPage *p) {
+  if (g_hash_table_contains(x->marked, p))
+    return;
+  g_hash_table_add(x->marked, (gpointer)p);
+  epub_pagebreak(parent, x->epub_ns, p->label);
+}
+
+/* Every page that begins in block `n`, marked before it (blocks with no inline text). */
+static void pages_before(Xh *x, xmlNodePtr parent, cmark_node *n) {
+  GPtrArray *pages = n ? g_hash_table_lookup(x->pages, n) : NULL;
+  for (guint i = 0; pages && i < pages->len; i++)
+    mark_page(x, parent, pages->pdata[i]);
+}
+
+/* The inlines of block `n` are written next: its pages are marked as its text passes them. */
+static void pages_begin(Xh *x, cmark_node *n) {
+  x->pending = g_hash_table_lookup(x->pages, n);
+  x->next = 0;
+  x->offset = 0;
+}
+
+/* The block's pages not marked yet, marked at its end. */
+static void pages_end(Xh *x, xmlNodePtr parent) {
+  for (; x->pending && x->next < x->pending->len; x->next++)
+    mark_page(x, parent, x->pending->pdata[x->next]);
+  x->pending = NULL;
+}
+
+/* Text that counts `len` characters of the block's text (a text node's literal, smartened,
+ * or a code span's, as is), with the markers of the pages that begin inside it. */
+static void text_with_pages(Xh *x, xmlNodePtr parent, const char *lit, const guint8 *keep,
+                            gboolean smart) {
+  glong len = g_utf8_strlen(lit, -1);
+  const char *done = lit;
+  while (x->pending && x->next < x->pending->len) {
+    const PrintPage *p = x->pending->pdata[x->next];
+    if (p->offset >= x->offset + len)
+      break;
+    const char *cut = g_utf8_offset_to_pointer(lit, MAX(p->offset - x->offset, 0));
+    if (cut > done) {
+      g_autofree char *piece = g_strndup(done, (gsize)(cut - done));
+      g_autofree char *out =
+          smart ? typo_smarten_keeping(piece, keep ? keep + (done - lit) : NULL, &x->prev)
+                : g_strdup(piece);
+      epub_text(parent, out);
+      done = cut;
+    }
+    mark_page(x, parent, p);
+    x->next++;
+  }
+  g_autofree char *out =
+      smart ? typo_smarten_keeping(done, keep ? keep + (done - lit) : NULL, &x->prev)
+            : g_strdup(done);
+  epub_text(parent, out);
+  x->offset += len;
+}
 
 /* ---- small tree helpers ---- */
 
@@ -474,6 +542,7 @@ static void inline_node(Xh *x, GPtrArray *open, cmark_node *n) {
   xmlNodePtr parent = open->pdata[open->len - 1];
   cmark_node_type t = cmark_node_get_type(n);
   if (x->skip_until) {
+    x->offset += pagelist_inline_chars(n);
     g_autofree char *closing =
         t == CMARK_NODE_HTML_INLINE ? closing_tag(cmark_node_get_literal(n)) : NULL;
     if (closing && strcmp(closing, x->skip_until) == 0)
@@ -484,22 +553,38 @@ static void inline_node(Xh *x, GPtrArray *open, cmark_node *n) {
     inlines(x, epub_el(parent, "del"), cmark_node_first_child(n));
     return;
   }
+  const IndexPlace *place =
+      x->e->book->index && (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_CODE)
+          ? g_hash_table_lookup(x->e->book->index->place_by_node, n)
+          : NULL;
+  if (place) { /* where the index links to, after the page breaks that come before it */
+    for (; x->pending && x->next < x->pending->len &&
+           ((const PrintPage *)x->pending->pdata[x->next])->offset <= x->offset;
+         x->next++)
+      mark_page(x, parent, x->pending->pdata[x->next]);
+    g_autofree char *id = g_strdup_printf("ix-%d", place->number);
+    epub_set(epub_el(parent, "span"), "id", id);
+  }
   switch (t) {
   case CMARK_NODE_TEXT: {
     g_autofree guint8 *keep = chapter_kept_quotes(x->ch, n);
-    g_autofree char *smart = typo_smarten_keeping(cmark_node_get_literal(n), keep, &x->prev);
-    epub_text(parent, smart);
+    const char *lit = cmark_node_get_literal(n);
+    text_with_pages(x, parent, lit ? lit : "", keep, TRUE);
     break;
   }
-  case CMARK_NODE_CODE:
-    epub_text(epub_el(parent, "code"), cmark_node_get_literal(n));
+  case CMARK_NODE_CODE: {
+    const char *lit = cmark_node_get_literal(n);
+    text_with_pages(x, epub_el(parent, "code"), lit ? lit : "", NULL, FALSE);
     x->prev = 'x';
     break;
+  }
   case CMARK_NODE_SOFTBREAK:
     epub_text(parent, "\n");
     x->prev = ' ';
+    x->offset++;
     break;
   case CMARK_NODE_LINEBREAK:
+    x->offset++;
     epub_el(parent, "br");
     epub_text(parent, "\n");
     x->prev = ' ';
@@ -697,13 +782,22 @@ static void paragraph(Xh *x, xmlNodePtr parent, cmark_node *n, cmark_node *from)
   x->prev = 0;
   xmlNodePtr p = epub_el(parent, "p");
   set_direction(p, n);
+  pages_begin(x, n);
   inlines(x, p, from ? from : cmark_node_first_child(n));
+  pages_end(x, p);
   if (!p->children) {
     xmlUnlinkNode(p);
     xmlFreeNode(p);
     return;
   }
   epub_newline(parent);
+}
+
+/* A paragraph that holds one image and nothing else: written as a figure when the image is
+ * one the package can hold. */
+static gboolean is_figure(cmark_node *para) {
+  cmark_node *img = cmark_node_first_child(para);
+  return img && !cmark_node_next(img) && cmark_node_get_type(img) == CMARK_NODE_IMAGE;
 }
 
 /* A paragraph that is only an image is a figure; its title, when given, the caption. */
@@ -737,7 +831,9 @@ static void heading(Xh *x, xmlNodePtr parent, cmark_node *n) {
     epub_set(hn, "class", "chapter-title");
   set_direction(hn, n);
   x->prev = 0;
+  pages_begin(x, n);
   inlines(x, hn, cmark_node_first_child(n));
+  pages_end(x, hn);
   epub_newline(parent);
 }
 
@@ -782,11 +878,17 @@ static void code_block(Xh *x, xmlNodePtr parent, cmark_node *n) {
   xmlNodePtr out = epub_el(pre, "code");
   g_autoptr(GArray) tokens = highlight_tokens(lang, code, len);
   guint k = 0;
+  pages_begin(x, n);
   for (gsize start = 0;;) {
     const char *nl = memchr(code + start, '\n', len - start);
     gsize end = nl ? (gsize)(nl - code) : len;
     xmlNodePtr line = epub_el(out, "span");
     epub_set(line, "class", "line");
+    glong at = g_utf8_pointer_to_offset(code, code + start);
+    for (; x->pending && x->next < x->pending->len &&
+           ((const PrintPage *)x->pending->pdata[x->next])->offset <= at;
+         x->next++)
+      mark_page(x, line, x->pending->pdata[x->next]);
     gsize indent = strspn(code + start, " ");
     if (indent > 0 && indent < end - start && indent <= CODE_MAX_HANG) {
       g_autofree char *hang =
@@ -794,8 +896,10 @@ static void code_block(Xh *x, xmlNodePtr parent, cmark_node *n) {
       epub_set(line, "style", hang);
     }
     code_line_tokens(line, code, tokens, &k, start, end);
-    if (!nl)
+    if (!nl) {
+      pages_end(x, line);
       break;
+    }
     epub_text(line, "\n");
     start = end + 1;
   }
@@ -834,7 +938,9 @@ static void list(Xh *x, xmlNodePtr parent, cmark_node *n) {
     for (cmark_node *b = cmark_node_first_child(item); b; b = cmark_node_next(b)) {
       if (tight && cmark_node_get_type(b) == CMARK_NODE_PARAGRAPH) {
         x->prev = 0;
+        pages_begin(x, b);
         inlines(x, li, cmark_node_first_child(b));
+        pages_end(x, li);
       } else {
         block(x, li, b);
       }
@@ -1000,6 +1106,8 @@ static void table(Xh *x, xmlNodePtr parent, cmark_node *n) {
       if (a == 'l' || a == 'c' || a == 'r')
         epub_set(td, "class", a == 'l' ? "left" : a == 'c' ? "center" : "right");
       x->prev = 0;
+      if (col == 0)
+        pages_before(x, td, row);
       inlines(x, td, cmark_node_first_child(cell));
     }
     epub_newline(group);
@@ -1011,6 +1119,10 @@ static void table(Xh *x, xmlNodePtr parent, cmark_node *n) {
 static void block(Xh *x, xmlNodePtr parent, cmark_node *n) {
   cmark_node_type t = cmark_node_get_type(n);
   x->skip_until = NULL; /* a dropped inline element ends with its paragraph at the latest */
+  gboolean inline_text = t == CMARK_NODE_HEADING || t == CMARK_NODE_CODE_BLOCK ||
+                         (t == CMARK_NODE_PARAGRAPH && !is_figure(n));
+  if (!inline_text)
+    pages_before(x, parent, n);
   if (t == CMARK_NODE_TABLE) {
     table(x, parent, n);
     return;
@@ -1077,6 +1189,26 @@ static void chapter_semantics(const Chapter *ch, const char **type, const char *
   }
 }
 
+/* The chapter's print pages by the block each begins in (the chapter's start under the table's
+ * own address). */
+static void chapter_pages(Xh *x) {
+  x->pages =
+      g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+  x->marked = g_hash_table_new(g_direct_hash, g_direct_equal);
+  for (guint i = 0; x->e->o->pages && i < x->e->o->pages->len; i++) {
+    PrintPage *p = x->e->o->pages->pdata[i];
+    if (p->chapter != x->ch)
+      continue;
+    gpointer key = p->block ? (gpointer)p->block : (gpointer)x->pages;
+    GPtrArray *list = g_hash_table_lookup(x->pages, key);
+    if (!list) {
+      list = g_ptr_array_new();
+      g_hash_table_insert(x->pages, key, list);
+    }
+    g_ptr_array_add(list, p);
+  }
+}
+
 xmlDocPtr xhtml_chapter(Epub *e, const EpubChapter *ec) {
   const Chapter *ch = ec->chapter;
   Xh x = {.e = e, .ec = ec, .ch = ch};
@@ -1097,8 +1229,20 @@ xmlDocPtr xhtml_chapter(Epub *e, const EpubChapter *ec) {
   if (ch->title_heading)
     epub_set(section, "aria-labelledby", epub_heading_id(e, ch, ch->title_heading));
   epub_newline(section);
+  chapter_pages(&x);
+  GPtrArray *starts = g_hash_table_lookup(x.pages, x.pages); /* the chapter's start */
+  for (guint i = 0; starts && i < starts->len; i++)
+    mark_page(&x, section, starts->pdata[i]);
   blocks(&x, section, cmark_node_first_child(ch->doc));
+  /* pages whose block the EPUB does not show: at the chapter's end, so every page resolves */
+  for (guint i = 0; e->o->pages && i < e->o->pages->len; i++) {
+    const PrintPage *p = e->o->pages->pdata[i];
+    if (p->chapter == ch)
+      mark_page(&x, section, p);
+  }
   footnotes(&x, section);
+  g_hash_table_destroy(x.pages);
+  g_hash_table_destroy(x.marked);
   g_hash_table_destroy(x.ids);
   g_hash_table_destroy(x.note_ids);
   g_hash_table_destroy(x.ref_counts);

@@ -363,6 +363,16 @@ void front_handout_block(PdfDoc *doc, Renderer *r) {
   render_layout(r, d, x, y + layout_height(t) + st->handout_gap, st->text);
 }
 
+int front_contents_pages(PdfDoc *doc, PangoContext *ctx) {
+  g_autoptr(GArray) entries = toc_entries(doc);
+  g_autoptr(GArray) lines = toc_lines(doc, ctx, entries);
+  g_autoptr(PangoLayout) head = contents_head(doc, ctx);
+  g_autoptr(GArray) starts = toc_pages(doc, lines, contents_top(doc, head));
+  return (int)starts->len + ((2 + starts->len) % 2 == 1);
+}
+
+char *front_roman(int n) { return roman(n); }
+
 void front_matter(PdfDoc *doc, Renderer *r) {
   g_autoptr(GArray) entries = toc_entries(doc);
   g_autoptr(GArray) lines = toc_lines(doc, r->context, entries);

@@ -4,6 +4,7 @@
 #include "pdf/layoutint.h"
 
 #include "callout.h"
+#include "index.h"
 #include "link.h"
 #include "rawhtml.h"
 #include "text.h"
@@ -135,9 +136,21 @@ void inline_raw_img_unprinted(Ctx *c, int line, const char *src) {
       src ? src : "");
 }
 
+/* An index place (index.h) at the text's end, when `n` is one. */
+static void index_anchor(Inline *in, cmark_node *n) {
+  const BookIndex *ix = in->c->env->book->index;
+  const IndexPlace *p = ix ? g_hash_table_lookup(ix->place_by_node, n) : NULL;
+  if (!p)
+    return;
+  int pair[2] = {(int)in->text->len, p->number};
+  g_array_append_vals(in->anchors, pair, 2);
+}
+
 void inline_node(Inline *in, cmark_node *n) {
   cmark_node_type t = cmark_node_get_type(n);
   gsize start = in->text->len;
+  if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_CODE)
+    index_anchor(in, n);
   const PrintStyle *st = in->c->env->style;
   if (t == CMARK_NODE_STRIKETHROUGH) {
     inline_children(in, n);
@@ -250,6 +263,7 @@ void inline_init(Inline *in, Ctx *c, double size, gboolean hyphenate) {
   in->attrs = pango_attr_list_new();
   in->links = g_array_new(FALSE, TRUE, sizeof(LinkSpan));
   in->notes = g_array_new(FALSE, FALSE, sizeof(int));
+  in->anchors = g_array_new(FALSE, FALSE, sizeof(int));
   in->hyphenate = hyphenate && c->env->style->hyphenate;
   in->size = size;
 }
@@ -264,4 +278,6 @@ void inline_clear(Inline *in) {
   }
   g_array_unref(in->links);
   g_array_unref(in->notes);
+  if (in->anchors)
+    g_array_unref(in->anchors);
 }

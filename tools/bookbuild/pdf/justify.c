@@ -465,6 +465,10 @@ static void keep_grid(Item *it, const TextLook *look) {
 
 /* Moves link spans and footnote refs into the finished item (lines already measured). */
 static void attach_inline(Ctx *c, Item *it, Inline *in) {
+  if (in->anchors && in->anchors->len) {
+    it->anchors = in->anchors;
+    in->anchors = NULL;
+  }
   g_array_append_vals(it->links, in->links->data, in->links->len);
   g_array_set_size(in->links, 0);
   for (guint i = 0; i + 1 < in->notes->len; i += 2) {
@@ -521,6 +525,10 @@ static void delete_soft_hyphens(Inline *in, GHashTable *drop) {
   }
   for (guint i = 0; i < in->notes->len; i += 2) {
     int *index = &g_array_index(in->notes, int, i);
+    *index = map[MIN((gsize)*index, text->len)];
+  }
+  for (guint i = 0; in->anchors && i < in->anchors->len; i += 2) {
+    int *index = &g_array_index(in->anchors, int, i);
     *index = map[MIN((gsize)*index, text->len)];
   }
   g_string_assign(text, out->str);
@@ -659,6 +667,8 @@ void justify_paragraph(Ctx *c, const Frame *f, cmark_node *node, cmark_node *fro
   TextLook look = justify_body_look(c, c->indent_next && !f->tight && !in.hard_break);
   Item *it = paragraph_item(c, f, &in, &look, cmark_node_get_start_line(node));
   it->space_before = f->tight || c->indent_next ? 0 : c->line * c->env->style->paragraph_space;
+  it->block = node;
+  it->from = from;
   layout_push(c, it);
   c->indent_next = TRUE;
   inline_clear(&in);

@@ -54,6 +54,8 @@ void item_free(gpointer p) {
       g_ptr_array_unref(lb->notes);
   }
   g_array_unref(it->lines);
+  if (it->anchors)
+    g_array_unref(it->anchors);
   link_spans_free(it->links);
   g_ptr_array_unref(it->dests);
   if (it->cells) {
@@ -168,7 +170,13 @@ void layout_check_glyphs(Ctx *c, PangoLayout *layout, const char *what, int sour
                 unknown == 1 ? "" : "s", what, unknown == 1 ? "has" : "have");
 }
 
-void layout_push(Ctx *c, Item *it) { g_ptr_array_add(c->cl->items, it); }
+void layout_push(Ctx *c, Item *it) {
+  if (!it->block) {
+    it->block = c->block;
+    it->from = c->from;
+  }
+  g_ptr_array_add(c->cl->items, it);
+}
 
 /* ---- headings ---- */
 
@@ -639,6 +647,8 @@ static void rule(Ctx *c, const Frame *f) {
 
 static void block(Ctx *c, const Frame *f, cmark_node *n) {
   cmark_node_type t = cmark_node_get_type(n);
+  c->block = n;
+  c->from = NULL;
   if (t == CMARK_NODE_TABLE) {
     table_layout(c, f, n);
     return;
@@ -805,10 +815,11 @@ ChapterLayout *chapter_layout_new(const LayoutEnv *env, const Chapter *chapter) 
   cl->dest = layout_dest_name(chapter, NULL);
   cl->number = chapter->toc ? chapter->toc->label : NULL;
   cl->title = chapter->toc ? chapter->toc->bare_title : chapter->title ? chapter->title : "";
-  Ctx c = {env, chapter, cl, env->paper->body_size, 0, 0, FALSE};
+  Ctx c = {env, chapter, cl, env->paper->body_size, 0, 0, FALSE, NULL, NULL};
   c.line = c.body * env->style->leading;
   Frame f = {0, env->measure, FALSE, 0};
   footnotes(&c);
+  c.block = chapter->title_heading ? chapter->title_heading->node : NULL;
   chapter_opening(&c, &f);
   blocks(&c, &f, cmark_node_first_child(chapter->doc));
   g_array_sort(cl->containers, container_cmp_depth); /* stable: closing order within a depth */

@@ -81,6 +81,12 @@ typedef struct Item {
   double image_w, image_h; /* as placed, points */
   /* where it came from, for warnings */
   int source_line;
+  /* the Markdown block it sets (a table row for a row), and the block's first inline when the
+   * item sets only the rest (a callout's text after its marker line): where a page that opens
+   * with it begins, for the EPUB's page list (pagelist.h); NULL for none */
+  cmark_node *block, *from;
+  GArray *anchors; /* index places (index.h) in the text: {byte index, place number} int pairs,
+                    * or NULL */
 } Item;
 
 /* A block quote or callout. A chapter's containers are sorted outermost first (by depth, and

@@ -16,6 +16,8 @@ typedef struct {
   double line;          /* body line height */
   int depth;            /* container nesting */
   gboolean indent_next; /* first-line indent for the next paragraph */
+  cmark_node *block;    /* the block being laid out: the items pushed get it (Item.block) */
+  cmark_node *from;     /* and its first inline set, when not its first child */
 } Ctx;
 
 typedef struct {
@@ -39,6 +41,7 @@ typedef struct {
   gboolean code_breaks; /* let long code spans break at . _ / (a loose paragraph's retry) */
   int unbroken;         /* characters since the text's last break opportunity */
   gboolean items_split; /* split_long_items has marked the text */
+  GArray *anchors;      /* index places in the text: {byte index, place number} as int pairs */
 } Inline;
 
 typedef struct {

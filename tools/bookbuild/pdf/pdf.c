@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <string.h>
 
 /* ---- layout ---- */
 
@@ -58,6 +59,8 @@ static void body_pages(PdfDoc *doc, Renderer *r) {
                        page->opening};
     if (doc->o->chapter && i == 0)
       front_handout_block(doc, r);
+    g_autofree char *dest = g_strdup_printf("page-%d", number);
+    render_dest(r, dest, render_text_left(r, recto), doc->paper->top);
     render_page(r, page, &decor);
     if (doc->o->progress)
       doc->o->progress("drawing pages", i + 1, doc->pages->len);
@@ -96,6 +99,7 @@ static void draw_document(PdfDoc *doc, Renderer *r) {
   if (!doc->o->chapter)
     front_matter(doc, r);
   body_pages(doc, r);
+  backindex_render(doc, r);
   cairo_tag_end(r->cr, "Document");
 }
 
@@ -159,6 +163,10 @@ void pdf_doc_free(PdfDoc *doc) {
     g_ptr_array_unref(doc->pages);
   if (doc->layouts)
     g_ptr_array_unref(doc->layouts);
+  if (doc->place_page)
+    g_array_unref(doc->place_page);
+  if (doc->index_lines)
+    g_ptr_array_unref(doc->index_lines);
   hyphenator_free(doc->hyphenator);
   g_free(doc);
 }
@@ -183,23 +191,121 @@ PdfDoc *pdf_typeset(Book *book, Resources *res, const PdfOptions *o, GError **er
   doc->pages = g_ptr_array_new_with_free_func(page_free);
   layout_chapters(doc);
   paginate(doc);
+  backindex_typeset(doc);
   return g_steal_pointer(&doc);
 }
 
 const GPtrArray *pdf_doc_pages(const PdfDoc *doc) { return doc->pages; }
 
+const GArray *pdf_doc_place_pages(const PdfDoc *doc) {
+  return doc->index_lines ? doc->place_page : NULL;
+}
+
+/* ---- the page list ---- */
+
+/* The number of words that start before byte `index` of `text`, the word `index` is in
+ * included: the line opens with a word's rest after a hyphen or a break in a code span, and
+ * the page then begins with that word. */
+static guint words_before(const char *text, gsize index) {
+  guint words = 0;
+  gboolean in_word = FALSE;
+  for (const char *p = text; *p && (gsize)(p - text) < index; p = g_utf8_next_char(p)) {
+    gunichar ch = g_utf8_get_char(p);
+    if (pagelist_ignored(ch))
+      continue;
+    gboolean space = g_unichar_isspace(ch);
+    words += !space && !in_word;
+    in_word = !space;
+  }
+  return words - (in_word && words > 0);
+}
+
+/* Where a page that opens with lines [first...] of `it` begins in the manuscript. */
+static void page_start(PrintPage *pp, const Item *it, guint first) {
+  pp->block = it->block;
+  pp->from = it->from;
+  if (!it->block || first == 0)
+    return;
+  g_autofree char *text = pagelist_block_text(it->block, it->from);
+  if (it->kind == ITEM_TEXT && it->layout) {
+    PangoLayoutLine *line = pango_layout_get_line_readonly(it->layout, (int)first);
+    if (line)
+      pp->offset = pagelist_word_offset(
+          text, words_before(pango_layout_get_text(it->layout), (gsize)line->start_index));
+  } else if (it->kind == ITEM_CODE) {
+    int source_line = g_array_index(it->lines, LineBox, first).source_line;
+    const char *p = text;
+    for (int k = 1; k < source_line && p; k++)
+      if ((p = strchr(p, '\n')))
+        p++;
+    pp->offset = p ? g_utf8_pointer_to_offset(text, p) : 0;
+  }
+}
+
+GPtrArray *pdf_doc_page_list(PdfDoc *doc) {
+  GPtrArray *list = print_pages_new();
+  print_page_add(list, "i", PRINT_TITLE);
+  print_page_add(list, "ii", PRINT_COPYRIGHT);
+  PangoContext *ctx = fonts_context(doc->fonts);
+  int contents = front_contents_pages(doc, ctx);
+  g_object_unref(ctx);
+  for (int k = 0; k < contents; k++) {
+    g_autofree char *label = front_roman(3 + k);
+    print_page_add(list, label, PRINT_CONTENTS);
+  }
+  guint blanks = 0; /* blank pages waiting for the next page's place */
+  for (guint i = 0; i < doc->pages->len; i++) {
+    const Page *page = doc->pages->pdata[i];
+    g_autofree char *label = g_strdup_printf("%u", i + 1);
+    PrintPage *pp = print_page_add(list, label, PRINT_BODY);
+    const Placement *pl = NULL;
+    for (guint k = 0; page->placements && k < page->placements->len && !pl; k++)
+      if (!g_array_index(page->placements, Placement, k).repeated)
+        pl = &g_array_index(page->placements, Placement, k);
+    if (page->blank || !pl) {
+      blanks++;
+      continue;
+    }
+    pp->chapter = page->chapter->chapter;
+    page_start(pp, pl->item, pl->first);
+    for (; blanks > 0; blanks--) { /* a blank page stands where the next one begins */
+      PrintPage *b = list->pdata[list->len - 1 - blanks];
+      b->chapter = pp->chapter;
+      b->block = pp->block;
+      b->from = pp->from;
+      b->offset = pp->offset;
+    }
+  }
+  for (guint k = 0; k < blanks; k++) { /* blank at the end: the last chapter's end */
+    PrintPage *b = list->pdata[list->len - 1 - k];
+    for (guint j = list->len - 1 - blanks; j > 0 && !b->chapter; j--) {
+      const PrintPage *prev = list->pdata[j];
+      if (prev->chapter) {
+        *b = (PrintPage){b->label, PRINT_BODY, prev->chapter, prev->block, prev->from, G_MAXLONG};
+      }
+    }
+  }
+  for (int k = 0; doc->index_lines && k < doc->index_blank + doc->index_pages; k++) {
+    g_autofree char *label = g_strdup_printf("%u", doc->pages->len + 1 + (guint)k);
+    print_page_add(list, label, PRINT_INDEX);
+  }
+  return list;
+}
+
 /* Typesets, then draws into a temporary file beside the output and renames it over the output
  * (output.h: an interrupted or failed build leaves the previous output and no temporary file). */
-gboolean pdf_write(Book *book, Resources *res, const PdfOptions *o, GError **error) {
-  g_autoptr(PdfDoc) doc = pdf_typeset(book, res, o, error);
-  if (!doc)
-    return FALSE;
+gboolean pdf_doc_write(PdfDoc *doc, const char *output, GError **error) {
   OutputFile out;
-  if (!output_open(&out, o->output, error))
+  if (!output_open(&out, output, error))
     return FALSE;
   if (!render_to(doc, out.temp, error)) {
     output_abort(&out);
     return FALSE;
   }
   return output_commit(&out, error);
+}
+
+gboolean pdf_write(Book *book, Resources *res, const PdfOptions *o, GError **error) {
+  g_autoptr(PdfDoc) doc = pdf_typeset(book, res, o, error);
+  return doc && pdf_doc_write(doc, o->output, error);
 }

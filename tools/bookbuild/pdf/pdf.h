@@ -3,6 +3,7 @@
 #define BOOKBUILD_PDF_PDF_H
 
 #include "book.h"
+#include "pagelist.h"
 #include "resources.h"
 
 #include <cairo.h>
@@ -30,9 +31,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdfDoc, pdf_doc_free)
 /* The body's pages (Page*, pdf/paginate.h), owned by the document. */
 const GPtrArray *pdf_doc_pages(const PdfDoc *doc);
 
+/* Every page of the document as the PDF labels it, front matter first, with where each
+ * begins in the manuscript (pagelist.h); the book's, not a handout's. Caller frees. */
+GPtrArray *pdf_doc_page_list(PdfDoc *doc);
+
+/* The body page of each index place (index.h), by place number (0: not placed); NULL when the
+ * document has no index. Owned by the document. */
+const GArray *pdf_doc_place_pages(const PdfDoc *doc);
+
 /* Draws the document (front matter, body, outline, links, metadata) as a PDF into `write`
  * (cairo's stream callback) with `closure`. FALSE with `error` when cairo fails. */
 gboolean pdf_render(PdfDoc *doc, cairo_write_func_t write, void *closure, GError **error);
+
+/* pdf_render() into `output`, written atomically. FALSE with `error` when it cannot. */
+gboolean pdf_doc_write(PdfDoc *doc, const char *output, GError **error);
 
 /* pdf_typeset(), then pdf_render() into options->output, written atomically. FALSE with
  * `error` for environment problems (fonts, output). */

@@ -146,6 +146,7 @@ void table_layout(Ctx *c, const Frame *f, cmark_node *node) {
     it->x = f->x + MAX(f->width - table_width, 0) / 2; /* a narrow table is centred */
     it->width = MIN(table_width, f->width);
     it->source_line = cmark_node_get_start_line(rows->pdata[r]);
+    it->block = rows->pdata[r];
     it->cells = g_ptr_array_new();
     it->is_header = is_header;
     it->zebra = st->table_zebra && !is_header && r % 2 == 0;
