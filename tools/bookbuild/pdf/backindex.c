@@ -6,7 +6,6 @@
 
 #include <string.h>
 
-#define INDEX_TITLE "Index"
 #define EN_DASH "\xE2\x80\x93"
 
 /* ---- where the places fell ---- */

@@ -179,6 +179,10 @@ static GArray *toc_entries(PdfDoc *doc) {
       g_array_append_val(entries, e);
     }
   }
+  if (doc->index_lines) { /* the index at the back (backindex.c), as the outline lists it */
+    TocEntry e = {1, INDEX_TITLE, "index", backindex_first_page(doc)};
+    g_array_append_val(entries, e);
+  }
   return entries;
 }
 

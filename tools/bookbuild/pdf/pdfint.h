@@ -29,6 +29,8 @@ struct PdfDoc {
   gboolean index_blank;   /* a blank verso before it */
 };
 
+#define INDEX_TITLE "Index" /* the back-of-book index's heading, outline and contents entry */
+
 /* pdf/backindex.c: where the index's places fell and the index set in two columns, after the
  * body is paginated (nothing for a handout or a book without an index). */
 void backindex_typeset(PdfDoc *doc);
