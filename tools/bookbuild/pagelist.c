@@ -60,7 +60,9 @@ char *pagelist_block_text(cmark_node *block, cmark_node *from) {
   return g_string_free(s, FALSE);
 }
 
-gboolean pagelist_ignored(gunichar ch) { return ch == 0x200B || ch == 0xAD || ch == 0x2060; }
+gboolean pagelist_ignored(gunichar ch) {
+  return ch == 0x200B || ch == 0xAD || ch == 0x2060 || ch == 0x2028;
+}
 
 glong pagelist_word_offset(const char *text, guint word) {
   glong offset = 0;

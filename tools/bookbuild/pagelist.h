@@ -42,7 +42,9 @@ glong pagelist_inline_chars(cmark_node *node);
 char *pagelist_block_text(cmark_node *block, cmark_node *from);
 
 /* Characters that neither part words nor make them (zero-width space, soft hyphen, word
- * joiner): the PDF's text has them where the source has none. */
+ * joiner, and the line separator the PDF's line breaker puts where it ends a line, after the
+ * space of a break between words, or inside a word it hyphenates or a code span it breaks):
+ * the PDF's text has them where the source has none. */
 gboolean pagelist_ignored(gunichar ch);
 
 /* The character offset of the word numbered `word` (0-based; words are separated by white

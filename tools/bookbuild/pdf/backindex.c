@@ -11,6 +11,21 @@
 /* ---- where the places fell ---- */
 
 /* The body page (1-based) of each index place, by place number; 0 when it was not placed. */
+/* The byte where the word of a place at `index` begins: a marker written after a space sits
+ * before it, and when the line breaks at that space the word, as the EPUB's anchor, is on the
+ * next line (and maybe the next page). */
+static int place_word(PangoLayout *layout, int index) {
+  const char *text = pango_layout_get_text(layout);
+  int len = (int)strlen(text);
+  while (index < len) {
+    gunichar ch = g_utf8_get_char(text + index);
+    if (!g_unichar_isspace(ch) && ch != 0x200B)
+      break;
+    index = (int)(g_utf8_next_char(text + index) - text);
+  }
+  return index;
+}
+
 static void place_pages(PdfDoc *doc) {
   const BookIndex *ix = doc->book->index;
   doc->place_page = g_array_new(FALSE, TRUE, sizeof(int));
@@ -30,7 +45,7 @@ static void place_pages(PdfDoc *doc) {
             number = g_array_index(it->anchors, int, a + 1);
         int line = 0, x = 0;
         if (it->layout)
-          pango_layout_index_to_line_x(it->layout, index, FALSE, &line, &x);
+          pango_layout_index_to_line_x(it->layout, place_word(it->layout, index), FALSE, &line, &x);
         if (line >= (int)pl->first && line <= (int)pl->last && number > 0 &&
             number < (int)doc->place_page->len && !g_array_index(doc->place_page, int, number))
           g_array_index(doc->place_page, int, number) = (int)i + 1;

@@ -353,6 +353,10 @@ static void insert_breaks(Inline *in, GArray *starts) {
     int *index = &g_array_index(in->notes, int, i);
     *index = map[MIN((gsize)*index, text->len)];
   }
+  for (guint i = 0; in->anchors && i < in->anchors->len; i += 2) {
+    int *index = &g_array_index(in->anchors, int, i);
+    *index = map[MIN((gsize)*index, text->len)];
+  }
   g_string_assign(text, out->str);
   g_string_free(out, TRUE);
 }
