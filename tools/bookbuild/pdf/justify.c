@@ -307,31 +307,11 @@ static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyp
   return starts;
 }
 
-#define LINE_SEPARATOR "\xE2\x80\xA8"
-
-/* Rewrites the text with a line separator (U+2028) at each of `starts` (but the first and
- * those after a hard break), a soft hyphen before one becoming a hyphen, moving attributes,
- * links and footnote marks to match. */
-static void insert_breaks(Inline *in, GArray *starts) {
+/* Makes `out` the text of `in`, moving everything that points into the old text (attributes,
+ * links, footnote marks, index places) by `map` (old byte -> new byte, text->len + 1 entries):
+ * the one place that knows what an Inline's positions are. Frees `out`. */
+static void replace_text(Inline *in, GString *out, const int *map) {
   GString *text = in->text;
-  g_autofree int *map = g_new(int, text->len + 1);
-  GString *out = g_string_sized_new(text->len + 4 * starts->len);
-  guint next = 1;
-  for (gsize i = 0; i <= text->len; i++) {
-    while (next < starts->len && g_array_index(starts, int, next) < (int)i)
-      next++;
-    if (next < starts->len && g_array_index(starts, int, next) == (int)i && i > 0 &&
-        text->str[i - 1] != '\n') {
-      if (soft_hyphen_at(text, (int)i - 2)) {
-        g_string_truncate(out, out->len - 2);
-        g_string_append_c(out, '-');
-      }
-      g_string_append(out, LINE_SEPARATOR);
-    }
-    map[i] = (int)out->len;
-    if (i < text->len)
-      g_string_append_c(out, text->str[i]);
-  }
   PangoAttrList *moved = pango_attr_list_new();
   GSList *all = pango_attr_list_get_attributes(in->attrs);
   for (GSList *a = all; a; a = a->next) {
@@ -359,6 +339,34 @@ static void insert_breaks(Inline *in, GArray *starts) {
   }
   g_string_assign(text, out->str);
   g_string_free(out, TRUE);
+}
+
+#define LINE_SEPARATOR "\xE2\x80\xA8"
+
+/* Rewrites the text with a line separator (U+2028) at each of `starts` (but the first and
+ * those after a hard break), a soft hyphen before one becoming a hyphen, moving attributes,
+ * links and footnote marks to match. */
+static void insert_breaks(Inline *in, GArray *starts) {
+  GString *text = in->text;
+  g_autofree int *map = g_new(int, text->len + 1);
+  GString *out = g_string_sized_new(text->len + 4 * starts->len);
+  guint next = 1;
+  for (gsize i = 0; i <= text->len; i++) {
+    while (next < starts->len && g_array_index(starts, int, next) < (int)i)
+      next++;
+    if (next < starts->len && g_array_index(starts, int, next) == (int)i && i > 0 &&
+        text->str[i - 1] != '\n') {
+      if (soft_hyphen_at(text, (int)i - 2)) {
+        g_string_truncate(out, out->len - 2);
+        g_string_append_c(out, '-');
+      }
+      g_string_append(out, LINE_SEPARATOR);
+    }
+    map[i] = (int)out->len;
+    if (i < text->len)
+      g_string_append_c(out, text->str[i]);
+  }
+  replace_text(in, out, map);
 }
 
 /* Each line's word spaces set so that it fills the measure `width` (Pango units; a
@@ -510,33 +518,7 @@ static void delete_soft_hyphens(Inline *in, GHashTable *drop) {
     }
     g_string_append_c(out, text->str[i]);
   }
-  PangoAttrList *moved = pango_attr_list_new();
-  GSList *all = pango_attr_list_get_attributes(in->attrs);
-  for (GSList *a = all; a; a = a->next) {
-    PangoAttribute *attr = a->data;
-    attr->start_index =
-        attr->start_index >= text->len ? (guint)out->len : (guint)map[attr->start_index];
-    attr->end_index = attr->end_index >= text->len ? (guint)out->len : (guint)map[attr->end_index];
-    pango_attr_list_insert(moved, attr);
-  }
-  g_slist_free(all);
-  pango_attr_list_unref(in->attrs);
-  in->attrs = moved;
-  for (guint i = 0; i < in->links->len; i++) {
-    LinkSpan *span = &g_array_index(in->links, LinkSpan, i);
-    span->start = map[MIN((gsize)span->start, text->len)];
-    span->end = map[MIN((gsize)span->end, text->len)];
-  }
-  for (guint i = 0; i < in->notes->len; i += 2) {
-    int *index = &g_array_index(in->notes, int, i);
-    *index = map[MIN((gsize)*index, text->len)];
-  }
-  for (guint i = 0; in->anchors && i < in->anchors->len; i += 2) {
-    int *index = &g_array_index(in->anchors, int, i);
-    *index = map[MIN((gsize)*index, text->len)];
-  }
-  g_string_assign(text, out->str);
-  g_string_free(out, TRUE);
+  replace_text(in, out, map);
 }
 
 /* After layout: the soft hyphens to delete so that no more than `max` hyphenated lines come
