@@ -14,6 +14,7 @@
 #include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <poll.h>
@@ -721,6 +722,11 @@ static LayoutOutcome lay_out_apart(GVC_t *gvc, Agraph_t *g, GByteArray *out) {
   }
   if (pid == 0) {
     close(fds[0]);
+    /* The child reports through the pipe; what a crashing Graphviz (or a sanitizer watching it
+     * crash) writes to stderr is not the author's business: the crash is a diagnostic. */
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0)
+      dup2(null, STDERR_FILENO);
     lay_out_child(gvc, g, fds[1]);
   }
   close(fds[1]);
