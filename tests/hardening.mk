@@ -41,6 +41,9 @@ $(ASAN_DIR)/obj/%.o: tools/bookbuild/%.c
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CPPFLAGS) $(ASAN_CFLAGS) -c -o $@ $<
 
+# version.c names libyaml's version as pkg-config gives it, as in the normal build (Makefile).
+$(ASAN_DIR)/obj/version.o: SAN_CPPFLAGS += -DBOOKBUILD_YAML_BUILT='"$(shell pkg-config --modversion yaml-0.1)"'
+
 $(ASAN_DIR)/tests/%: tests/unit/%.c $(ASAN_LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CPPFLAGS) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $< $(ASAN_LIBOBJS) $(ALL_LDLIBS)
