@@ -949,6 +949,22 @@ static void list(Xh *x, xmlNodePtr parent, cmark_node *n) {
   }
   epub_newline(parent);
 }
+/* A callout's label inside `label`: its kind, then its title (after ": " for a diagram, " · "
+ * for the others). FALSE when the callout has no title. Shared by the boxes and the drawn
+ * diagrams' figcaptions. */
+static gboolean callout_label(Xh *x, xmlNodePtr label, const Callout *co) {
+  xmlNodePtr k = epub_el(label, "span");
+  epub_set(k, "class", "callout-kind");
+  epub_text(k, callout_kind_label(co->kind));
+  if (!co->title)
+    return FALSE;
+  epub_text(label, co->kind == CALLOUT_DIAGRAM ? ": " : " \xC2\xB7 ");
+  xmlNodePtr t = epub_el(label, "span");
+  epub_set(t, "class", "callout-title");
+  x->prev = 0;
+  add_smart_text(x, t, co->title);
+  return TRUE;
+}
 
 /* A callout: a box with a visible label, in markup reading systems show in the text (never
  * epub:type="footnote", which some turn into a pop-up): <aside> for notes and tips, a <div>
@@ -978,16 +994,7 @@ static void drawn_diagram(Xh *x, xmlNodePtr parent, const Callout *co) {
   xmlNodePtr cap = epub_el(fig, "figcaption");
   epub_set(cap, "class", "callout-label");
   epub_set(cap, "id", label_id);
-  xmlNodePtr k = epub_el(cap, "span");
-  epub_set(k, "class", "callout-kind");
-  epub_text(k, callout_kind_label(co->kind));
-  if (co->title) {
-    epub_text(cap, ": ");
-    xmlNodePtr t = epub_el(cap, "span");
-    epub_set(t, "class", "callout-title");
-    x->prev = 0;
-    add_smart_text(x, t, co->title);
-  }
+  callout_label(x, cap, co);
   epub_newline(fig);
   xmlNodePtr img = epub_el(fig, "img");
   g_autofree char *src = g_strconcat("../", href, NULL);
@@ -1035,16 +1042,7 @@ static void callout(Xh *x, xmlNodePtr parent, const Callout *co) {
   xmlNodePtr label = epub_el(box, "p");
   epub_set(label, "class", "callout-label");
   epub_set(label, "id", label_id);
-  xmlNodePtr k = epub_el(label, "span");
-  epub_set(k, "class", "callout-kind");
-  epub_text(k, callout_kind_label(co->kind));
-  if (co->title) {
-    epub_text(label, co->kind == CALLOUT_DIAGRAM ? ": " : " \xC2\xB7 ");
-    xmlNodePtr t = epub_el(label, "span");
-    epub_set(t, "class", "callout-title");
-    x->prev = 0;
-    add_smart_text(x, t, co->title);
-  } else if (co->kind == CALLOUT_DIAGRAM) {
+  if (!callout_label(x, label, co) && co->kind == CALLOUT_DIAGRAM) {
     epub_text(label, " (described in words)");
   }
   epub_newline(box);
