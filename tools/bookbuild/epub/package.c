@@ -389,6 +389,8 @@ xmlDocPtr epub_contents_page(const Epub *e, const char *contents_title) {
   epub_newline(list);
   for (guint i = 0; i < e->chapters->len; i++)
     walk_chapter(e, e->chapters->pdata[i], 2, contents_entry, list);
+  if (e->book->index) /* as in nav.xhtml and the PDF's contents */
+    contents_entry(list, 0, EPUB_INDEX_TITLE, "index.xhtml");
   epub_newline(body);
   return doc;
 }

@@ -136,6 +136,12 @@ void inline_raw_img_unprinted(Ctx *c, int line, const char *src) {
       src ? src : "");
 }
 
+/* Text from byte `start` to the end that the page list counts no words in (layoutint.h). */
+static void uncounted(Inline *in, gsize start) {
+  int pair[2] = {(int)start, (int)in->text->len};
+  g_array_append_vals(in->uncounted, pair, 2);
+}
+
 /* An index place (index.h) at the text's end, when `n` is one. */
 static void index_anchor(Inline *in, cmark_node *n) {
   const BookIndex *ix = in->c->env->book->index;
@@ -221,6 +227,7 @@ void inline_node(Inline *in, cmark_node *n) {
     g_autofree char *alt = text_plain(n);
     inline_append(in, alt, FALSE);
     inline_attr(in, pango_attr_style_new(PANGO_STYLE_ITALIC), start, in->text->len);
+    uncounted(in, start);
     break;
   }
   case CMARK_NODE_FOOTNOTE_REFERENCE: {
@@ -233,6 +240,7 @@ void inline_node(Inline *in, cmark_node *n) {
                 start, end);
     int pair[2] = {(int)start, note ? note->number : 0};
     g_array_append_vals(in->notes, pair, 2);
+    uncounted(in, start);
     break;
   }
   case CMARK_NODE_HTML_INLINE: {
@@ -242,6 +250,7 @@ void inline_node(Inline *in, cmark_node *n) {
       inline_raw_img_unprinted(in->c, cmark_node_get_start_line(n), src);
       inline_append(in, alt ? alt : "", FALSE);
       inline_attr(in, pango_attr_style_new(PANGO_STYLE_ITALIC), start, in->text->len);
+      uncounted(in, start);
     }
     break;
   }
@@ -264,6 +273,7 @@ void inline_init(Inline *in, Ctx *c, double size, gboolean hyphenate) {
   in->links = g_array_new(FALSE, TRUE, sizeof(LinkSpan));
   in->notes = g_array_new(FALSE, FALSE, sizeof(int));
   in->anchors = g_array_new(FALSE, FALSE, sizeof(int));
+  in->uncounted = g_array_new(FALSE, FALSE, sizeof(int));
   in->hyphenate = hyphenate && c->env->style->hyphenate;
   in->size = size;
 }
@@ -280,4 +290,6 @@ void inline_clear(Inline *in) {
   g_array_unref(in->notes);
   if (in->anchors)
     g_array_unref(in->anchors);
+  if (in->uncounted)
+    g_array_unref(in->uncounted);
 }

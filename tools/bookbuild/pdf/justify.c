@@ -337,6 +337,10 @@ static void replace_text(Inline *in, GString *out, const int *map) {
     int *index = &g_array_index(in->anchors, int, i);
     *index = map[MIN((gsize)*index, text->len)];
   }
+  for (guint i = 0; in->uncounted && i < in->uncounted->len; i++) {
+    int *index = &g_array_index(in->uncounted, int, i);
+    *index = map[MIN((gsize)*index, text->len)];
+  }
   g_string_assign(text, out->str);
   g_string_free(out, TRUE);
 }
@@ -480,6 +484,10 @@ static void attach_inline(Ctx *c, Item *it, Inline *in) {
   if (in->anchors && in->anchors->len) {
     it->anchors = in->anchors;
     in->anchors = NULL;
+  }
+  if (in->uncounted && in->uncounted->len) {
+    it->uncounted = in->uncounted;
+    in->uncounted = NULL;
   }
   g_array_append_vals(it->links, in->links->data, in->links->len);
   g_array_set_size(in->links, 0);

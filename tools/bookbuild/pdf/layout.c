@@ -56,6 +56,8 @@ void item_free(gpointer p) {
   g_array_unref(it->lines);
   if (it->anchors)
     g_array_unref(it->anchors);
+  if (it->uncounted)
+    g_array_unref(it->uncounted);
   link_spans_free(it->links);
   g_ptr_array_unref(it->dests);
   if (it->cells) {

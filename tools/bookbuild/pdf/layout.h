@@ -85,8 +85,10 @@ typedef struct Item {
    * item sets only the rest (a callout's text after its marker line): where a page that opens
    * with it begins, for the EPUB's page list (pagelist.h); NULL for none */
   cmark_node *block, *from;
-  GArray *anchors; /* index places (index.h) in the text: {byte index, place number} int pairs,
-                    * or NULL */
+  GArray *anchors;   /* index places (index.h) in the text: {byte index, place number} int pairs,
+                      * or NULL */
+  GArray *uncounted; /* {start, end} byte ranges of the text the page list counts no words in
+                      * (footnote marks, image alt texts), int pairs, or NULL */
 } Item;
 
 /* A block quote or callout. A chapter's containers are sorted outermost first (by depth, and

@@ -42,6 +42,8 @@ typedef struct {
   int unbroken;         /* characters since the text's last break opportunity */
   gboolean items_split; /* split_long_items has marked the text */
   GArray *anchors;      /* index places in the text: {byte index, place number} as int pairs */
+  GArray *uncounted;    /* {start, end} byte ranges as int pairs: footnote marks and image alt
+                         * texts, which the manuscript's block text (pagelist.h) counts nothing for */
 } Inline;
 
 typedef struct {

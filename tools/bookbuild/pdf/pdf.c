@@ -203,15 +203,25 @@ const GArray *pdf_doc_place_pages(const PdfDoc *doc) {
 
 /* ---- the page list ---- */
 
+/* Whether byte `at` is in one of `uncounted`'s {start, end} ranges (NULL: none). */
+static gboolean is_uncounted(const GArray *uncounted, gsize at) {
+  for (guint i = 0; uncounted && i + 1 < uncounted->len; i += 2)
+    if ((int)at >= g_array_index(uncounted, int, i) &&
+        (int)at < g_array_index(uncounted, int, i + 1))
+      return TRUE;
+  return FALSE;
+}
+
 /* The number of words that start before byte `index` of `text`, the word `index` is in
  * included: the line opens with a word's rest after a hyphen or a break in a code span, and
- * the page then begins with that word. */
-static guint words_before(const char *text, gsize index) {
+ * the page then begins with that word. Footnote marks and image alt texts (`uncounted`) make
+ * no words, as in the manuscript's block text. */
+static guint words_before(const char *text, gsize index, const GArray *uncounted) {
   guint words = 0;
   gboolean in_word = FALSE;
   for (const char *p = text; *p && (gsize)(p - text) < index; p = g_utf8_next_char(p)) {
     gunichar ch = g_utf8_get_char(p);
-    if (pagelist_ignored(ch))
+    if (pagelist_ignored(ch) || is_uncounted(uncounted, (gsize)(p - text)))
       continue;
     gboolean space = g_unichar_isspace(ch);
     words += !space && !in_word;
@@ -230,8 +240,9 @@ static void page_start(PrintPage *pp, const Item *it, guint first) {
   if (it->kind == ITEM_TEXT && it->layout) {
     PangoLayoutLine *line = pango_layout_get_line_readonly(it->layout, (int)first);
     if (line)
-      pp->offset = pagelist_word_offset(
-          text, words_before(pango_layout_get_text(it->layout), (gsize)line->start_index));
+      pp->offset =
+          pagelist_word_offset(text, words_before(pango_layout_get_text(it->layout),
+                                                  (gsize)line->start_index, it->uncounted));
   } else if (it->kind == ITEM_CODE) {
     int source_line = g_array_index(it->lines, LineBox, first).source_line;
     const char *p = text;
