@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/hardening/cache-test.sh: the cache (build/cache/, cache.h) only saves time. A build
 # that reads the drawn cover, the packed fonts and the laid-out drawings from it writes the same
-# bytes as one that makes them (and as one with BOOKBUILD_CACHE=off); a damaged entry is never
+# bytes as one that makes them (and as one with BOOKBUILD_CACHE=off), and so does one that reads
+# what the font files say (their families and styles); a damaged entry is never
 # used; a build/cache/ that is a symbolic link is never written through; one entry of each kind
 # is kept.
 # Ends with one line: N passed, N failed.
@@ -18,37 +19,11 @@ fail() { failed=$((failed + 1)); echo "FAIL: $1"; [ $# -gt 1 ] && printf '%s\n' 
 build() { (cd "$work/book" && "$bb" epub -o "$work/$1" 2>&1 >/dev/null); }
 entries() { ls "$work/book/build/cache" 2>/dev/null | sed 's/-.*//' | sort | tr '\n' ' '; }
 
-(cd "$work" && "$bb" init book >/dev/null 2>&1) || { fail "init"; # Drawings (diagram.c): each laid out once, then read back; EPUB and PDF as without the cache.
-cp -R "$root/tests/fixtures/diagrams-book" "$work/drawn"
-drawn() { (cd "$work/drawn" && "$bb" "$1" -o "$work/$2" 2>&1 >/dev/null); }
-BOOKBUILD_CACHE=off drawn epub drawn-off.epub >/dev/null
-BOOKBUILD_CACHE=off drawn pdf drawn-off.pdf >/dev/null
-drawn epub drawn-cold.epub >/dev/null
-kept=$(ls "$work/drawn/build/cache" | grep -c '^drawing-')
-listing() { (cd "$work/drawn/build/cache" && stat -c '%n %Y.%y' drawing-*); }
-before=$(listing)
-drawn epub drawn-warm.epub >/dev/null
-drawn pdf drawn-warm.pdf >/dev/null
-if [ "$kept" -lt 2 ]; then
-  fail "drawings are kept" "$(ls "$work/drawn/build/cache")"
-elif [ "$(listing)" != "$before" ]; then
-  fail "the EPUB and the PDF read the kept drawings (none made again)" "$(diff <(echo "$before") <(listing))"
-elif cmp -s "$work/drawn-off.epub" "$work/drawn-cold.epub" && cmp -s "$work/drawn-off.epub" "$work/drawn-warm.epub" &&
-     cmp -s "$work/drawn-off.pdf" "$work/drawn-warm.pdf"; then
-  pass "$kept drawings kept; EPUB and PDF from them are the same bytes"
-else
-  fail "EPUB and PDF from kept drawings are the same bytes"
-fi
-for f in "$work"/drawn/build/cache/drawing-*; do printf 'x' | dd of="$f" bs=1 seek=3 conv=notrunc status=none; done
-drawn pdf drawn-damaged.pdf >/dev/null
-cmp -s "$work/drawn-off.pdf" "$work/drawn-damaged.pdf" && pass "damaged drawings are laid out again" \
-  || fail "damaged drawings are laid out again"
-
-echo "$passed passed, $failed failed"; exit 1; }
+(cd "$work" && "$bb" init book >/dev/null 2>&1) || { fail "init"; echo "$passed passed, $failed failed"; exit 1; }
 
 build cold.epub >/dev/null
-[ "$(entries)" = "cover fonts " ] && pass "a first build keeps the cover and the fonts" \
-  || fail "a first build keeps the cover and the fonts" "$(entries)"
+[ "$(entries)" = "cover faces fonts " ] && pass "a first build keeps the cover, the font faces and the fonts" \
+  || fail "a first build keeps the cover, the font faces and the fonts" "$(entries)"
 cover=$(ls "$work"/book/build/cache/cover-*)
 stamp=$(stat -c %Y.%s "$cover")
 build warm.epub >/dev/null
@@ -74,10 +49,31 @@ sed -i 's/^title: .*/title: Another Title/' "$work/book/manuscript/book.yaml"
 build retitled.epub >/dev/null
 if cmp -s "$work/cold.epub" "$work/retitled.epub"; then
   fail "a new title draws a new cover"
-elif [ "$(entries)" != "cover fonts " ] || [ -e "$cover" ]; then
+elif [ "$(entries)" != "cover faces fonts " ] || [ -e "$cover" ]; then
   fail "one entry of each kind is kept" "$(ls "$work/book/build/cache")"
 else
   pass "a new title draws a new cover, and its entry replaces the old one"
+fi
+
+# The font faces (fonts.c): what FreeType says of each file, kept under the files' identities.
+# A damaged record is read again from the files; a font file changed (a new modification time)
+# makes a new record, which replaces the old one.
+faces=$(ls "$work"/book/build/cache/faces-*)
+printf 'X' | dd of="$faces" bs=1 seek=0 conv=notrunc status=none
+build faces-damaged.epub >/dev/null
+cmp -s "$work/retitled.epub" "$work/faces-damaged.epub" && grep -q $'\tLinux Libertine O\t' "$faces" \
+  && pass "a damaged font-faces record is not used, and is made again" \
+  || fail "a damaged font-faces record is not used, and is made again" "$(head -c 300 "$faces")"
+cp -R "$root/fonts" "$work/book/fonts"
+build own-fonts.epub >/dev/null
+faces=$(ls "$work"/book/build/cache/faces-*)
+touch -d '2001-02-03 04:05:06' "$work/book/fonts/DejaVuSans.ttf"
+build touched.epub >/dev/null
+if [ -e "$faces" ] || [ "$(entries)" != "cover faces fonts " ] ||
+   ! cmp -s "$work/own-fonts.epub" "$work/touched.epub"; then
+  fail "a changed font file makes a new font-faces record" "$(ls "$work/book/build/cache")"
+else
+  pass "a changed font file makes a new font-faces record, which replaces the old one"
 fi
 
 # build/cache/ a symbolic link: nothing is written through it, and the output is the same.

@@ -20,8 +20,11 @@ typedef struct {
 
 /* The font faces of `dir` (FontFace*, owned by the array; the caller unrefs it), sorted by file
  * name so outputs are reproducible; an empty array when `dir` is NULL or has no font file. NULL
- * with `error` when a font file cannot be read; `shown` names the folder in the message. */
-GPtrArray *fonts_read_dir(const char *dir, const char *shown, GError **error);
+ * with `error` when a font file cannot be read; `shown` names the folder in the message. What
+ * the files say is kept in `cache_root`'s build cache (cache.h; NULL: none) under their
+ * identities, so an unchanged folder is not read again. */
+GPtrArray *fonts_read_dir(const char *dir, const char *shown, const char *cache_root,
+                          GError **error);
 
 typedef struct Fonts Fonts;
 

@@ -10,6 +10,7 @@ Resources *resources_load(Book *book) {
     style_load(&res->style, path, display, book->diags);
   }
   res->fonts_dir = book_resource_dir(book, "fonts");
+  res->root = g_strdup(book->root);
   return res;
 }
 
@@ -17,7 +18,7 @@ const GPtrArray *resources_faces(Resources *res, GError **error) {
   if (!res->faces) {
     const char *dir = res->fonts_dir;
     const char *shown = dir && g_str_has_prefix(dir, "./") ? dir + 2 : dir;
-    res->faces = fonts_read_dir(dir, shown, error);
+    res->faces = fonts_read_dir(dir, shown, res->root, error);
   }
   return res->faces;
 }
@@ -35,6 +36,7 @@ void resources_free(Resources *res) {
   if (res->faces)
     g_ptr_array_unref(res->faces);
   g_free(res->fonts_dir);
+  g_free(res->root);
   style_clear(&res->style);
   g_free(res);
 }

@@ -13,6 +13,7 @@
 typedef struct {
   PrintStyle style; /* the defaults, overlaid by the book's or the installed print.yaml */
   char *fonts_dir;  /* the fonts/ folder in use (the book's or the installed); NULL: none */
+  char *root;       /* the book's root, whose build/cache/ keeps what the font files say */
   GPtrArray *faces; /* FontFace*: its font files, once resources_faces() read them */
   Fonts *fonts;     /* the font map, once resources_fonts() made it */
 } Resources;
