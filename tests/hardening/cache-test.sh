@@ -2,7 +2,8 @@
 # tests/hardening/cache-test.sh: the cache (build/cache/, cache.h) only saves time. A build
 # that reads the drawn cover, the packed fonts and the laid-out drawings from it writes the same
 # bytes as one that makes them (and as one with BOOKBUILD_CACHE=off), and so does one that reads
-# what the font files say (their families and styles); a damaged entry is never
+# what the font files say (their families and styles) or the build date git gave for the
+# commit HEAD names; a damaged entry is never
 # used; a build/cache/ that is a symbolic link is never written through; one entry of each kind
 # is kept.
 # Ends with one line: N passed, N failed.
@@ -74,6 +75,37 @@ if [ -e "$faces" ] || [ "$(entries)" != "cover faces fonts " ] ||
   fail "a changed font file makes a new font-faces record" "$(ls "$work/book/build/cache")"
 else
   pass "a changed font file makes a new font-faces record, which replaces the old one"
+fi
+
+# The build date (book.c): the time of the last commit that touched manuscript/, which git is
+# asked once per commit HEAD names (read from .git as git reads it: a loose ref, packed-refs, a
+# worktree's own HEAD). A new commit, a packed ref and a worktree each give the date git gives.
+g=$work/git-book
+cp -R "$work/book" "$g" && rm -rf "$g/build"
+modified() { (cd "$1" && env -u SOURCE_DATE_EPOCH "$bb" epub -o "$work/dated.epub" 2>/dev/null) &&
+             unzip -p "$work/dated.epub" OEBPS/content.opf | sed -n 's/.*"dcterms:modified">\(.*\)<.*/\1/p'; }
+commit() { (cd "$1" && echo "$2" >>manuscript/chapters/01-*.md && git add -A manuscript &&
+            GIT_COMMITTER_DATE="$2" GIT_AUTHOR_DATE="$2" git -c user.name=t -c user.email=t@example.org \
+              commit -qm "$2"); }
+(cd "$g" && git init -q -b main . && git add -A manuscript && GIT_COMMITTER_DATE=2001-02-03T04:05:06Z \
+   git -c user.name=t -c user.email=t@example.org commit -qm one) >/dev/null 2>&1
+first=$(modified "$g"); again=$(modified "$g")
+commit "$g" 2002-03-04T05:06:07Z >/dev/null 2>&1
+second=$(modified "$g")
+(cd "$g" && git pack-refs --all --prune) && rm -f "$g"/build/cache/commit-time-*
+packed=$(modified "$g"); packed_entry=$(ls "$g"/build/cache/ | grep -c '^commit-time-')
+(cd "$g" && git worktree add -q "$work/git-tree" -b other) >/dev/null 2>&1
+tree_before=$(modified "$work/git-tree")
+commit "$work/git-tree" 2003-04-05T06:07:08Z >/dev/null 2>&1
+tree=$(modified "$work/git-tree"); tree_entry=$(ls "$work/git-tree/build/cache/" | grep -c '^commit-time-')
+main_again=$(modified "$g")
+if [ "$first $again $second $packed $tree_before $tree $main_again" = \
+     "2001-02-03T04:05:06Z 2001-02-03T04:05:06Z 2002-03-04T05:06:07Z 2002-03-04T05:06:07Z 2002-03-04T05:06:07Z 2003-04-05T06:07:08Z 2002-03-04T05:06:07Z" ] &&
+   [ "$packed_entry" = 1 ] && [ "$tree_entry" = 1 ]; then
+  pass "the build date is the last commit's, kept per HEAD (a new commit, packed refs, a worktree)"
+else
+  fail "the build date is the last commit's, kept per HEAD" \
+    "dates: $first $again $second $packed $tree_before $tree $main_again; entries: packed $packed_entry, worktree $tree_entry"
 fi
 
 # build/cache/ a symbolic link: nothing is written through it, and the output is the same.

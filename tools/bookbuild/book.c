@@ -2,6 +2,7 @@
  * placing a node's text on its source line, the build's timestamp, and the resource folders
  * (the book's own styles/ and fonts/, else the source tree's, else the installed ones). */
 #include "book.h"
+#include "cache.h"
 #include "index.h"
 #include "link.h"
 
@@ -201,10 +202,95 @@ guint8 *chapter_kept_quotes(const Chapter *ch, cmark_node *text) {
   return NULL;
 }
 
+/* The first line of file `dir`/`name`, or NULL. */
+static char *first_line(const char *dir, const char *name) {
+  g_autofree char *path = g_build_filename(dir, name, NULL);
+  char *text = NULL;
+  if (!g_file_get_contents(path, &text, NULL, NULL))
+    return NULL;
+  text[strcspn(text, "\r\n")] = '\0';
+  return text;
+}
+
+static gboolean is_object_name(const char *s) {
+  gsize n = strspn(s, "0123456789abcdef");
+  return (n == 40 || n == 64) && !s[n];
+}
+
+/* The repository folder that git would use for `root`: the first .git, a folder or a
+ * "gitdir:" file (a worktree, a submodule), in `root` or above it; NULL for none. */
+static char *git_dir_of(const char *root) {
+  g_autofree char *dir = g_canonicalize_filename(root, NULL);
+  for (;;) {
+    g_autofree char *dot = g_build_filename(dir, ".git", NULL);
+    if (g_file_test(dot, G_FILE_TEST_IS_DIR))
+      return g_steal_pointer(&dot);
+    g_autofree char *link = first_line(dir, ".git");
+    if (link && g_str_has_prefix(link, "gitdir: "))
+      return g_canonicalize_filename(link + 8, dir);
+    g_autofree char *up = g_path_get_dirname(dir);
+    if (strcmp(up, dir) == 0)
+      return NULL;
+    g_free(dir);
+    dir = g_steal_pointer(&up);
+  }
+}
+
+/* The object name of the commit HEAD stands for in repository folder `git`, read as git reads
+ * it (HEAD, loose refs, packed-refs, a worktree's common folder), or NULL when it cannot be
+ * told without git itself. */
+static char *git_head(const char *git) {
+  g_autofree char *common_link = first_line(git, "commondir");
+  g_autofree char *common = common_link ? g_canonicalize_filename(common_link, git) : g_strdup(git);
+  g_autofree char *ref = first_line(git, "HEAD");
+  for (int depth = 0; ref && depth < 5; depth++) {
+    if (is_object_name(ref))
+      return g_steal_pointer(&ref);
+    if (!g_str_has_prefix(ref, "ref: refs/"))
+      return NULL;
+    g_autofree char *name = g_strdup(ref + 5);
+    g_free(ref);
+    ref = first_line(git, name);
+    if (!ref)
+      ref = first_line(common, name);
+    if (ref)
+      continue;
+    g_autofree char *packed_path = g_build_filename(common, "packed-refs", NULL);
+    g_autofree char *packed = NULL;
+    if (!g_file_get_contents(packed_path, &packed, NULL, NULL))
+      return NULL;
+    g_auto(GStrv) lines = g_strsplit(packed, "\n", -1);
+    for (char **l = lines; *l && !ref; l++) {
+      char *space = strchr(*l, ' ');
+      if (space && strcmp(space + 1, name) == 0) {
+        *space = '\0';
+        ref = g_strdup(*l);
+      }
+    }
+  }
+  return ref && is_object_name(ref) ? g_steal_pointer(&ref) : NULL;
+}
+
 /* The time of the last git commit that touched the book's manuscript/, or -1 when git is
  * missing, the book is in no repository, or no commit touches it. A clone's files carry the
- * time of the checkout; the commit's time is the same in every clone. */
+ * time of the checkout; the commit's time is the same in every clone. Asking git costs a
+ * rebuild of the EPUB a third of its time, and the answer only changes with the commit HEAD
+ * names: it is kept in the build cache under that name. */
 static gint64 git_manuscript_time(const Book *book) {
+  gboolean environment = g_getenv("GIT_DIR") || g_getenv("GIT_COMMON_DIR");
+  g_autofree char *git = environment ? NULL : git_dir_of(book->root);
+  if (!environment && !git)
+    return -1; /* in no repository: git would say no more */
+  g_autofree char *head = git ? git_head(git) : NULL;
+  g_autoptr(CacheKey) key = head ? cache_key_new(book->root, "commit-time") : NULL;
+  cache_key_str(key, "head", head);
+  g_autoptr(GBytes) kept = cache_get(key);
+  gint64 v = -1;
+  if (kept) {
+    g_autofree char *text = g_strndup(g_bytes_get_data(kept, NULL), g_bytes_get_size(kept));
+    if (g_ascii_string_to_signed(text, 10, -1, G_MAXINT64, &v, NULL))
+      return v;
+  }
   const char *argv[] = {"git",          "-C", book->root,   "log", "-1",
                         "--format=%ct", "--", "manuscript", NULL};
   g_autofree char *out = NULL;
@@ -213,11 +299,16 @@ static gint64 git_manuscript_time(const Book *book) {
                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_STDIN_FROM_DEV_NULL,
                     NULL, NULL, &out, NULL, &status, NULL) ||
       !g_spawn_check_wait_status(status, NULL) || !out)
-    return -1;
-  guint64 v;
-  if (!g_ascii_string_to_unsigned(g_strstrip(out), 10, 0, G_MAXINT64, &v, NULL))
-    return -1;
-  return (gint64)v;
+    return -1; /* no git, or it refused: asked again next time */
+  guint64 u;
+  if (g_ascii_string_to_unsigned(g_strstrip(out), 10, 0, G_MAXINT64, &u, NULL))
+    v = (gint64)u; /* else no commit touches manuscript/ */
+  if (key) {
+    g_autofree char *text = g_strdup_printf("%" G_GINT64_FORMAT, v);
+    g_autoptr(GBytes) bytes = g_bytes_new(text, strlen(text));
+    cache_put(key, bytes);
+  }
+  return v;
 }
 
 gint64 book_timestamp(const Book *book) {
