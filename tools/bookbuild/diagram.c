@@ -31,6 +31,7 @@ typedef struct {
   PangoContext *pango; /* measures labels with the fonts Graphviz measured them with */
   const char *fonts_dir;
   char *fonts_id; /* the identity of fonts_dir's files, for cache keys (see drawing_key()) */
+  char *style_id; /* a SHA-256 of the print style's values, for cache keys */
 } Ctx;
 
 /* Graphviz's plugins, linked in rather than found through the plugin folder's config6 file, which
@@ -820,6 +821,16 @@ static const char *fonts_identity(Ctx *c) {
   return c->fonts_id;
 }
 
+/* The print style's values, as a SHA-256: written out once, not once per drawing (a megabyte
+ * of instructions each). */
+static const char *style_identity(Ctx *c) {
+  if (!c->style_id) {
+    g_autofree char *values = style_values(c->style, "");
+    c->style_id = g_compute_checksum_for_string(G_CHECKSUM_SHA256, values, -1);
+  }
+  return c->style_id;
+}
+
 static CacheKey *drawing_key(Ctx *c, guint index, const char *code) {
   g_autofree char *base = g_path_get_basename(c->ch->path);
   char *dot = strrchr(base, '.');
@@ -827,9 +838,8 @@ static CacheKey *drawing_key(Ctx *c, guint index, const char *code) {
     *dot = '\0';
   g_autofree char *kind = g_strdup_printf("drawing-%s-%u", base, index);
   CacheKey *key = cache_key_new(c->book->root, kind);
-  g_autofree char *style = style_values(c->style, "");
   cache_key_str(key, "source", code);
-  cache_key_str(key, "style", style);
+  cache_key_str(key, "style", style_identity(c));
   cache_key_str(key, "fonts", fonts_identity(c));
   cache_key_str(key, "graphviz", PACKAGE_VERSION);
   cache_key_str(key, "pango", pango_version_string());
@@ -946,7 +956,7 @@ double diagram_max_width(const PrintStyle *st) {
 }
 
 void diagram_draw_all(Book *book, const PrintStyle *style, const char *fonts_dir) {
-  Ctx c = {book, NULL, style, NULL, NULL, fonts_dir, NULL};
+  Ctx c = {book, NULL, style, NULL, NULL, fonts_dir, NULL, NULL};
   for (guint i = 0; i < book->chapters->len; i++) {
     c.ch = book->chapters->pdata[i];
     for (guint k = 0; k < c.ch->callouts->len; k++) {
@@ -969,6 +979,7 @@ void diagram_draw_all(Book *book, const PrintStyle *style, const char *fonts_dir
     gvFreeContext(c.gvc);
   g_clear_object(&c.pango);
   g_free(c.fonts_id);
+  g_free(c.style_id);
 }
 
 gboolean diagram_render(const Callout *co, cairo_t *cr, double width, double height) {
