@@ -166,6 +166,14 @@ static gboolean match_literal(const char *src, gsize len, const char *lit, guint
   return TRUE;
 }
 
+/* Whether `s` (`len` bytes) holds a backslash-escaped quote, \" or \'. */
+static gboolean escaped_quote(const char *s, gsize len) {
+  for (const char *p = s, *end = s + len; p < end && (p = memchr(p, '\\', (gsize)(end - p))); p++)
+    if (p + 1 < end && (p[1] == '"' || p[1] == '\''))
+      return TRUE;
+  return FALSE;
+}
+
 guint8 *chapter_kept_quotes(const Chapter *ch, cmark_node *text) {
   const char *lit = cmark_node_get_literal(text);
   int line = cmark_node_get_start_line(text);
@@ -175,8 +183,7 @@ guint8 *chapter_kept_quotes(const Chapter *ch, cmark_node *text) {
   gsize to = line < (int)ch->line_starts->len ? line_offset(ch, line + 1) : ch->source_len;
   const char *src = ch->source + from;
   gsize len = to - from;
-  if (!g_strstr_len(src, (gssize)len, "\\\"") && !g_strstr_len(src, (gssize)len, "\\'") &&
-      !g_strstr_len(src, (gssize)len, "&"))
+  if (!memchr(src, '&', len) && !escaped_quote(src, len))
     return NULL;
   gsize n = strlen(lit);
   guint8 *marks = g_malloc0(n);

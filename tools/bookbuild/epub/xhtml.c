@@ -879,12 +879,16 @@ static void code_block(Xh *x, xmlNodePtr parent, cmark_node *n) {
   g_autoptr(GArray) tokens = highlight_tokens(lang, code, len);
   guint k = 0;
   pages_begin(x, n);
-  for (gsize start = 0;;) {
+  glong at = 0; /* characters before `start`, counted as the lines go (page markers only) */
+  for (gsize start = 0, counted = 0;;) {
     const char *nl = memchr(code + start, '\n', len - start);
     gsize end = nl ? (gsize)(nl - code) : len;
     xmlNodePtr line = epub_el(out, "span");
     epub_set(line, "class", "line");
-    glong at = g_utf8_pointer_to_offset(code, code + start);
+    if (x->pending) {
+      at += g_utf8_pointer_to_offset(code + counted, code + start);
+      counted = start;
+    }
     for (; x->pending && x->next < x->pending->len &&
            ((const PrintPage *)x->pending->pdata[x->next])->offset <= at;
          x->next++)
