@@ -4,8 +4,11 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo pangoft2 glib-2.0 gio-2.0 gio-unix-2.0 fontconfig yaml-0.1 libpng \
-           harfbuzz freetype2 zlib libcgraph libgvc librsvg-2.0 libsoup-3.0
+PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo pangoft2 glib-2.0 gio-2.0 gio-unix-2.0 gmodule-2.0 \
+           fontconfig yaml-0.1 libpng harfbuzz freetype2 zlib libcgraph libgvc librsvg-2.0 libsoup-3.0
+# Compiled against, not linked: opened by lazy.c when a command needs them (`serve`, drawings in
+# the PDF), so that the loader does not map them and their dozen dependencies at every start.
+LAZY_PKGS := librsvg-2.0 libsoup-3.0
 
 BIN     := tools/bookbuild/bookbuild
 OBJDIR  := build/obj
@@ -53,7 +56,7 @@ CMARK_DIR    := build/cmark-gfm
 CMARK_LIBS   := $(CMARK_DIR)/lib/libcmark-gfm-extensions.a $(CMARK_DIR)/lib/libcmark-gfm.a
 CMARK_CFLAGS := -I$(CMARK_DIR)/include -DCMARK_GFM_STATIC_DEFINE -DCMARK_GFM_EXTENSIONS_STATIC_DEFINE
 PKG_CFLAGS := $(CMARK_CFLAGS) $(shell pkg-config --cflags $(filter-out libcmark-gfm,$(PKGS)))
-PKG_LIBS   := $(CMARK_LIBS) $(shell pkg-config --libs $(filter-out libcmark-gfm,$(PKGS)))
+PKG_LIBS   := $(CMARK_LIBS) $(shell pkg-config --libs $(filter-out libcmark-gfm $(LAZY_PKGS),$(PKGS)))
 # One stamp, one run of fetch-cmark (a rule with the two archives as targets would run it once
 # for each under -j).
 $(CMARK_DIR)/.built: tools/fetch-cmark
@@ -65,7 +68,7 @@ $(OBJS) $(TESTS): | $(CMARK_DIR)/.built
 $(BIN) $(TESTS): $(CMARK_LIBS)
 else
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)))
 endif
 
 all: $(BIN)

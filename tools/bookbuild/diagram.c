@@ -6,12 +6,12 @@
 
 #include "cache.h"
 #include "callout.h"
+#include "lazy.h"
 
 #include <fontconfig/fontconfig.h>
 #include <graphviz_version.h>
 #include <gvc.h>
 #include <gvplugin.h>
-#include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -982,16 +982,27 @@ void diagram_draw_all(Book *book, const PrintStyle *style, const char *fonts_dir
   g_free(c.style_id);
 }
 
+gboolean diagram_renderer_ready(const Book *book, GError **error) {
+  for (guint i = 0; i < book->chapters->len; i++) {
+    const Chapter *ch = book->chapters->pdata[i];
+    for (guint k = 0; k < ch->callouts->len; k++)
+      if (((const Callout *)ch->callouts->pdata[k])->svg)
+        return lazy_rsvg(error) != NULL;
+  }
+  return TRUE;
+}
+
 gboolean diagram_render(const Callout *co, cairo_t *cr, double width, double height) {
   if (!co->svg)
     return FALSE;
   gsize len = 0;
   const guint8 *data = g_bytes_get_data(co->svg, &len);
-  RsvgHandle *handle = rsvg_handle_new_from_data(data, len, NULL);
+  const RsvgApi *rsvg = lazy_rsvg(NULL);
+  RsvgHandle *handle = rsvg ? rsvg->handle_new_from_data(data, len, NULL) : NULL;
   if (!handle)
     return FALSE;
   RsvgRectangle viewport = {0, 0, width, height};
-  gboolean ok = rsvg_handle_render_document(handle, cr, &viewport, NULL);
+  gboolean ok = rsvg->handle_render_document(handle, cr, &viewport, NULL);
   g_object_unref(handle);
   return ok;
 }

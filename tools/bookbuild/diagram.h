@@ -30,6 +30,10 @@ void diagram_draw_all(Book *book, const PrintStyle *style, const char *fonts_dir
 /* The widest a drawing may be: the callout's inner width on the narrowest paper, points. */
 double diagram_max_width(const PrintStyle *style);
 
+/* Whether the book's drawings can be drawn: TRUE when it has none, or librsvg (opened on first
+ * use, lazy.h) is there; FALSE with `error` when it cannot be opened. */
+gboolean diagram_renderer_ready(const Book *book, GError **error);
+
 /* Draws the drawing with librsvg as vectors onto `cr`, scaled into width x height points at
  * the current point of origin: its text stays text in the book's fonts (fontconfig's current
  * configuration, see diagram_draw_all()). FALSE when librsvg cannot read or draw it. */

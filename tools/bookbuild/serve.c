@@ -1,12 +1,15 @@
 /* serve.c: the preview server (see serve.h): the EPUB read into memory, its spine for the index,
  * the requests, the banner and reload script put into each page, and the /events stream. */
 #include "serve.h"
+#include "lazy.h"
 
-#include <libsoup/soup.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <string.h>
 #include <zip.h>
+
+/* libsoup, opened by serve_new() (lazy.h). */
+static const SoupApi *soup;
 
 typedef struct {
   char *name;  /* the entry's name in the archive: its path on the server */
@@ -311,11 +314,11 @@ static char *entry_of_request(const char *path) {
 }
 
 static void respond(SoupServerMessage *msg, guint status, const char *type, char *body, gsize len) {
-  soup_server_message_set_status(msg, status, NULL);
-  SoupMessageHeaders *h = soup_server_message_get_response_headers(msg);
-  soup_message_headers_replace(h, "Cache-Control", "no-store");
-  soup_message_headers_replace(h, "X-Content-Type-Options", "nosniff");
-  soup_server_message_set_response(msg, type, SOUP_MEMORY_TAKE, body, len);
+  soup->message_set_status(msg, status, NULL);
+  SoupMessageHeaders *h = soup->message_get_response_headers(msg);
+  soup->headers_replace(h, "Cache-Control", "no-store");
+  soup->headers_replace(h, "X-Content-Type-Options", "nosniff");
+  soup->message_set_response(msg, type, SOUP_MEMORY_TAKE, body, len);
 }
 
 /* A page, with the banner and its reload script: a page the next build brings (a chapter
@@ -357,18 +360,18 @@ static void on_events_gone(SoupServerMessage *msg, gpointer data) {
 
 static void send_generation(const Serve *s, SoupServerMessage *msg) {
   g_autofree char *event = g_strdup_printf("data: %u\n\n", s->generation);
-  SoupMessageBody *body = soup_server_message_get_response_body(msg);
-  soup_message_body_append(body, SOUP_MEMORY_COPY, event, strlen(event));
+  SoupMessageBody *body = soup->message_get_response_body(msg);
+  soup->body_append(body, SOUP_MEMORY_COPY, event, strlen(event));
 }
 
 /* An event stream (held, with a reference, until its client goes): the generation now (a build that
  * ended while the page loaded reloads it at once), then one message per finished build. */
 static void open_events(Serve *s, SoupServerMessage *msg) {
-  soup_server_message_set_status(msg, SOUP_STATUS_OK, NULL);
-  SoupMessageHeaders *h = soup_server_message_get_response_headers(msg);
-  soup_message_headers_set_content_type(h, "text/event-stream", NULL);
-  soup_message_headers_set_encoding(h, SOUP_ENCODING_CHUNKED);
-  soup_message_headers_replace(h, "Cache-Control", "no-store");
+  soup->message_set_status(msg, SOUP_STATUS_OK, NULL);
+  SoupMessageHeaders *h = soup->message_get_response_headers(msg);
+  soup->headers_set_content_type(h, "text/event-stream", NULL);
+  soup->headers_set_encoding(h, SOUP_ENCODING_CHUNKED);
+  soup->headers_replace(h, "Cache-Control", "no-store");
   send_generation(s, msg);
   g_signal_connect(msg, "finished", G_CALLBACK(on_events_gone), s);
   g_signal_connect(msg, "disconnected", G_CALLBACK(on_events_gone), s);
@@ -379,7 +382,7 @@ static void on_request(SoupServer *server, SoupServerMessage *msg, const char *p
                        GHashTable *query, gpointer data) {
   Serve *s = data;
   (void)server, (void)query;
-  const char *method = soup_server_message_get_method(msg);
+  const char *method = soup->message_get_method(msg);
   if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
     char *text = g_strdup("only GET and HEAD\n");
     respond(msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", text, strlen(text));
@@ -398,12 +401,16 @@ static void on_request(SoupServer *server, SoupServerMessage *msg, const char *p
 /* ---- the server ---- */
 
 Serve *serve_new(const char *epub, guint port, GError **error) {
-  g_autoptr(SoupServer) server = soup_server_new("server-header", "bookbuild ", NULL);
+  soup = lazy_soup(error);
+  if (!soup)
+    return NULL;
+  g_autoptr(SoupServer) server =
+      g_object_new(soup->server_get_type(), "server-header", "bookbuild ", NULL);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new(loopback, (guint16)port);
-  if (!soup_server_listen(server, address, 0, error))
+  if (!soup->server_listen(server, address, 0, error))
     return NULL;
-  GSList *uris = soup_server_get_uris(server);
+  GSList *uris = soup->server_get_uris(server);
   int bound = uris ? g_uri_get_port(uris->data) : (int)port;
   g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);
   Serve *s = g_new0(Serve, 1);
@@ -413,7 +420,7 @@ Serve *serve_new(const char *epub, guint port, GError **error) {
   s->events = g_ptr_array_new_with_free_func(g_object_unref);
   if (g_file_test(epub, G_FILE_TEST_IS_REGULAR))
     s->book = served_read(epub, NULL); /* an earlier build's; the first build replaces it */
-  soup_server_add_handler(s->server, NULL, on_request, s, NULL);
+  soup->server_add_handler(s->server, NULL, on_request, s, NULL);
   return s;
 }
 
@@ -441,7 +448,7 @@ void serve_build_done(Serve *s, const WatchBuild *b, const char *report) {
   for (guint i = 0; i < s->events->len; i++) {
     SoupServerMessage *msg = s->events->pdata[i];
     send_generation(s, msg);
-    soup_server_message_unpause(msg);
+    soup->message_unpause(msg);
   }
 }
 
@@ -451,7 +458,7 @@ void serve_free(Serve *s) {
   for (guint i = 0; i < s->events->len; i++)
     g_signal_handlers_disconnect_by_data(s->events->pdata[i], s);
   g_ptr_array_unref(s->events);
-  soup_server_disconnect(s->server);
+  soup->server_disconnect(s->server);
   g_object_unref(s->server);
   served_free(s->book);
   g_free(s->url);

@@ -4,6 +4,7 @@
 #include "version.h"
 
 #include "book.h"
+#include "lazy.h"
 
 #include <cairo.h>
 #include <cmark-gfm_version.h>
@@ -79,16 +80,22 @@ char *version_report(void) {
   g_autofree char *ft = freetype_running();
   add(out, "FreeType", ft, STR(FREETYPE_MAJOR) "." STR(FREETYPE_MINOR) "." STR(FREETYPE_PATCH));
   add(out, "libpng", png_get_libpng_ver(NULL), PNG_LIBPNG_VER_STRING);
-  g_autofree char *soup = g_strdup_printf("%u.%u.%u", soup_get_major_version(),
-                                          soup_get_minor_version(), soup_get_micro_version());
+  const SoupApi *soup_api = lazy_soup(NULL); /* opened when used: lazy.h */
+  g_autofree char *soup =
+      soup_api ? g_strdup_printf("%u.%u.%u", soup_api->get_major_version(),
+                                 soup_api->get_minor_version(), soup_api->get_micro_version())
+               : g_strdup("not found");
   g_autofree char *soup_built = /* libsoup's macros are parenthesised numbers: (3) */
       g_strdup_printf("%d.%d.%d", SOUP_MAJOR_VERSION, SOUP_MINOR_VERSION, SOUP_MICRO_VERSION);
   add(out, "libsoup", soup, soup_built);
   GVC_t *gvc = gvContext(); /* Graphviz says its version only through a context */
   add(out, "Graphviz", gvcVersion(gvc), PACKAGE_VERSION);
   gvFreeContext(gvc);
-  g_autofree char *rsvg =
-      g_strdup_printf("%u.%u.%u", rsvg_major_version, rsvg_minor_version, rsvg_micro_version);
+  const RsvgApi *rsvg_api = lazy_rsvg(NULL);
+  g_autofree char *rsvg = rsvg_api
+                              ? g_strdup_printf("%u.%u.%u", *rsvg_api->major_version,
+                                                *rsvg_api->minor_version, *rsvg_api->micro_version)
+                              : g_strdup("not found");
   add(out, "librsvg", rsvg, LIBRSVG_VERSION);
   add(out, "zlib", zlibVersion(), ZLIB_VERSION);
   return g_string_free(out, FALSE);

@@ -4,6 +4,7 @@
  * title block. */
 #include "pdf/pdf.h"
 
+#include "diagram.h"
 #include "output.h"
 #include "pdf/pdfint.h"
 
@@ -104,6 +105,8 @@ static void draw_document(PdfDoc *doc, Renderer *r) {
 }
 
 gboolean pdf_render(PdfDoc *doc, cairo_write_func_t write, void *closure, GError **error) {
+  if (!diagram_renderer_ready(doc->book, error))
+    return FALSE;
   cairo_surface_t *surface =
       cairo_pdf_surface_create_for_stream(write, closure, doc->paper->width, doc->paper->height);
   cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5);
