@@ -155,6 +155,9 @@ bench: $(BIN)
 	hyperfine -N --warmup 2 '$(BIN) pdf -C build/bench-book -o build/bench-book/book.pdf'
 	hyperfine -N --warmup 2 '$(BIN) epub --no-page-list -C build/bench-book -o build/bench-book/book.epub'
 	hyperfine -N --warmup 2 '$(BIN) build -C build/bench-book --epub build/bench-book/book.epub --pdf build/bench-book/book.pdf'
+	@# Issue 22: a rebuild of the EPUB against pandoc, on the bench book and on this book.
+	@bash tests/bench/rebuild.sh $(BIN) build/bench-book "bench book"
+	@bash tests/bench/rebuild.sh $(BIN) . "Python Under the Hood"
 	@if [ -x /usr/bin/time ]; then /usr/bin/time -f "pdf peak memory: %M kB" \
 	  $(BIN) pdf -C build/bench-book -o build/bench-book/book.pdf; fi
 	@echo "pdf pages: $$(pdfinfo build/bench-book/book.pdf | sed -n 's/^Pages: *//p')"
