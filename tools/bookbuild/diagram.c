@@ -140,6 +140,11 @@ static int source_read(void *chan, char *buf, int bufsize) {
 }
 
 static Agraph_t *read_graph(const char *code) {
+  /* A node's label is its name unless the graph says otherwise: gvContext() declares that
+   * default for every graph read after it, and a graph read before any context (a build whose
+   * other drawings were all kept) would declare it "" as soon as one node had a label of its
+   * own, leaving every other node blank. Declared here, as gvContext() does. */
+  agattr(NULL, AGNODE, "label", "\\N");
   Agiodisc_t io = {source_read, AgIoDisc.putstr, AgIoDisc.flush};
   Agdisc_t disc = {&AgMemDisc, &ordered_ids, &io};
   Source src = {code, 0, strlen(code)};
