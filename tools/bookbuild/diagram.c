@@ -20,6 +20,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -713,8 +714,10 @@ static void lay_out_child(GVC_t *gvc, Agraph_t *g, int fd) {
 
 /* Graphviz lays a drawing out in a child process: some graphs crash it (dot 2.43 writes freed
  * memory on a record beside plain nodes on one rank), and a hostile one may run long; the child
- * is killed after DIAGRAM_LAYOUT_MS. The parent made the context and loaded the fonts, so the
- * child starts warm. The child's output is appended to `out`. */
+ * ends on SIGPROF when it has used DIAGRAM_LAYOUT_MS of CPU time, and a child that stops making
+ * progress without using any is killed after LAYOUT_WALL_MS. The parent made the context and
+ * loaded the fonts, so the child starts warm. The child's output is appended to `out`. */
+#define LAYOUT_WALL_MS (30 * DIAGRAM_LAYOUT_MS)
 static LayoutOutcome lay_out_apart(GVC_t *gvc, Agraph_t *g, GByteArray *out) {
   int fds[2];
   if (pipe(fds) != 0)
@@ -733,10 +736,13 @@ static LayoutOutcome lay_out_apart(GVC_t *gvc, Agraph_t *g, GByteArray *out) {
     int null = open("/dev/null", O_WRONLY);
     if (null >= 0)
       dup2(null, STDERR_FILENO);
+    signal(SIGPROF, SIG_DFL);
+    struct itimerval budget = {{0, 0}, {DIAGRAM_LAYOUT_MS / 1000, DIAGRAM_LAYOUT_MS % 1000 * 1000}};
+    setitimer(ITIMER_PROF, &budget, NULL);
     lay_out_child(gvc, g, fds[1]);
   }
   close(fds[1]);
-  gint64 deadline = g_get_monotonic_time() + DIAGRAM_LAYOUT_MS * 1000;
+  gint64 deadline = g_get_monotonic_time() + (gint64)LAYOUT_WALL_MS * 1000;
   gboolean timed_out = FALSE;
   for (;;) {
     gint64 left_ms = (deadline - g_get_monotonic_time()) / 1000;
@@ -759,7 +765,7 @@ static LayoutOutcome lay_out_apart(GVC_t *gvc, Agraph_t *g, GByteArray *out) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
     ;
-  if (timed_out)
+  if (timed_out || (WIFSIGNALED(status) && WTERMSIG(status) == SIGPROF))
     return LAYOUT_TIMEOUT;
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? LAYOUT_OK : LAYOUT_CRASHED;
 }
@@ -945,7 +951,8 @@ static void lay_out(Ctx *c, Callout *co, guint index) {
                   "rank are a known cause): simplify it");
     break;
   case LAYOUT_TIMEOUT:
-    drawing_error(c, first, "drawing: Graphviz took more than %d ms laying it out: simplify it",
+    drawing_error(c, first,
+                  "drawing: Graphviz used more than %d ms of CPU time laying it out: simplify it",
                   DIAGRAM_LAYOUT_MS);
     break;
   }

@@ -16,7 +16,8 @@
 #define DIAGRAM_MAX_NODES 40
 #define DIAGRAM_MAX_EDGES 80
 #define DIAGRAM_MAX_SUBGRAPHS 12
-/* Graphviz lays each drawing out in a child process, killed when it runs longer than this. */
+/* Graphviz lays each drawing out in a child process, killed when it has used this much CPU
+ * time (not wall time: a drawing that fits on an idle machine fits on a busy one). */
 #define DIAGRAM_LAYOUT_MS 1000
 
 /* Finds each DIAGRAM's drawing, checks it (rule `diagram`: a dot block outside a DIAGRAM, two
