@@ -36,7 +36,7 @@ static void layout_chapters(PdfDoc *doc) {
 
 static void paginate(PdfDoc *doc) {
   PageFrame frame = {doc->text_height, doc->o->chapter == 0,
-                     doc->paper->body_size * doc->style->leading};
+                     style_line_pitch(doc->style, doc->paper->body_size, doc->paper->body_size)};
   for (guint i = 0; i < doc->layouts->len; i++)
     paginate_chapter(doc->layouts->pdata[i], &frame, doc->pages);
 }
