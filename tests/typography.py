@@ -296,17 +296,16 @@ def bottoms(pages, start, leading):
         if n < start or page["blank"] or ends or page["notes"] or (in_index and not page["index"]):
             continue
         judged[n] = page["last"]
-    if not judged:
-        return {"pages judged for bottoms": 0, "pages short of the foot": 0,
-                "facing pages uneven": 0}
     lows = sorted(judged.values())
-    foot = lows[min(len(lows) - 1, int(0.95 * len(lows)))]
+    foot = lows[min(len(lows) - 1, int(0.95 * len(lows)))] if lows else 0
     short = sum(1 for y in lows if foot - y > leading + 0.5)
-    uneven = sum(1 for n in judged if n % 2 == 0 and n + 1 in judged and
-                 abs(judged[n] - judged[n + 1]) > 0.5)
+    spreads = [n for n in judged if n % 2 == 0 and n + 1 in judged]
+    uneven = sum(1 for n in spreads if abs(judged[n] - judged[n + 1]) > 0.5)
     return {"pages judged for bottoms": len(judged), "pages short of the foot": short,
-            "facing pages uneven": uneven,
-            "bottom shortfall max": round(max(foot - y for y in lows), 2)}
+            "pages short of the foot %": round(100 * short / max(len(judged), 1), 2),
+            "facing pages judged": len(spreads), "facing pages uneven": uneven,
+            "facing pages uneven %": round(100 * uneven / max(len(spreads), 1), 2),
+            "bottom shortfall max": round(max((foot - y for y in lows), default=0), 2)}
 
 
 def main():

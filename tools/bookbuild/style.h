@@ -52,6 +52,8 @@ typedef struct {
   char *hyphen_language;   /* libhyphen dictionary, e.g. en_US; "auto": from the book's lang */
   char *hyphen_exceptions; /* words hyphenated as written ("name-space"), space-separated */
   double block_space;      /* between blocks (lists, code, callouts), lines */
+  double block_stretch;    /* how much a space between blocks may grow, of itself */
+  double block_shrink;     /* and shrink, to end level with the facing page */
   double paragraph_space;  /* before a paragraph set without a first-line indent, lines */
   double rule_width;       /* hairlines: chapter and title-page rules, section breaks */
   Rgb text, rule, link;
