@@ -1,7 +1,7 @@
 /* paginate.c: the page breaker (see paginate.h). Greedy, line by line, with look-ahead only
- * where a rule needs it (keep-with-next, widows); a chapter's pages are then filled down by
- * stretching their spaces (TeX's vertical glue, stretch only). Pages store placements; nothing
- * is drawn. */
+ * where a rule needs it (keep-with-next, widows), counting on the spaces between blocks to
+ * shrink a little; a chapter's pages are then filled down by stretching (or shrinking) those
+ * spaces, TeX's vertical glue. Pages store placements; nothing is drawn. */
 #include "paginate.h"
 
 #define MIN_LINES 2      /* orphans and widows */
