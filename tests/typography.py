@@ -33,8 +33,8 @@ and docs/../reviews/typography.md measure:
   "Pages short of the foot" end more than one leading above it. Not judged: pages before
   "Introduction"; a chapter's last page (the next page is blank, opens a chapter, the index or
   another part, or there is none), which ends where its text does; pages with footnotes, whose
-  text ends at the notes, not at the foot; and the index's pages but its first, whose columns
-  are not set on the body's grid. "Facing pages uneven": an even page and the odd page after it,
+  text ends at the notes, not at the foot; and the index's pages (from the one headed "Index"
+  on), whose columns the back matter sets, not the page breaker. "Facing pages uneven": an even page and the odd page after it,
   both judged, whose last baselines are more than 0.5 bp apart.
 
 --max NAME=VALUE fails (exit 1) when metric NAME is above VALUE; the names are those printed.
@@ -293,7 +293,7 @@ def bottoms(pages, start, leading):
         in_index = in_index or page["index"]
         nxt = info.get(n + 1)
         ends = nxt is None or nxt["blank"] or nxt["opens"]
-        if n < start or page["blank"] or ends or page["notes"] or (in_index and not page["index"]):
+        if n < start or page["blank"] or ends or page["notes"] or in_index:
             continue
         judged[n] = page["last"]
     lows = sorted(judged.values())
