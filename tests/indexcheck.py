@@ -49,6 +49,14 @@ def pdf_text(pdf, first, last=None):
     return "\n".join(PAGES[first - 1:(last or first)])
 
 
+def drawn_text(pdf, first, last):
+    """The text of PDF pages first..last in the order it is drawn (pdftotext -raw): an index
+    entry that wraps keeps its continuation line, which the reading order can put after the
+    rest of its column."""
+    return subprocess.run(["pdftotext", "-raw", "-f", str(first), "-l", str(last), pdf, "-"],
+                          check=True, capture_output=True, text=True).stdout
+
+
 def squash(s):
     return " ".join(s.replace("\u00ad", "").split())
 
@@ -104,7 +112,7 @@ def main():
     pages = [i + 1 for i, h in enumerate(entries) if h.startswith("text/index.xhtml")]
     labels = [a.text for a in plist.iter(XHTML + "a")]
     physical = {l: i + 1 for i, l in enumerate(labels)}
-    pdf_index = squash(pdf_text(pdf, pages[0], pages[-1])) if pages else ""
+    pdf_index = squash(drawn_text(pdf, pages[0], pages[-1])) if pages else ""
     if not pages:
         failures.append("the page list has no page of the index")
     top_terms, count = [], 0

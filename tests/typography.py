@@ -28,6 +28,14 @@ and docs/../reviews/typography.md measure:
 - Widow: a page's first body line ends a paragraph that began on the page before.
   Orphan: a page's last line of text, a body line, starts a paragraph (indented, or no body line one leading
   above) that goes on overleaf.
+- Bottoms: a page's last baseline of text (the folio and footnotes left out) against the foot,
+  the 95th percentile of those baselines over the judged pages (where a full page ends).
+  "Pages short of the foot" end more than one leading above it. Not judged: pages before
+  "Introduction"; a chapter's last page (the next page is blank, opens a chapter, the index or
+  another part, or there is none), which ends where its text does; pages with footnotes, whose
+  text ends at the notes, not at the foot; and the index's pages (from the one headed "Index"
+  on), whose columns the back matter sets, not the page breaker. "Facing pages uneven": an even page and the odd page after it,
+  both judged, whose last baselines are more than 0.5 bp apart.
 
 --max NAME=VALUE fails (exit 1) when metric NAME is above VALUE; the names are those printed.
 """
@@ -256,7 +264,48 @@ def measure(pdf, manuscript=None):
         "widows": m["widows"],
         "orphans": m["orphans"],
     }
+    result.update(bottoms(pages, start, leading))
     return result
+
+
+def is_note(g):
+    """A footnote's glyph: Libertine at the note size (0.82 of the body) or code in a note."""
+    return ("Libertine" in g[3] and 8.0 <= g[4] <= 8.4) or (is_mono(g) and g[4] < 7.5)
+
+
+def bottoms(pages, start, leading):
+    """Pages ending short of the foot, and facing pages ending at different heights."""
+    info = {}
+    for n, lines in pages:
+        text = [ln for ln in lines if "".join(g[5] for g in ln).strip() and
+                not "".join(g[5] for g in ln).strip().isdigit()]
+        big = ["".join(g[5] for g in ln).strip() for ln in text if any(g[4] > 14 for g in ln)]
+        notes = False
+        while text and all(is_note(g) for g in text[-1] if g[5].strip()):
+            text.pop()
+            notes = True
+        info[n] = {"blank": not text, "opens": bool(big), "index": "Index" in big,
+                   "notes": notes, "last": text[-1][0][2] if text else None}
+    judged = {}
+    in_index = False
+    for n, _ in pages:
+        page = info[n]
+        in_index = in_index or page["index"]
+        nxt = info.get(n + 1)
+        ends = nxt is None or nxt["blank"] or nxt["opens"]
+        if n < start or page["blank"] or ends or page["notes"] or in_index:
+            continue
+        judged[n] = page["last"]
+    lows = sorted(judged.values())
+    foot = lows[min(len(lows) - 1, int(0.95 * len(lows)))] if lows else 0
+    short = sum(1 for y in lows if foot - y > leading + 0.5)
+    spreads = [n for n in judged if n % 2 == 0 and n + 1 in judged]
+    uneven = sum(1 for n in spreads if abs(judged[n] - judged[n + 1]) > 0.5)
+    return {"pages judged for bottoms": len(judged), "pages short of the foot": short,
+            "pages short of the foot %": round(100 * short / max(len(judged), 1), 2),
+            "facing pages judged": len(spreads), "facing pages uneven": uneven,
+            "facing pages uneven %": round(100 * uneven / max(len(spreads), 1), 2),
+            "bottom shortfall max": round(max((foot - y for y in lows), default=0), 2)}
 
 
 def main():

@@ -2,9 +2,11 @@
  * by hand: lines of known heights on a text block of known height, no fonts involved. */
 #include "pdf/paginate.h"
 
-/* A text block 100 points high; every line is 10 points, so a page holds 10 lines. */
+/* A text block 100 points high; every line is 10 points, so a page holds 10 lines, each with
+ * its baseline 8 points below its top. */
 #define BLOCK 100.0
 #define LINE 10.0
+#define ASCENT 8.0
 
 static Item *item_lines(ItemKind kind, guint n) {
   Item *it = item_new(kind);
@@ -12,6 +14,7 @@ static Item *item_lines(ItemKind kind, guint n) {
     LineBox lb = {0};
     lb.top = i * LINE;
     lb.height = LINE;
+    lb.baseline = ASCENT;
     g_array_append_val(it->lines, lb);
   }
   return it;
@@ -33,7 +36,7 @@ static Item *add(ChapterLayout *cl, ItemKind kind, guint lines) {
 
 /* Pages of `cl` on the 100-point block (a book: chapters open on rectos). */
 static GPtrArray *paginate(const ChapterLayout *cl, GPtrArray *pages) {
-  PageFrame frame = {BLOCK, TRUE, 5};
+  PageFrame frame = {BLOCK, TRUE, 5, LINE, ASCENT, 0, 0};
   if (!pages)
     pages = g_ptr_array_new_with_free_func(page_free);
   paginate_chapter(cl, &frame, pages);
@@ -170,7 +173,7 @@ static void test_recto_openings(void) {
   g_assert_true(((Page *)pages->pdata[2])->opening);
 
   g_autoptr(GPtrArray) handout = g_ptr_array_new_with_free_func(page_free);
-  PageFrame frame = {BLOCK, FALSE, 5};
+  PageFrame frame = {BLOCK, FALSE, 5, LINE, ASCENT, 0, 0};
   paginate_chapter(one, &frame, handout);
   paginate_chapter(two, &frame, handout);
   g_assert_cmpuint(handout->len, ==, 2);
@@ -209,6 +212,79 @@ static void test_space_dropped_at_top(void) {
   chapter_free(cl);
 }
 
+/* Pages of `cl` with spaces that stretch by half and shrink by `shrink` of themselves, as a
+ * book's facing pages or a handout's. */
+static GPtrArray *paginate_filled(const ChapterLayout *cl, gboolean book, double shrink) {
+  PageFrame frame = {BLOCK, book, 5, LINE, ASCENT, 0.5, shrink};
+  GPtrArray *pages = g_ptr_array_new_with_free_func(page_free);
+  paginate_chapter(cl, &frame, pages);
+  return pages;
+}
+
+static Item *add_spaced(ChapterLayout *cl, ItemKind kind, guint lines, double space) {
+  Item *it = add(cl, kind, lines);
+  it->space_before = space;
+  return it;
+}
+
+/* A page left short by a listing that goes over: its space stretches by half of itself, as far
+ * as the foot; the chapter's last page is left as it ends. */
+static void test_stretch_fills_page(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 3);
+  add_spaced(cl, ITEM_TEXT, 2, 10); /* ends at 60 */
+  add_spaced(cl, ITEM_CODE, 5, 10); /* needs 60 + 10 + 50: over */
+  add_spaced(cl, ITEM_TEXT, 2, 10);
+  g_autoptr(GPtrArray) pages = paginate_filled(cl, FALSE, 0);
+  g_assert_cmpuint(pages->len, ==, 2);
+  g_assert_cmpfloat_with_epsilon(placement(pages, 0, 1)->y, 45, 1e-9); /* 40 + 10 / 2 */
+  g_assert_cmpfloat(placement(pages, 1, 1)->y, ==, 60);                /* the last page: 50 + 10 */
+
+  ChapterLayout *cl2 = chapter_new();
+  add(cl2, ITEM_TEXT, 3);
+  add_spaced(cl2, ITEM_TEXT, 3, 30); /* ends at 100 - 10: the space may give 15, the foot 10 */
+  add_spaced(cl2, ITEM_CODE, 5, 10);
+  g_autoptr(GPtrArray) pages2 = paginate_filled(cl2, FALSE, 0);
+  g_assert_cmpfloat_with_epsilon(placement(pages2, 0, 1)->y, 70, 1e-9);
+  chapter_free(cl);
+  chapter_free(cl2);
+}
+
+/* Facing pages end on one baseline: the recto can come down 5 points, so the verso, which could
+ * reach the foot, shrinks its space by 5 to meet it. */
+static void test_facing_pages_level(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 10);                     /* page 1, the opening recto: full */
+  add(cl, ITEM_TEXT, 3);                      /* page 2, verso */
+  Item *b = add_spaced(cl, ITEM_TEXT, 4, 20); /* 50 to 90 */
+  add_spaced(cl, ITEM_CODE, 5, 10);           /* page 3, recto: 0 to 50 */
+  Item *d = add_spaced(cl, ITEM_TEXT, 2, 10); /* 60 to 80: 5 of stretch */
+  add_spaced(cl, ITEM_CODE, 5, 10);           /* page 4, the last */
+  g_autoptr(GPtrArray) pages = paginate_filled(cl, TRUE, 0.5);
+  g_assert_cmpuint(pages->len, ==, 4);
+  g_assert_true(placement(pages, 1, 1)->item == b);
+  g_assert_true(placement(pages, 2, 1)->item == d);
+  g_assert_cmpfloat_with_epsilon(placement(pages, 1, 1)->y, 45, 1e-9);
+  g_assert_cmpfloat_with_epsilon(placement(pages, 2, 1)->y, 65, 1e-9);
+  /* Both last baselines at 83: 45 + 30 + 8 and 65 + 10 + 8. */
+  chapter_free(cl);
+}
+
+/* Spaces that may shrink let a paragraph end on the page rather than leave lines over (here
+ * the widow rule would send two of its six lines on); the space then shrinks to fit. */
+static void test_shrink_fits_more(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 3);
+  add_spaced(cl, ITEM_TEXT, 6, 20); /* 30 + 20 + 60 = 110: 10 over, the space may give 10 */
+  add(cl, ITEM_TEXT, 3);
+  g_autoptr(GPtrArray) pages = paginate_filled(cl, FALSE, 0.5);
+  g_assert_cmpuint(placement(pages, 0, 1)->last, ==, 5);
+  g_assert_cmpfloat_with_epsilon(placement(pages, 0, 1)->y, 40, 1e-9);
+  g_autoptr(GPtrArray) rigid = paginate_filled(cl, FALSE, 0);
+  g_assert_cmpuint(placement(rigid, 0, 1)->last, ==, 3);
+  chapter_free(cl);
+}
+
 static void test_column_widths(void) {
   /* Natural widths that fit in well under the measure are kept. */
   double nat[] = {20, 30}, min[] = {10, 10};
@@ -244,6 +320,9 @@ int main(int argc, char **argv) {
   g_test_add_func("/paginate/recto-openings", test_recto_openings);
   g_test_add_func("/paginate/footnote-space", test_footnote_space);
   g_test_add_func("/paginate/space-dropped-at-top", test_space_dropped_at_top);
+  g_test_add_func("/paginate/stretch-fills-page", test_stretch_fills_page);
+  g_test_add_func("/paginate/facing-pages-level", test_facing_pages_level);
+  g_test_add_func("/paginate/shrink-fits-more", test_shrink_fits_more);
   g_test_add_func("/layout/column-widths", test_column_widths);
   return g_test_run();
 }

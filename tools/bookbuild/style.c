@@ -9,7 +9,7 @@
 #include <string.h>
 #include <yaml.h>
 
-typedef enum { KEY_NUM, KEY_RGB, KEY_BOOL, KEY_STR } KeyType;
+typedef enum { KEY_NUM, KEY_RGB, KEY_BOOL, KEY_STR, KEY_LEADING } KeyType;
 
 typedef struct {
   const char *key;
@@ -26,6 +26,8 @@ typedef struct {
   { k, KEY_BOOL, offsetof(PrintStyle, f), v }
 #define STR(k, f, v)                                                                               \
   { k, KEY_STR, offsetof(PrintStyle, f), v }
+#define LEADING(k, f, v)                                                                           \
+  { k, KEY_LEADING, offsetof(PrintStyle, f), v }
 #define PAPER(name, id, w_, h_, in_, out_, top_, bot_, body_)                                      \
   NUM("papers." name ".width", papers[id].width, w_),                                              \
       NUM("papers." name ".height", papers[id].height, h_),                                        \
@@ -52,7 +54,7 @@ static const StyleKey keys[] = {
     STR("fonts.heading", font_heading, "Linux Biolinum O"),
     STR("fonts.mono", font_mono, "DejaVu Sans Mono"),
     STR("fonts.fallback", font_fallback, "DejaVu Sans"),
-    NUM("text.leading", leading, "1.3"),
+    LEADING("text.leading", leading, "1.3"),
     NUM("text.paragraph-indent", paragraph_indent, "1.2"),
     BOOL("text.justify", justify, "true"),
     BOOL("text.hyphenate", hyphenate, "true"),
@@ -61,6 +63,8 @@ static const StyleKey keys[] = {
     STR("text.hyphen-language", hyphen_language, "auto"),
     STR("text.hyphen-exceptions", hyphen_exceptions, "name-space"),
     NUM("text.block-space", block_space, "0.6"),
+    NUM("text.block-stretch", block_stretch, "0.5"),
+    NUM("text.block-shrink", block_shrink, "0.25"),
     NUM("text.paragraph-space", paragraph_space, "0.35"),
     NUM("text.rule-width", rule_width, "0.6"),
     RGB("text.colour", text, "#1a1a1a"),
@@ -224,6 +228,37 @@ static gboolean parse_rgb(const char *s, Rgb *out) {
   return TRUE;
 }
 
+/* A number from 0 to 10000 (NaN refused); `end` is where it stops. */
+static gboolean parse_number(const char *s, double *out, char **end) {
+  double v = g_ascii_strtod(s, end);
+  if (!*s || *end == s || !(v >= 0 && v <= 10000)) /* written so, NaN fails it too */
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+/* "1.3" (a multiple of the size) or "13bp" / "13pt" (points; a PostScript point, as everywhere
+ * in the style), greater than 0. */
+static gboolean parse_leading(const char *s, Leading *out) {
+  char *end = NULL;
+  double v;
+  if (!parse_number(s, &v, &end) || v <= 0)
+    return FALSE;
+  if (!*end) {
+    *out = (Leading){v, 0};
+    return TRUE;
+  }
+  if (strcmp(end, "bp") && strcmp(end, "pt"))
+    return FALSE;
+  *out = (Leading){0, v};
+  return TRUE;
+}
+
+double style_line_pitch(const PrintStyle *style, double size, double body_size) {
+  const Leading *l = &style->leading;
+  return l->bp > 0 ? l->bp * size / body_size : l->times * size;
+}
+
 /* Sets a key from its text; FALSE with a reason when the value does not fit. */
 static gboolean set_value(PrintStyle *style, const StyleKey *k, const char *value,
                           const char **why) {
@@ -231,14 +266,17 @@ static gboolean set_value(PrintStyle *style, const StyleKey *k, const char *valu
   switch (k->type) {
   case KEY_NUM: {
     char *end = NULL;
-    double v = g_ascii_strtod(value, &end);
-    if (!*value || *end || !(v >= 0 && v <= 10000)) { /* written so, NaN fails it too */
+    double v;
+    if (!parse_number(value, &v, &end) || *end) {
       *why = "a number from 0 to 10000";
       return FALSE;
     }
     *(double *)field = v;
     return TRUE;
   }
+  case KEY_LEADING:
+    *why = "a multiple of the size (1.3) or a length in points (13bp)";
+    return parse_leading(value, (Leading *)field);
   case KEY_RGB:
     *why = "a colour written #rrggbb";
     return parse_rgb(value, (Rgb *)field);
@@ -295,6 +333,13 @@ char *style_values(const PrintStyle *style, const char *prefix) {
     case KEY_STR:
       g_string_append(out, *(char *const *)field ? *(char *const *)field : "");
       break;
+    case KEY_LEADING: {
+      const Leading *l = field;
+      g_string_append(out, g_ascii_dtostr(a, sizeof a, l->bp > 0 ? l->bp : l->times));
+      if (l->bp > 0)
+        g_string_append(out, "bp");
+      break;
+    }
     }
     g_string_append_c(out, '\n');
   }

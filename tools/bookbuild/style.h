@@ -31,12 +31,20 @@ typedef struct {
   Rgb tint;   /* the background */
 } CalloutStyle;
 
+/* The body's baseline-to-baseline distance, as print.yaml's text.leading gives it: a multiple of
+ * the body size (1.3) or a length in points (13bp, the same on every paper). One of the two is
+ * set, the other 0; style_line_pitch() turns it into points. */
+typedef struct {
+  double times; /* multiple of the size */
+  double bp;    /* points */
+} Leading;
+
 typedef struct {
   char *default_paper;
   Paper papers[PAPER_COUNT];
   char *font_body, *font_heading, *font_mono, *font_fallback;
   /* text */
-  double leading;          /* line height as a multiple of the size */
+  Leading leading;         /* body text, footnotes, captions: baseline to baseline */
   double paragraph_indent; /* first-line indent, ems */
   gboolean justify, hyphenate;
   double hyphen_min_word;  /* letters */
@@ -44,6 +52,8 @@ typedef struct {
   char *hyphen_language;   /* libhyphen dictionary, e.g. en_US; "auto": from the book's lang */
   char *hyphen_exceptions; /* words hyphenated as written ("name-space"), space-separated */
   double block_space;      /* between blocks (lists, code, callouts), lines */
+  double block_stretch;    /* how much a space between blocks may grow, of itself */
+  double block_shrink;     /* and shrink, to end level with the facing page */
   double paragraph_space;  /* before a paragraph set without a first-line indent, lines */
   double rule_width;       /* hairlines: chapter and title-page rules, section breaks */
   Rgb text, rule, link;
@@ -148,6 +158,11 @@ typedef struct {
 
 /* Fills `style` with the built-in defaults (equal to styles/print.yaml). */
 void style_defaults(PrintStyle *style);
+
+/* The baseline-to-baseline distance, in points, of text at `size` set with the body's leading on
+ * a paper whose body size is `body_size`: leading × size, or the length given for the body scaled
+ * by size / body_size (footnotes and captions keep the body's proportion). */
+double style_line_pitch(const PrintStyle *style, double size, double body_size);
 
 /* Loads a print.yaml over the defaults; problems (unknown keys, bad values, YAML errors) become
  * diagnostics against `display`. Returns how many distinct keys the file set. */

@@ -458,15 +458,19 @@ static void set_total_fit(Ctx *c, PangoLayout *layout, Inline *in, const TextLoo
   set_spaces(layout, w, indent, &widest);
 }
 
-/* One baseline distance for every line of a justified text, whatever its fonts: Pango's line
- * spacing multiplies each line's own font height, so a line of only code came out 1.8 pt
- * tighter than the rest. Every line gets the body face's: its height times the leading, the
- * baseline its ascent below the line's top, as Pango sets a line of body text. */
+void justify_set_pitch(PangoLayout *layout, double pitch) {
+  pango_layout_set_line_spacing(layout, (float)(pitch * PANGO_SCALE / face_of(layout)->height));
+}
+
+/* One baseline distance for every line of a text, whatever its fonts: print.yaml's leading
+ * (look->line), where Pango's line spacing would multiply each line's own font height (a line
+ * of only code came out tighter than the rest). The baseline stands the face's ascent below the
+ * line's top, as Pango sets a line of body text. */
 static void keep_grid(Item *it, const TextLook *look) {
   const Face *face = face_of(it->layout);
   double ascent = face->ascent / (double)PANGO_SCALE;
-  double line = face->height / (double)PANGO_SCALE * look->leading;
-  if (it->lines->len == 0)
+  double line = look->line;
+  if (it->lines->len == 0 || line <= 0)
     return;
   double top = g_array_index(it->lines, LineBox, 0).top;
   for (guint i = 0; i < it->lines->len; i++) {
@@ -584,7 +588,10 @@ static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook 
   pango_layout_set_alignment(it->layout, look->align);
   pango_layout_set_justify(it->layout, look->justify);
   pango_layout_set_indent(it->layout, (int)(look->indent * PANGO_SCALE));
-  pango_layout_set_line_spacing(it->layout, (float)look->leading);
+  if (look->line > 0)
+    justify_set_pitch(it->layout, look->line);
+  else
+    pango_layout_set_line_spacing(it->layout, (float)look->leading);
   split_long_items(in);
   pango_layout_set_attributes(it->layout, in->attrs);
   if (look->justify) {
@@ -606,6 +613,7 @@ static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook 
     pango_layout_set_text(it->layout, in->text->str, (int)in->text->len);
   }
   layout_measure_lines(it);
+  keep_grid(it, look);
   attach_inline(c, it, in);
   return it;
 }
@@ -626,7 +634,8 @@ TextLook justify_body_look(Ctx *c, gboolean indent) {
                    PANGO_ALIGN_LEFT,
                    st->justify,
                    indent ? st->paragraph_indent * c->body : 0,
-                   st->leading};
+                   0,
+                   c->line};
   return look;
 }
 

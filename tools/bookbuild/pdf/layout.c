@@ -561,6 +561,7 @@ static gboolean figure(Ctx *c, const Frame *f, cmark_node *para) {
     look.slant = PANGO_STYLE_ITALIC;
     look.align = PANGO_ALIGN_CENTER;
     look.justify = FALSE;
+    look.line = style_line_pitch(c->env->style, look.size, c->body);
     Item *cap = justify_text_item(c, f, &in, &look, it->source_line);
     cap->space_after = c->line * c->env->style->block_space;
     it->keep_with_next = TRUE;
@@ -734,7 +735,7 @@ static void footnotes(Ctx *c) {
     pango_layout_set_width(fn->layout, (int)(c->env->measure * PANGO_SCALE));
     pango_layout_set_wrap(fn->layout, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_justify(fn->layout, st->justify);
-    pango_layout_set_line_spacing(fn->layout, (float)st->leading);
+    justify_set_pitch(fn->layout, style_line_pitch(st, size, c->body));
     pango_layout_set_attributes(fn->layout, in.attrs);
     pango_layout_set_text(fn->layout, in.text->str, (int)in.text->len);
     layout_check_glyphs(c, fn->layout, "footnote", cmark_node_get_start_line(n));
@@ -770,7 +771,8 @@ static void chapter_opening(Ctx *c, const Frame *f) {
                      PANGO_ALIGN_LEFT,
                      FALSE,
                      0,
-                     st->heading_leading};
+                     st->heading_leading,
+                     0};
     Item *label = justify_text_item(c, f, &in, &look, 1);
     label->pad_top = drop;
     label->keep_with_next = TRUE;
@@ -789,7 +791,8 @@ static void chapter_opening(Ctx *c, const Frame *f) {
                    PANGO_ALIGN_LEFT,
                    FALSE,
                    0,
-                   st->chapter_leading};
+                   st->chapter_leading,
+                   0};
   Item *title =
       justify_text_item(c, f, &in, &look, c->ch->title_heading ? c->ch->title_heading->line : 1);
   title->pad_top = drop;
@@ -818,7 +821,7 @@ ChapterLayout *chapter_layout_new(const LayoutEnv *env, const Chapter *chapter) 
   cl->number = chapter->toc ? chapter->toc->label : NULL;
   cl->title = chapter->toc ? chapter->toc->bare_title : chapter->title ? chapter->title : "";
   Ctx c = {env, chapter, cl, env->paper->body_size, 0, 0, FALSE, NULL, NULL};
-  c.line = c.body * env->style->leading;
+  c.line = style_line_pitch(env->style, c.body, c.body);
   Frame f = {0, env->measure, FALSE, 0};
   footnotes(&c);
   c.block = chapter->title_heading ? chapter->title_heading->node : NULL;

@@ -54,7 +54,8 @@ typedef struct {
   PangoAlignment align;
   gboolean justify;
   double indent;
-  double leading; /* multiple of size */
+  double leading; /* multiple of the face's height (Pango's line spacing), when `line` is 0 */
+  double line;    /* baseline to baseline, points, on every line (the body's grid); 0: none */
 } TextLook;
 
 /* ---- layout.c ---- */
@@ -88,6 +89,10 @@ void inline_node(Inline *in, cmark_node *n);
 void inline_raw_img_unprinted(Ctx *c, int line, const char *src);
 
 /* ---- justify.c ---- */
+
+/* Sets `layout`'s line spacing so that lines of its own face stand `pitch` points apart, baseline
+ * to baseline (Pango's line spacing multiplies the face's height, not its size). */
+void justify_set_pitch(PangoLayout *layout, double pitch);
 
 /* The body text's look, with or without a first-line indent. */
 TextLook justify_body_look(Ctx *c, gboolean indent);

@@ -1,6 +1,7 @@
 /* paginate.h: filling pages with laid-out chapters: line by line, keeping headings with what
  * follows, no single line left at a page's top or bottom, table headers repeated, footnotes at
- * the foot of the page that references them, chapters opening on a recto page. */
+ * the foot of the page that references them, chapters opening on a recto page; then the spaces
+ * between blocks stretched so that facing pages end level, at the foot where they can. */
 #ifndef BOOKBUILD_PDF_PAGINATE_H
 #define BOOKBUILD_PDF_PAGINATE_H
 
@@ -25,8 +26,13 @@ typedef struct {
 
 typedef struct {
   double height;           /* text block height */
-  gboolean recto_openings; /* chapters start on odd pages (books); handouts don't */
+  gboolean recto_openings; /* a book: chapters start on odd pages, pages face each other;
+                            * a handout's pages do neither */
   double note_gap;         /* space between text and the footnote rule */
+  double line;             /* the body's baseline pitch, and a body line's baseline below its */
+  double ascent;           /* top: stretched pages end on the baseline of a line at the foot */
+  double stretch;          /* the share of itself by which a space between blocks may grow */
+  double shrink;           /* and shrink, to end level with the facing page */
 } PageFrame;
 
 /* Appends the pages of one chapter to `pages` (Page*, freed by page_free). */

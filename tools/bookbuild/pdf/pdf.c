@@ -35,9 +35,25 @@ static void layout_chapters(PdfDoc *doc) {
   g_object_unref(ctx);
 }
 
+/* The body face's ascent at the body size: a body line's baseline below its top (justify.c's
+ * keep_grid() sets every body line so). */
+static double body_ascent(PdfDoc *doc) {
+  PangoContext *ctx = fonts_context(doc->fonts);
+  PangoFontDescription *desc = pango_font_description_from_string(doc->style->font_body);
+  pango_font_description_set_size(desc, (int)(doc->paper->body_size * PANGO_SCALE));
+  PangoFontMetrics *m = pango_context_get_metrics(ctx, desc, NULL);
+  double ascent = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
+  pango_font_metrics_unref(m);
+  pango_font_description_free(desc);
+  g_object_unref(ctx);
+  return ascent;
+}
+
 static void paginate(PdfDoc *doc) {
-  PageFrame frame = {doc->text_height, doc->o->chapter == 0,
-                     doc->paper->body_size * doc->style->leading};
+  double line = style_line_pitch(doc->style, doc->paper->body_size, doc->paper->body_size);
+  PageFrame frame = {
+      doc->text_height,          doc->o->chapter == 0,    line, line, body_ascent(doc),
+      doc->style->block_stretch, doc->style->block_shrink};
   for (guint i = 0; i < doc->layouts->len; i++)
     paginate_chapter(doc->layouts->pdata[i], &frame, doc->pages);
 }
