@@ -49,6 +49,25 @@ def pdf_text(pdf, first, last=None):
     return "\n".join(PAGES[first - 1:(last or first)])
 
 
+def columns_text(pdf, first, last):
+    """The text of PDF pages first..last read column by column: the index is set in two columns,
+    and pdftotext, reading a whole page, can join the lines of both when entries start at the
+    same height. Each page is read as its left half, then its right half (the page's middle
+    falls in the gutter on recto and verso pages alike)."""
+    info = subprocess.run(["pdfinfo", "-f", str(first), "-l", str(last), pdf], check=True,
+                          capture_output=True, text=True).stdout
+    out = []
+    for page in range(first, last + 1):
+        m = re.search(r"^Page +%d size: +([\d.]+) x ([\d.]+)" % page, info, re.M)
+        w, h = (float(m.group(1)), float(m.group(2))) if m else (432.0, 648.0)
+        for x in (0, w / 2):
+            out.append(subprocess.run(
+                ["pdftotext", "-f", str(page), "-l", str(page), "-x", str(int(x)), "-y", "0",
+                 "-W", str(int(w / 2)), "-H", str(int(h)), pdf, "-"],
+                check=True, capture_output=True, text=True).stdout)
+    return "\n".join(out)
+
+
 def squash(s):
     return " ".join(s.replace("\u00ad", "").split())
 
@@ -104,7 +123,7 @@ def main():
     pages = [i + 1 for i, h in enumerate(entries) if h.startswith("text/index.xhtml")]
     labels = [a.text for a in plist.iter(XHTML + "a")]
     physical = {l: i + 1 for i, l in enumerate(labels)}
-    pdf_index = squash(pdf_text(pdf, pages[0], pages[-1])) if pages else ""
+    pdf_index = squash(columns_text(pdf, pages[0], pages[-1])) if pages else ""
     if not pages:
         failures.append("the page list has no page of the index")
     top_terms, count = [], 0
