@@ -163,8 +163,17 @@ double justify_expansion(int diff, int spaces, int glyphs) {
 /* Glyphs of proportional faces expand; a monospace face (code spans) keeps its advances, which
  * are its point: a code span reads as the code blocks around it, one column per character. */
 gboolean justify_font_expands(PangoFont *font) {
-  PangoFontFace *face = font ? pango_font_get_face(font) : NULL;
-  return face && !pango_font_family_is_monospace(pango_font_face_get_family(face));
+  if (!font)
+    return FALSE;
+  /* Asked per glyph run: the answer is kept on the font (1 no, 2 yes). */
+  GQuark key = g_quark_from_static_string("bookbuild-expands");
+  int known = GPOINTER_TO_INT(g_object_get_qdata(G_OBJECT(font), key));
+  if (known)
+    return known == 2;
+  PangoFontFace *face = pango_font_get_face(font);
+  gboolean expands = face && !pango_font_family_is_monospace(pango_font_face_get_family(face));
+  g_object_set_qdata(G_OBJECT(font), key, GINT_TO_POINTER(expands ? 2 : 1));
+  return expands;
 }
 
 /* Per byte: x of its cluster's left edge on the unbroken line, the natural width of the
@@ -459,10 +468,13 @@ static void insert_breaks(Inline *in, GArray *starts) {
 
 /* How set_spaces() set one line of a justified text. */
 typedef struct {
-  double expand;   /* its glyphs' horizontal scale minus one (font expansion) */
-  double hang;     /* points its last glyph hangs into the right margin (protrusion) */
-  double badness;  /* TeX's, of the stretch or shrink it needed; 0 for a paragraph's last */
-  gboolean capped; /* it needed spaces wider than MAX_SPACE and stops short */
+  double expand;      /* its glyphs' horizontal scale minus one (font expansion) */
+  double hang;        /* points its last glyph hangs into the right margin (protrusion) */
+  double badness;     /* TeX's, of the stretch or shrink it needed; 0 for a paragraph's last */
+  gboolean capped;    /* it needed spaces wider than MAX_SPACE and stops short */
+  double shortfall;   /* by this many points */
+  gboolean justified; /* not a paragraph's last line */
+  double space;       /* its word spaces over natural */
 } LineSet;
 
 /* The byte index a line's content ends at: its trailing spaces left out. */
@@ -571,6 +583,8 @@ static GArray *set_spaces(PangoLayout *layout, int width, int indent) {
     PangoLayoutLine *line = l->data;
     LineSet set = {0};
     gboolean last = !l->next || ((PangoLayoutLine *)l->next->data)->is_paragraph_start;
+    set.justified = !last;
+    set.space = 1;
     int end = content_end(text, line);
     int measure = width - (line->is_paragraph_start ? indent : 0);
     LineGlyphs lg = line_glyphs(text, line, end);
@@ -602,6 +616,8 @@ static GArray *set_spaces(PangoLayout *layout, int width, int indent) {
       int add =
           diff > 0 ? MIN(diff, (int)(lg.spaces * (MAX_SPACE - 1))) : MAX(diff, -lg.spaces / 2);
       set.capped = diff > add;
+      set.shortfall = (diff - add) / (double)PANGO_SCALE;
+      set.space = 1 + add / (double)lg.spaces;
       widen_spaces(text, line, end, lg.spaces, add);
     }
     g_array_append_val(sets, set);
@@ -629,6 +645,74 @@ static GArray *set_total_fit(Ctx *c, PangoLayout *layout, Inline *in, const Text
     pango_layout_set_text(layout, in->text->str, (int)in->text->len);
   }
   return set_spaces(layout, w, indent);
+}
+
+/* The Markdown line a layout line of a paragraph starting at `block_line` comes from: where its
+ * first word is in the chapter's source, searched from `*at` (a byte offset, 0 at first; moved
+ * on, so that the lines of one paragraph are found in order). Inline markup and typography
+ * change the text, so only the letters and digits of the first word are looked for. */
+static int markdown_line(const Chapter *ch, int block_line, const char *text,
+                         const PangoLayoutLine *line, gsize *at) {
+  if (!ch->source)
+    return block_line;
+  if (*at == 0)
+    for (int n = 1; n < block_line && *at < ch->source_len; (*at)++)
+      n += ch->source[*at] == '\n';
+  char word[48];
+  gsize w = 0;
+  for (const char *p = text + line->start_index;
+       p < text + line->start_index + line->length && w + 6 < sizeof word;
+       p = g_utf8_next_char(p)) {
+    gunichar u = g_utf8_get_char(p);
+    if (u == 0xAD || u == 0x200B)
+      continue;
+    if (!g_unichar_isalnum(u))
+      break;
+    w += (gsize)g_unichar_to_utf8(u, word + w);
+  }
+  word[w] = '\0';
+  const char *found = w >= 2 ? strstr(ch->source + *at, word) : NULL;
+  if (found)
+    *at = (gsize)(found - ch->source);
+  int n = 1;
+  for (gsize i = 0; i < *at; i++)
+    n += ch->source[i] == '\n';
+  return n;
+}
+
+/* Adds a justified text's lines to the book's texture (pdf --verbose) and notes each loose
+ * line (badness above TeX's tolerance, 200) and each line left short (spaces capped at
+ * MAX_SPACE) at its Markdown line. */
+#define TOLERANCE 200.0
+static void note_texture(Ctx *c, const Item *it, const GArray *sets, int source_line) {
+  PdfTexture *t = c->env->texture;
+  const char *text = pango_layout_get_text(it->layout);
+  gsize at = 0;
+  guint k = 0;
+  for (GSList *l = pango_layout_get_lines_readonly(it->layout); l && k < sets->len;
+       l = l->next, k++) {
+    const LineSet *set = &g_array_index(sets, LineSet, k);
+    if (!set->justified)
+      continue;
+    PangoLayoutLine *line = l->data;
+    int end = content_end(text, line);
+    t->lines++;
+    g_array_append_val(t->spaces, set->space);
+    t->hyphenated += end > line->start_index && text[end - 1] == '-';
+    gboolean loose = set->badness > TOLERANCE;
+    t->loose += loose;
+    t->short_lines += set->capped;
+    if (!loose && !set->capped)
+      continue;
+    int md = markdown_line(c->ch, source_line, text, line, &at);
+    if (set->capped)
+      diags_add(c->env->diags, DIAG_NOTE, c->ch->display_path, c->ch->file_id, md, 1, "short-line",
+                "a line stops %.1f pt short of the measure (spaces capped at %gx)", set->shortfall,
+                MAX_SPACE);
+    else
+      diags_add(c->env->diags, DIAG_NOTE, c->ch->display_path, c->ch->file_id, md, 1, "loose-line",
+                "loose line (badness %.0f, spaces %.2fx natural)", set->badness, set->space);
+  }
 }
 
 /* One baseline distance for every line of a justified text, whatever its fonts: Pango's line
@@ -765,6 +849,8 @@ static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook 
       lb->expand = set->expand;
       lb->hang = set->hang;
     }
+    if (c->env->texture)
+      note_texture(c, it, sets, source_line);
     keep_grid(it, look);
     attach_inline(c, it, in);
     return it;

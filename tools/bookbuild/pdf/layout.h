@@ -10,6 +10,7 @@
 
 #include "book.h"
 #include "hyphen.h"
+#include "pdf/pdf.h"
 #include "style.h"
 
 typedef enum {
@@ -125,6 +126,7 @@ typedef struct {
   gboolean draft;
   const Chapter *only; /* a handout's chapter: links elsewhere are left as text */
   Diags *diags;        /* font and overfull warnings */
+  PdfTexture *texture; /* NULL, or the justified text's texture to add to, lines noted */
 } LayoutEnv;
 
 /* Lays one chapter out. Caller frees with chapter_layout_free(). */
