@@ -1,7 +1,8 @@
 /* justify.c: a paragraph's text set as a PangoLayout (see layoutint.h): justified text broken
- * into lines by total fit (Knuth-Plass) over Pango's shaping, its spaces set line by line;
- * ragged text broken by Pango, soft hyphens it did not use removed; overfull lines warned
- * about, lines measured into an Item. */
+ * into lines by total fit (Knuth-Plass) over Pango's shaping, its spaces and font expansion set
+ * line by line, punctuation hung into the margins (as microtype does), its texture noted for
+ * pdf --verbose; ragged text broken by Pango, soft hyphens it did not use removed; overfull
+ * lines warned about, lines measured into an Item. Drawing the expanded glyphs is render.c's. */
 #include "pdf/layoutint.h"
 
 #include <math.h>
@@ -43,15 +44,18 @@ static gboolean soft_hyphen_at(const GString *text, int i) {
  * The paragraph is shaped once on one unbroken line (per hard break); its break opportunities
  * come from Pango's log attributes (spaces, soft hyphens libhyphen put in, explicit hyphens,
  * the zero-width spaces inline.c puts in code spans and URLs). A word space is glue: its
- * natural width, stretch 1/2 and shrink 1/3 of it, as TeX models it. The breaks with the
- * fewest total demerits are chosen, then Pango sets the text with line breaks allowed only
- * there, and each line's spaces are set to fill the measure (set_spaces). Every break is
+ * natural width, stretch 1/2 and shrink 1/3 of it, as TeX models it; the glyphs of
+ * proportional faces add 2% of their width to both (font expansion, pdfTeX's model), and a
+ * line's measure grows by what its first and last characters may hang into the margins
+ * (justify_protrusion). The breaks with the fewest total demerits are chosen, then Pango sets
+ * the text with line breaks allowed only there, and each line's glyphs and spaces are set to
+ * fill the measure (set_spaces). Every break is
  * feasible unless overfull, but badness grows with the cube of the stretch, so a loose line is
  * chosen only when nothing tighter exists; the active nodes are those less than a line behind,
  * so the work is linear in the paragraph's length. */
-#define LINE_PENALTY 10.0 /* TeX's \linepenalty */
-#define HYPHEN_PENALTY 100.0
-#define CODE_PENALTY 100.0 /* a break inside a code span or URL */
+#define LINE_PENALTY 10.0    /* TeX's \linepenalty */
+#define HYPHEN_PENALTY 100.0 /* TeX's 50 ended 8% of the book's lines in a hyphen; 100: 5% */
+#define CODE_PENALTY 100.0   /* a break inside a code span or URL */
 #define ADJ_DEMERITS 10000.0
 #define DOUBLE_HYPHEN_DEMERITS 10000.0
 #define FINAL_HYPHEN_DEMERITS 5000.0
@@ -70,6 +74,7 @@ typedef struct {
   gboolean flagged; /* ends in a hyphen */
   int extra;        /* width added when broken here (the drawn hyphen), Pango units */
   int hang;         /* how far the line's last character hangs into the margin, Pango units */
+  int lead;         /* how far the next line's first character hangs into the left margin */
 } Break;
 
 typedef struct {
@@ -239,6 +244,13 @@ static int hang_of(const char *text, int at, int next, const int *x_at, const in
   return (int)(justify_protrusion(g_utf8_get_char(text + at), right) * (x_at[next] - x_at[at]));
 }
 
+/* How far the character a line starting at byte `pos` opens with hangs into the left margin. */
+static int lead_at(const char *text, int len, int pos, const int *x_at, const int *ex_at) {
+  if (pos >= len)
+    return 0;
+  return hang_of(text, pos, (int)(g_utf8_next_char(text + pos) - text), x_at, ex_at, FALSE);
+}
+
 /* The break opportunities of `text`, the paragraph's end last. */
 static GArray *find_breaks(PangoLayout *layout, int hyphen_width, const int *x_at,
                            const int *ex_at) {
@@ -251,7 +263,7 @@ static GArray *find_breaks(PangoLayout *layout, int hyphen_width, const int *x_a
   for (int i = 0; i < n_attrs; i++) {
     int pos = (int)(p - text);
     if (i > 0 && (attrs[i].is_line_break || i == n_attrs - 1)) {
-      Break b = {pos, pos, 0, FALSE, 0, 0};
+      Break b = {pos, pos, 0, FALSE, 0, 0, lead_at(text, len, pos, x_at, ex_at)};
       const char *e = p;
       while (e > text) {
         const char *q = g_utf8_prev_char(e);
@@ -307,6 +319,7 @@ static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyp
   g_autofree int *ex_at = g_new(int, len + 1);
   measure_unbroken(layout, len, x_at, sp_at, ex_at);
   g_autoptr(GArray) breaks = find_breaks(layout, face_of(layout)->hyphen, x_at, ex_at);
+  int start_lead = lead_at(text, len, 0, x_at, ex_at);
   g_autoptr(GArray) nodes = g_array_new(FALSE, FALSE, sizeof(Node));
   g_autoptr(GArray) active = g_array_new(FALSE, FALSE, sizeof(int));
   Node start = {-1, 1, 0, 0, -1};
@@ -327,8 +340,7 @@ static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyp
       gboolean first = !ab || ab->penalty == G_MAXDOUBLE;
       int target = width - (first ? indent : 0) + (forced ? 0 : b->hang);
       if (!first || indent == 0)
-        target +=
-            hang_of(text, from, (int)(g_utf8_next_char(text + from) - text), x_at, ex_at, FALSE);
+        target += ab ? ab->lead : start_lead;
       int natural = x_at[b->end] - x_at[from] + b->extra;
       int spaces = sp_at[b->end] - sp_at[from];
       int glyphs = ex_at[b->end] - ex_at[from];
