@@ -7,10 +7,12 @@ Reads every glyph's position, font and advance box from `mutool draw -F stext` (
 rendered, and nothing of the layout's own state is used), then measures what issue 20's table
 and docs/../reviews/typography.md measure:
 
-- Body lines: lines of the body face (Libertine at the body size, 9.8-10.05 pt) that start at the
+- Body lines: lines of the body face (Libertine at the body size, 9.8-10.11 pt: mutool gives a
+  glyph expanded or narrowed by up to 2% the size 10 pt times the root of its scale) that start at the
   text block's left edge or one paragraph indent in (full-measure paragraphs; lists, callouts,
   headings, code blocks, running heads and the front matter before "Introduction" are left out).
   The text block's edges are measured per page side: the most common start and end of body lines.
+  An opening quote that starts a line may hang into the left margin by up to 70% of its width.
 - A body line is *justified* when the paragraph goes on after it: the next body line is one
   leading below and not indented, or (at a page's last line) the next page's first body line sits
   at the top of its text block and is not indented.
@@ -20,7 +22,8 @@ and docs/../reviews/typography.md measure:
   median of its spaces.
 - Hyphens: a justified line ending in "-" after a letter. A compound's own hyphen (the two halves
   spelt with a hyphen in the manuscript, when --manuscript is given) is not a hyphenation.
-  "Short" hyphenations leave 2 letters or fewer before the hyphen or on the next line.
+  "Short" hyphenations leave 2 letters or fewer before the hyphen or on the next line (a
+  ligature glyph counts as its letters).
 - Short: a justified line whose last glyph ends more than 1 bp before the right edge.
 - Uneven baselines: two consecutive body lines (a line of only code spans counts) more than
   0.5 bp (and less than 3) off the measured leading.
@@ -46,6 +49,7 @@ import re
 import statistics
 import subprocess
 import sys
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -86,11 +90,19 @@ def pages_of(pdf):
 
 
 def is_body(g):
-    return "Libertine" in g[3] and 9.8 <= g[4] <= 10.05
+    return "Libertine" in g[3] and 9.8 <= g[4] <= 10.11
 
 
 def is_mono(g):
     return "Mono" in g[3]
+
+
+def letters(text):
+    """`text` with ligature glyphs spelt out: the standard ones by NFKC, and Libertine's own
+    (private-use code points such as U+E03C for tt) as two letters, so that "Star-" before the
+    tt-ligature of "lette" is not a break leaving two letters."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\ue000-\uf8ff]", "xx", text)
 
 
 def words_of(manuscript):
@@ -143,7 +155,11 @@ def measure(pdf, manuscript=None):
         L = edge_l[n % 2]
         keep = []
         for ln in lines:
-            x = next(g for g in ln if g[5].strip())[0]
+            first = next(g for g in ln if g[5].strip())
+            # An opening quote may hang into the margin by up to 70% of its width.
+            x = first[0]
+            if first[5] in "‘“":
+                x += min(0.7 * (first[1] - first[0]), max(0.0, L - first[0]))
             if abs(x - L) < 0.6:
                 keep.append((ln, False))
             elif abs(x - L - indent) < 0.9:
@@ -220,11 +236,11 @@ def measure(pdf, manuscript=None):
             if ink[-1][1] < R - 1:
                 m["short lines"] += 1
             # Hyphens.
-            text = "".join(g[5] for g in ln).rstrip()
+            text = letters("".join(g[5] for g in ln)).rstrip()
             if re.search(r"[A-Za-z][-\u2010]$", text):
                 m["hyphen lines"] += 1
                 before = re.search(r"([A-Za-z]+)[-\u2010]$", text).group(1)
-                nt = "".join(g[5] for g in (nxt[0] if follows else overleaf[0])).strip()
+                nt = letters("".join(g[5] for g in (nxt[0] if follows else overleaf[0])).strip())
                 after = re.match(r"[A-Za-z]*", nt).group(0)
                 compound = f"{before.lower()}-{after.lower()}" in manuscript_text
                 if not compound:

@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   book_validate(book);
   if (fuzz_writer_guarded(book))
     return 0;
-  PdfOptions options = {"unused.pdf", "6x9", 0, size % 2 == 1, NULL};
+  PdfOptions options = {"unused.pdf", "6x9", 0, size % 2 == 1, NULL, NULL};
   g_autoptr(PdfDoc) doc = pdf_typeset(book, res, &options, &err);
   if (!doc || !pdf_render(doc, discard, NULL, &err))
     g_error("fuzz_layout: %s", err->message);

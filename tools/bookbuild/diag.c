@@ -56,7 +56,7 @@ void diags_vadd(Diags *diags, DiagSeverity severity, const char *path, int file_
   diags->last = d;
   if (severity == DIAG_ERROR)
     diags->errors++;
-  else
+  else if (severity == DIAG_WARNING)
     diags->warnings++;
 }
 
@@ -107,7 +107,9 @@ char *diags_summary(const Diags *diags) {
 }
 
 static void diag_print(const Diag *d, FILE *out) {
-  const char *sev = d->severity == DIAG_ERROR ? "error" : "warning";
+  const char *sev = d->severity == DIAG_ERROR  ? "error"
+                    : d->severity == DIAG_NOTE ? "note"
+                                               : "warning";
   if (d->line > 0)
     fprintf(out, "%s:%d:%d: %s: %s [%s]\n", d->path, d->line, d->col > 0 ? d->col : 1, sev,
             d->message, d->rule);

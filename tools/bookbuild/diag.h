@@ -10,6 +10,7 @@
 typedef enum {
   DIAG_WARNING,
   DIAG_ERROR,
+  DIAG_NOTE, /* information asked for (pdf --verbose): counted as neither */
 } DiagSeverity;
 
 typedef struct {

@@ -386,7 +386,7 @@ static int cmd_epub(int argc, char **argv) {
   }
   /* The page list needs the print layout (not drawn). What only the PDF would show (a glyph
    * the print fonts lack, raw HTML print drops) is the PDF's to report, not the EPUB's. */
-  PdfOptions print = {NULL, NULL, 0, draft, NULL};
+  PdfOptions print = {NULL, NULL, 0, draft, NULL, NULL};
   g_autoptr(PdfDoc) doc = NULL;
   if (!no_page_list) {
     Diags *own = book->diags;
@@ -433,7 +433,7 @@ static int cmd_build(int argc, char **argv) {
     fprintf(stderr, "bookbuild: error: %s\n", err->message); // NOLINT(*NullDereference)
     return EXIT_USAGE;
   }
-  PdfOptions print = {pdf, NULL, 0, draft, isatty(STDERR_FILENO) ? show_progress : NULL};
+  PdfOptions print = {pdf, NULL, 0, draft, isatty(STDERR_FILENO) ? show_progress : NULL, NULL};
   g_autoptr(PdfDoc) doc = pdf_typeset(book, res, &print, &err);
   if (!doc || !pdf_doc_write(doc, pdf, &err))
     return writer_result(book, FALSE, err);
@@ -444,10 +444,31 @@ static int cmd_build(int argc, char **argv) {
   return writer_result(book, ok, err);
 }
 
+static gint cmp_double(gconstpointer a, gconstpointer b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The texture of the justified text (pdf --verbose), after the diagnostics: how many lines are
+ * loose or short, how often a line ends in a hyphen, the typical word space. */
+static void print_texture(const PdfTexture *t) {
+  double median = 0;
+  if (t->spaces->len > 0) {
+    g_array_sort(t->spaces, cmp_double);
+    median = g_array_index(t->spaces, double, t->spaces->len / 2);
+  }
+  double share = t->lines ? 100.0 / t->lines : 0;
+  fprintf(stderr,
+          "justified lines: %u; loose (badness above 200): %u (%.1f%%); short of the measure: "
+          "%u; ending in a hyphen: %u (%.1f%%); median word space: %.2fx natural\n",
+          t->lines, t->loose, t->loose * share, t->short_lines, t->hyphenated,
+          t->hyphenated * share, median);
+}
+
 static int cmd_pdf(int argc, char **argv) {
   g_autofree char *root = NULL, *output = NULL, *paper = NULL;
   int chapter = 0;
-  gboolean draft = FALSE;
+  gboolean draft = FALSE, verbose = FALSE;
   GOptionEntry entries[] = {
       DIRECTORY_ENTRY(root),
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
@@ -455,6 +476,8 @@ static int cmd_pdf(int argc, char **argv) {
       {"paper", 0, 0, G_OPTION_ARG_STRING, &paper, "a4, letter, 6x9 or 7x9.25", "PAPER"},
       {"chapter", 0, 0, G_OPTION_ARG_INT, &chapter, "A handout of chapter N only", "N"},
       {"draft", 0, 0, G_OPTION_ARG_NONE, &draft, "Show the authors' OUTLINE callouts", NULL},
+      {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+       "Note each loose or short justified line, and sum up the text's texture", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(GOptionContext) ctx =
       parse_command("pdf", "- typeset the book as a PDF", entries, &argc, &argv);
@@ -480,10 +503,19 @@ static int cmd_pdf(int argc, char **argv) {
       return EXIT_USAGE;
     }
   }
-  PdfOptions options = {output, paper, chapter, draft,
-                        isatty(STDERR_FILENO) ? show_progress : NULL};
+  PdfTexture texture = {0, 0, 0, 0, g_array_new(FALSE, FALSE, sizeof(double))};
+  PdfOptions options = {output,
+                        paper,
+                        chapter,
+                        draft,
+                        isatty(STDERR_FILENO) ? show_progress : NULL,
+                        verbose ? &texture : NULL};
   gboolean ok = pdf_write(book, res, &options, &err);
-  return writer_result(book, ok, err);
+  code = writer_result(book, ok, err);
+  if (verbose && ok)
+    print_texture(&texture);
+  g_array_unref(texture.spaces);
+  return code;
 }
 
 /* This binary, which watch and serve run for each build (Linux's /proc); NULL when unknown. */
@@ -632,7 +664,8 @@ static const Command commands[] = {
      cmd_build},
     {"epub", "epub [-C DIR] [-o FILE] [--draft] [--no-page-list]",
      "write the book as an EPUB 3 e-book", cmd_epub},
-    {"pdf", "pdf [-C DIR] [-o FILE] [--paper a4|letter|6x9|7x9.25] [--chapter N] [--draft]",
+    {"pdf",
+     "pdf [-C DIR] [-o FILE] [--paper a4|letter|6x9|7x9.25] [--chapter N] [--draft] [--verbose]",
      "typeset the book (or one chapter's handout) as a PDF", cmd_pdf},
     {"watch", "watch [epub|pdf|check] [-C DIR] [-o FILE]",
      "build (default: check), then again whenever manuscript/, styles/ or fonts/ change",

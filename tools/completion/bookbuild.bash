@@ -40,7 +40,7 @@ _bookbuild() {
     code) opts="-C --directory --python -j --jobs --chapter --filter --help" ;;
     build) opts="-C --directory --epub --pdf --draft --help" ;;
     epub) opts="-C --directory -o --output --draft --no-page-list --help" ;;
-    pdf) opts="-C --directory -o --output --paper --chapter --draft --help" ;;
+    pdf) opts="-C --directory -o --output --paper --chapter --draft -v --verbose --help" ;;
     watch) opts="-C --directory -o --output --help" ;;
     serve) opts="-C --directory --port --help" ;;
     import) opts="-o --output --help" ;;

@@ -1,7 +1,8 @@
 /* justify.c: a paragraph's text set as a PangoLayout (see layoutint.h): justified text broken
- * into lines by total fit (Knuth-Plass) over Pango's shaping, its spaces set line by line;
- * ragged text broken by Pango, soft hyphens it did not use removed; overfull lines warned
- * about, lines measured into an Item. */
+ * into lines by total fit (Knuth-Plass) over Pango's shaping, its spaces and font expansion set
+ * line by line, punctuation hung into the margins (as microtype does), its texture noted for
+ * pdf --verbose; ragged text broken by Pango, soft hyphens it did not use removed; overfull
+ * lines warned about, lines measured into an Item. Drawing the expanded glyphs is render.c's. */
 #include "pdf/layoutint.h"
 
 #include <math.h>
@@ -12,15 +13,20 @@
                            /* glyph side bearings may poke out a little (an italic capital */
                            /* ending a line filled to the measure: 1.1 pt at 10 pt) */
 
-/* Missing glyphs and lines wider than the measure, reported at the block's source line. */
-static void check_layout(Ctx *c, PangoLayout *layout, double width, int source_line) {
+/* Missing glyphs and lines wider than the measure, reported at the block's source line. A
+ * glyph hung into the margin on purpose (LineBox.hang) is not overfull. */
+static void check_layout(Ctx *c, const Item *it, double width, int source_line) {
+  PangoLayout *layout = it->layout;
   layout_check_glyphs(c, layout, "block", source_line);
   /* Ink, not logical extents: a line's logical width includes the space it broke at. */
   PangoLayoutIter *iter = pango_layout_get_iter(layout);
+  guint k = 0;
   do {
     PangoRectangle ink;
     pango_layout_iter_get_line_extents(iter, &ink, NULL);
-    double over = (ink.x + ink.width) / (double)PANGO_SCALE - width;
+    double hang = k < it->lines->len ? g_array_index(it->lines, LineBox, k).hang : 0;
+    k++;
+    double over = (ink.x + ink.width) / (double)PANGO_SCALE - width - hang;
     if (over > OVERFULL_SLACK) {
       layout_warn(c, source_line, "overfull", "a line is %.1f pt wider than the measure", over);
       break;
@@ -38,15 +44,18 @@ static gboolean soft_hyphen_at(const GString *text, int i) {
  * The paragraph is shaped once on one unbroken line (per hard break); its break opportunities
  * come from Pango's log attributes (spaces, soft hyphens libhyphen put in, explicit hyphens,
  * the zero-width spaces inline.c puts in code spans and URLs). A word space is glue: its
- * natural width, stretch 1/2 and shrink 1/3 of it, as TeX models it. The breaks with the
- * fewest total demerits are chosen, then Pango sets the text with line breaks allowed only
- * there, and each line's spaces are set to fill the measure (set_spaces). Every break is
+ * natural width, stretch 1/2 and shrink 1/3 of it, as TeX models it; the glyphs of
+ * proportional faces add 2% of their width to both (font expansion, pdfTeX's model), and a
+ * line's measure grows by what its first and last characters may hang into the margins
+ * (justify_protrusion). The breaks with the fewest total demerits are chosen, then Pango sets
+ * the text with line breaks allowed only there, and each line's glyphs and spaces are set to
+ * fill the measure (set_spaces). Every break is
  * feasible unless overfull, but badness grows with the cube of the stretch, so a loose line is
  * chosen only when nothing tighter exists; the active nodes are those less than a line behind,
  * so the work is linear in the paragraph's length. */
-#define LINE_PENALTY 10.0 /* TeX's \linepenalty */
-#define HYPHEN_PENALTY 50.0
-#define CODE_PENALTY 100.0 /* a break inside a code span or URL */
+#define LINE_PENALTY 10.0    /* TeX's \linepenalty */
+#define HYPHEN_PENALTY 100.0 /* TeX's 50 ended 8% of the book's lines in a hyphen; 100: 5% */
+#define CODE_PENALTY 100.0   /* a break inside a code span or URL */
 #define ADJ_DEMERITS 10000.0
 #define DOUBLE_HYPHEN_DEMERITS 10000.0
 #define FINAL_HYPHEN_DEMERITS 5000.0
@@ -54,6 +63,9 @@ static gboolean soft_hyphen_at(const GString *text, int i) {
 #define SHRINK (1.0 / 3.0) /* of a space's natural width */
 #define MAX_SPACE 2.0      /* set_spaces: no space wider than this many natural ones */
 #define OVERFULL_DEMERITS 1e12
+#define EXPAND 0.02       /* font expansion: a line's glyphs widened or narrowed by up to 2% */
+#define EXPAND_STEP 0.005 /* in steps of 0.5% (microtype's default step) */
+#define FONT_SHARE 2.0    /* the glyphs' weight against the spaces' when a line is set */
 
 typedef struct {
   int pos;          /* byte index the next line starts at */
@@ -61,6 +73,8 @@ typedef struct {
   double penalty;   /* G_MAXDOUBLE: forced (a paragraph's end) */
   gboolean flagged; /* ends in a hyphen */
   int extra;        /* width added when broken here (the drawn hyphen), Pango units */
+  int hang;         /* how far the line's last character hangs into the margin, Pango units */
+  int lead;         /* how far the next line's first character hangs into the left margin */
 } Break;
 
 typedef struct {
@@ -110,21 +124,81 @@ static gboolean stretchable(const char *text, int idx) {
   return text[idx] == ' ' || ((guchar)text[idx] == 0xC2 && (guchar)text[idx + 1] == 0xA0);
 }
 
-/* Per byte: x of its cluster's left edge on the unbroken line, and the natural width of the
- * stretchable spaces before it (both reset at each hard break). */
-static void measure_unbroken(PangoLayout *layout, int len, int *x_at, int *sp_at) {
+/* Margin kerning (protrusion): the share of a character's width that hangs into the right
+ * (`right`) or left margin at a justified line's end or start; microtype's defaults for
+ * hyphens, dashes, light punctuation and quotes, 0 for the rest. */
+double justify_protrusion(gunichar ch, gboolean right) {
+  if (!right)
+    return ch == 0x2018 ? 0.7 : ch == 0x201C ? 0.5 : 0;
+  switch (ch) {
+  case '-':
+  case 0x2010:
+  case '.':
+  case ',':
+  case 0x2019:
+    return 0.7;
+  case ';':
+  case ':':
+  case 0x201D:
+    return 0.5;
+  case 0x2013:
+    return 0.2;
+  case 0x2014:
+    return 0.15;
+  default:
+    return 0;
+  }
+}
+
+/* A line's font expansion for `diff` (Pango units) more width than its natural one (less when
+ * negative), out of `spaces` of stretchable space and `glyphs` of expandable glyph width: the
+ * glyphs take their share of the stretch (or shrink), as pdfTeX shares it, rounded to a step
+ * of EXPAND_STEP, no more than EXPAND either way; the spaces take the rest. A line without
+ * spaces rounds down (narrower), as nothing else could give back a step too many. Returns the
+ * scale minus one (0.01: 1% wider). */
+double justify_expansion(int diff, int spaces, int glyphs) {
+  if (glyphs <= 0 || diff == 0)
+    return 0;
+  double room = glyphs * EXPAND + spaces * (diff > 0 ? STRETCH : SHRINK);
+  double steps = CLAMP(diff / room, -1.0, 1.0) * EXPAND / EXPAND_STEP;
+  steps = spaces > 0 ? round(steps) : floor(steps + 1e-9);
+  return CLAMP(steps * EXPAND_STEP, -EXPAND, EXPAND);
+}
+
+/* Glyphs of proportional faces expand; a monospace face (code spans) keeps its advances, which
+ * are its point: a code span reads as the code blocks around it, one column per character. */
+gboolean justify_font_expands(PangoFont *font) {
+  if (!font)
+    return FALSE;
+  /* Asked per glyph run: the answer is kept on the font (1 no, 2 yes). */
+  GQuark key = g_quark_from_static_string("bookbuild-expands");
+  int known = GPOINTER_TO_INT(g_object_get_qdata(G_OBJECT(font), key));
+  if (known)
+    return known == 2;
+  PangoFontFace *face = pango_font_get_face(font);
+  gboolean expands = face && !pango_font_family_is_monospace(pango_font_face_get_family(face));
+  g_object_set_qdata(G_OBJECT(font), key, GINT_TO_POINTER(expands ? 2 : 1));
+  return expands;
+}
+
+/* Per byte: x of its cluster's left edge on the unbroken line, the natural width of the
+ * stretchable spaces before it, and that of the expandable glyphs (justify_font_expands, not
+ * spaces) before it (all reset at each hard break). */
+static void measure_unbroken(PangoLayout *layout, int len, int *x_at, int *sp_at, int *ex_at) {
   const char *text = pango_layout_get_text(layout);
-  int last_x = 0, last_sp = 0, filled = 0;
+  int last_x = 0, last_sp = 0, last_ex = 0, filled = 0;
   for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
     PangoLayoutLine *line = l->data;
-    int pen = 0, sp = 0;
+    int pen = 0, sp = 0, ex = 0;
     for (; filled < line->start_index; filled++) { /* a hard break between lines */
       x_at[filled] = last_x;
       sp_at[filled] = last_sp;
+      ex_at[filled] = last_ex;
     }
     for (GSList *r = line->runs; r; r = r->next) {
       PangoGlyphItem *run = r->data;
       PangoGlyphString *gs = run->glyphs;
+      gboolean expands = justify_font_expands(run->item->analysis.font);
       for (int g = 0, h; g < gs->num_glyphs; g = h) {
         int width = 0;
         for (h = g; h < gs->num_glyphs && gs->log_clusters[h] == gs->log_clusters[g]; h++)
@@ -135,28 +209,51 @@ static void measure_unbroken(PangoLayout *layout, int len, int *x_at, int *sp_at
         for (int b = MAX(from, filled); b < to; b++) {
           x_at[b] = pen;
           sp_at[b] = sp;
+          ex_at[b] = ex;
         }
         filled = MAX(filled, to);
         pen += width;
         if (stretchable(text, from))
           sp += width;
+        else if (expands && !trailing_space(g_utf8_get_char(text + from)))
+          ex += width;
       }
     }
     for (; filled < line->start_index + line->length; filled++) {
       x_at[filled] = pen;
       sp_at[filled] = sp;
+      ex_at[filled] = ex;
     }
     last_x = pen;
     last_sp = sp;
+    last_ex = ex;
   }
   for (; filled <= len; filled++) {
     x_at[filled] = last_x;
     sp_at[filled] = last_sp;
+    ex_at[filled] = last_ex;
   }
 }
 
+/* How far the character at byte `at` (the next at `next`) hangs into the margin at a line's
+ * start or (`right`) end: its protrusion share of its width, when its face expands. */
+static int hang_of(const char *text, int at, int next, const int *x_at, const int *ex_at,
+                   gboolean right) {
+  if (next <= at || ex_at[next] == ex_at[at])
+    return 0;
+  return (int)(justify_protrusion(g_utf8_get_char(text + at), right) * (x_at[next] - x_at[at]));
+}
+
+/* How far the character a line starting at byte `pos` opens with hangs into the left margin. */
+static int lead_at(const char *text, int len, int pos, const int *x_at, const int *ex_at) {
+  if (pos >= len)
+    return 0;
+  return hang_of(text, pos, (int)(g_utf8_next_char(text + pos) - text), x_at, ex_at, FALSE);
+}
+
 /* The break opportunities of `text`, the paragraph's end last. */
-static GArray *find_breaks(PangoLayout *layout, int hyphen_width) {
+static GArray *find_breaks(PangoLayout *layout, int hyphen_width, const int *x_at,
+                           const int *ex_at) {
   const char *text = pango_layout_get_text(layout);
   int len = (int)strlen(text), n_attrs = 0;
   const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly(layout, &n_attrs);
@@ -166,7 +263,7 @@ static GArray *find_breaks(PangoLayout *layout, int hyphen_width) {
   for (int i = 0; i < n_attrs; i++) {
     int pos = (int)(p - text);
     if (i > 0 && (attrs[i].is_line_break || i == n_attrs - 1)) {
-      Break b = {pos, pos, 0, FALSE, 0};
+      Break b = {pos, pos, 0, FALSE, 0, 0, lead_at(text, len, pos, x_at, ex_at)};
       const char *e = p;
       while (e > text) {
         const char *q = g_utf8_prev_char(e);
@@ -186,6 +283,11 @@ static GArray *find_breaks(PangoLayout *layout, int hyphen_width) {
         b.flagged = TRUE;
       } else if (before == 0x200B && before2 != 0x2002 && !g_unichar_isspace(before2))
         b.penalty = CODE_PENALTY;
+      if (b.extra)
+        b.hang = (int)(justify_protrusion('-', TRUE) * b.extra);
+      else if (b.end > 0 && b.penalty != G_MAXDOUBLE)
+        b.hang =
+            hang_of(text, (int)(g_utf8_prev_char(text + b.end) - text), b.end, x_at, ex_at, TRUE);
       if (b.end > 0 || b.penalty == G_MAXDOUBLE)
         g_array_append_val(breaks, b);
     }
@@ -214,8 +316,10 @@ static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyp
   int len = (int)strlen(text);
   g_autofree int *x_at = g_new(int, len + 1);
   g_autofree int *sp_at = g_new(int, len + 1);
-  measure_unbroken(layout, len, x_at, sp_at);
-  g_autoptr(GArray) breaks = find_breaks(layout, face_of(layout)->hyphen);
+  g_autofree int *ex_at = g_new(int, len + 1);
+  measure_unbroken(layout, len, x_at, sp_at, ex_at);
+  g_autoptr(GArray) breaks = find_breaks(layout, face_of(layout)->hyphen, x_at, ex_at);
+  int start_lead = lead_at(text, len, 0, x_at, ex_at);
   g_autoptr(GArray) nodes = g_array_new(FALSE, FALSE, sizeof(Node));
   g_autoptr(GArray) active = g_array_new(FALSE, FALSE, sizeof(int));
   Node start = {-1, 1, 0, 0, -1};
@@ -234,16 +338,21 @@ static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyp
       const Break *ab = a->brk < 0 ? NULL : &g_array_index(breaks, Break, a->brk);
       int from = ab ? ab->pos : 0;
       gboolean first = !ab || ab->penalty == G_MAXDOUBLE;
-      int target = width - (first ? indent : 0);
+      int target = width - (first ? indent : 0) + (forced ? 0 : b->hang);
+      if (!first || indent == 0)
+        target += ab ? ab->lead : start_lead;
       int natural = x_at[b->end] - x_at[from] + b->extra;
       int spaces = sp_at[b->end] - sp_at[from];
+      int glyphs = ex_at[b->end] - ex_at[from];
+      double shrink = spaces * SHRINK + glyphs * EXPAND;
+      double stretch = spaces * STRETCH + glyphs * EXPAND;
       double ratio;
       if (natural > target)
-        ratio = spaces > 0 ? (target - natural) / (spaces * SHRINK) : -G_MAXDOUBLE;
+        ratio = shrink > 0 ? (target - natural) / shrink : -G_MAXDOUBLE;
       else if (forced)
         ratio = 0;
       else
-        ratio = spaces > 0 ? (target - natural) / (spaces * STRETCH) : 1000;
+        ratio = stretch > 0 ? (target - natural) / stretch : 1000;
       if (ratio < -1) { /* overfull, and so for every later break: no longer active */
         dropped = an;
         g_array_remove_index(active, ai);
@@ -373,72 +482,169 @@ static void insert_breaks(Inline *in, GArray *starts) {
   replace_text(in, out, map);
 }
 
-/* Each line's word spaces set so that it fills the measure `width` (Pango units; a
- * paragraph's first line is `indent` shorter), stretched to at most MAX_SPACE times natural (a
- * line that would need more is left short: ragged, never a hole), shrunk by at most half;
- * spaces, en spaces and zero-width spaces at a line's end given back (drawn at no width), so a
- * line before a code span does not stop short. The paragraphs' last lines keep natural
- * spaces. Returns the number of lines looser than TeX's tolerance (badness above 200) and the
- * widest space, in natural spaces, in `widest`. */
-#define TOLERANCE 200.0
-static int set_spaces(PangoLayout *layout, int width, int indent, double *widest) {
-  const char *text = pango_layout_get_text(layout);
-  int loose = 0;
-  *widest = 0;
-  for (GSList *l = pango_layout_get_lines(layout); l; l = l->next) {
-    PangoLayoutLine *line = l->data;
-    gboolean last = !l->next || ((PangoLayoutLine *)l->next->data)->is_paragraph_start;
-    int end = line->start_index + line->length;
-    while (end > line->start_index) {
-      const char *q = g_utf8_prev_char(text + end);
-      if (!trailing_space(g_utf8_get_char(q)))
-        break;
-      end = (int)(q - text);
-    }
-    int natural = 0, spaces = 0;
-    for (GSList *r = line->runs; r; r = r->next) {
-      PangoGlyphItem *run = r->data;
-      for (int g = 0; g < run->glyphs->num_glyphs; g++) {
-        PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
-        int idx = run->item->offset + run->glyphs->log_clusters[g];
-        if (idx >= end && idx < line->start_index + line->length &&
-            trailing_space(g_utf8_get_char(text + idx)))
-          gi->geometry.width = 0;
-        natural += gi->geometry.width;
-        if (idx < end && stretchable(text, idx))
-          spaces += gi->geometry.width;
-      }
-    }
-    int diff = width - (line->is_paragraph_start ? indent : 0) - natural;
-    if (spaces == 0 || (last && diff >= 0))
-      continue;
-    int add = diff > 0 ? MIN(diff, (int)(spaces * (MAX_SPACE - 1))) : MAX(diff, -spaces / 2);
-    double ratio = diff / (spaces * (diff > 0 ? STRETCH : SHRINK));
-    if (diff > 0 && badness(ratio) > TOLERANCE)
-      loose++;
-    *widest = MAX(*widest, 1 + add / (double)spaces);
-    int done = 0, seen = 0;
-    for (GSList *r = line->runs; r; r = r->next) {
-      PangoGlyphItem *run = r->data;
-      for (int g = 0; g < run->glyphs->num_glyphs; g++) {
-        PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
-        int idx = run->item->offset + run->glyphs->log_clusters[g];
-        if (idx >= end || !stretchable(text, idx))
-          continue;
-        seen += gi->geometry.width;
-        int share = (int)((gint64)add * seen / spaces) - done;
-        done += share;
-        gi->geometry.width += share;
-      }
-    }
+/* How set_spaces() set one line of a justified text. */
+typedef struct {
+  double expand;      /* its glyphs' horizontal scale minus one (font expansion) */
+  double hang;        /* points its last glyph hangs into the right margin (protrusion) */
+  double badness;     /* TeX's, of the stretch or shrink it needed; 0 for a paragraph's last */
+  gboolean capped;    /* it needed spaces wider than MAX_SPACE and stops short */
+  double shortfall;   /* by this many points */
+  gboolean justified; /* not a paragraph's last line */
+  double space;       /* its word spaces over natural */
+} LineSet;
+
+/* The byte index a line's content ends at: its trailing spaces left out. */
+static int content_end(const char *text, const PangoLayoutLine *line) {
+  int end = line->start_index + line->length;
+  while (end > line->start_index) {
+    const char *q = g_utf8_prev_char(text + end);
+    if (!trailing_space(g_utf8_get_char(q)))
+      break;
+    end = (int)(q - text);
   }
-  return loose;
+  return end;
 }
 
-/* A justified text's lines chosen by total_fit() and set by set_spaces(). */
-static void set_total_fit(Ctx *c, PangoLayout *layout, Inline *in, const TextLook *look,
-                          double width, int source_line) {
-  (void)source_line;
+/* A line's glyphs before `end`, as set_spaces() measures and adjusts them. */
+typedef struct {
+  int natural, spaces,
+      glyphs; /* Pango units: the whole line, its word spaces, its expandable glyphs */
+  PangoGlyphInfo *head, *tail; /* its first glyph when expandable; its last one before `end` */
+  int tail_index;
+  gboolean tail_expands;
+} LineGlyphs;
+
+/* Measures a line, giving back the width of its trailing spaces (drawn at no width). */
+static LineGlyphs line_glyphs(const char *text, PangoLayoutLine *line, int end) {
+  LineGlyphs lg = {0};
+  for (GSList *r = line->runs; r; r = r->next) {
+    PangoGlyphItem *run = r->data;
+    gboolean expands = justify_font_expands(run->item->analysis.font);
+    for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+      PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
+      int idx = run->item->offset + run->glyphs->log_clusters[g];
+      if (idx >= end && idx < line->start_index + line->length &&
+          trailing_space(g_utf8_get_char(text + idx)))
+        gi->geometry.width = 0;
+      lg.natural += gi->geometry.width;
+      if (idx >= end)
+        continue;
+      if (stretchable(text, idx))
+        lg.spaces += gi->geometry.width;
+      else if (expands)
+        lg.glyphs += gi->geometry.width;
+      if (idx == line->start_index && expands && !lg.head)
+        lg.head = gi;
+      lg.tail = gi;
+      lg.tail_index = idx;
+      lg.tail_expands = expands;
+    }
+  }
+  return lg;
+}
+
+/* Scales the advances of a line's expandable glyphs before `end` by 1 + `e`; returns the width
+ * added. */
+static int expand_glyphs(const char *text, PangoLayoutLine *line, int end, double e) {
+  int added = 0;
+  for (GSList *r = line->runs; r; r = r->next) {
+    PangoGlyphItem *run = r->data;
+    if (!justify_font_expands(run->item->analysis.font))
+      continue;
+    for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+      PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
+      int idx = run->item->offset + run->glyphs->log_clusters[g];
+      if (idx >= end || stretchable(text, idx))
+        continue;
+      int grown = (int)lround(gi->geometry.width * e);
+      gi->geometry.width += grown;
+      gi->geometry.x_offset = (int)lround(gi->geometry.x_offset * (1 + e));
+      added += grown;
+    }
+  }
+  return added;
+}
+
+/* Widens a line's word spaces before `end` by `add` in all, in proportion to their widths. */
+static void widen_spaces(const char *text, PangoLayoutLine *line, int end, int spaces, int add) {
+  int done = 0, seen = 0;
+  for (GSList *r = line->runs; r; r = r->next) {
+    PangoGlyphItem *run = r->data;
+    for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+      PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
+      int idx = run->item->offset + run->glyphs->log_clusters[g];
+      if (idx >= end || !stretchable(text, idx))
+        continue;
+      seen += gi->geometry.width;
+      int share = (int)((gint64)add * seen / spaces) - done;
+      done += share;
+      gi->geometry.width += share;
+    }
+  }
+}
+
+/* Each line of a justified text set to fill the measure `width` (Pango units; a paragraph's
+ * first line is `indent` shorter), as total_fit() modelled it: an opening quote at a line's
+ * start (but after an indent) and a hyphen, dash, light punctuation or closing quote at a
+ * justified line's end hang into the margin (justify_protrusion); the glyphs are expanded or
+ * narrowed in steps (justify_expansion) and the word spaces take the rest, stretched to at
+ * most MAX_SPACE times natural (a line that would need more is left short: ragged, never a
+ * hole) and shrunk by at most half. Spaces, en spaces and zero-width spaces at a line's end are
+ * given back (drawn at no width), so a line before a code span does not stop short. The
+ * paragraphs' last lines keep natural spaces and glyphs. Returns a LineSet per line. */
+static GArray *set_spaces(PangoLayout *layout, int width, int indent) {
+  const char *text = pango_layout_get_text(layout);
+  GArray *sets = g_array_new(FALSE, TRUE, sizeof(LineSet));
+  for (GSList *l = pango_layout_get_lines(layout); l; l = l->next) {
+    PangoLayoutLine *line = l->data;
+    LineSet set = {0};
+    gboolean last = !l->next || ((PangoLayoutLine *)l->next->data)->is_paragraph_start;
+    set.justified = !last;
+    set.space = 1;
+    int end = content_end(text, line);
+    int measure = width - (line->is_paragraph_start ? indent : 0);
+    LineGlyphs lg = line_glyphs(text, line, end);
+    if (lg.head && measure == width) {
+      int hang = (int)(justify_protrusion(g_utf8_get_char(text + line->start_index), FALSE) *
+                       lg.head->geometry.width);
+      lg.head->geometry.x_offset -= hang;
+      lg.head->geometry.width -= hang;
+      lg.natural -= hang;
+    }
+    if (!last && lg.tail && lg.tail_expands) {
+      int hang = (int)(justify_protrusion(g_utf8_get_char(text + lg.tail_index), TRUE) *
+                       lg.tail->geometry.width);
+      lg.tail->geometry.width -= hang;
+      lg.natural -= hang;
+      set.hang = hang / (double)PANGO_SCALE;
+    }
+    int diff = measure - lg.natural;
+    if ((last && diff >= 0) || lg.spaces + lg.glyphs == 0) {
+      g_array_append_val(sets, set);
+      continue;
+    }
+    double room = lg.spaces * (diff > 0 ? STRETCH : SHRINK) + lg.glyphs * EXPAND;
+    set.badness = badness(diff / room);
+    set.expand = justify_expansion(diff, lg.spaces, lg.glyphs);
+    if (set.expand != 0)
+      diff -= expand_glyphs(text, line, end, set.expand);
+    if (lg.spaces > 0) {
+      int add =
+          diff > 0 ? MIN(diff, (int)(lg.spaces * (MAX_SPACE - 1))) : MAX(diff, -lg.spaces / 2);
+      set.capped = diff > add;
+      set.shortfall = (diff - add) / (double)PANGO_SCALE;
+      set.space = 1 + add / (double)lg.spaces;
+      widen_spaces(text, line, end, lg.spaces, add);
+    }
+    g_array_append_val(sets, set);
+  }
+  return sets;
+}
+
+/* A justified text's lines chosen by total_fit() and set by set_spaces(); returns their
+ * LineSets. */
+static GArray *set_total_fit(Ctx *c, PangoLayout *layout, Inline *in, const TextLook *look,
+                             double width) {
   int w = (int)(width * PANGO_SCALE), indent = (int)(look->indent * PANGO_SCALE);
   pango_layout_set_width(layout, -1);
   pango_layout_set_indent(layout, indent); /* the unbroken lines' x is measured from their start */
@@ -454,8 +660,75 @@ static void set_total_fit(Ctx *c, PangoLayout *layout, Inline *in, const TextLoo
     pango_layout_set_attributes(layout, in->attrs);
     pango_layout_set_text(layout, in->text->str, (int)in->text->len);
   }
-  double widest = 0;
-  set_spaces(layout, w, indent, &widest);
+  return set_spaces(layout, w, indent);
+}
+
+/* The Markdown line a layout line of a paragraph starting at `block_line` comes from: where its
+ * first word is in the chapter's source, searched from `*at` (a byte offset, 0 at first; moved
+ * on, so that the lines of one paragraph are found in order). Inline markup and typography
+ * change the text, so only the letters and digits of the first word are looked for. */
+static int markdown_line(const Chapter *ch, int block_line, const char *text,
+                         const PangoLayoutLine *line, gsize *at) {
+  if (!ch->source)
+    return block_line;
+  if (*at == 0)
+    for (int n = 1; n < block_line && *at < ch->source_len; (*at)++)
+      n += ch->source[*at] == '\n';
+  char word[48];
+  gsize w = 0;
+  for (const char *p = text + line->start_index;
+       p < text + line->start_index + line->length && w + 6 < sizeof word;
+       p = g_utf8_next_char(p)) {
+    gunichar u = g_utf8_get_char(p);
+    if (u == 0xAD || u == 0x200B)
+      continue;
+    if (!g_unichar_isalnum(u))
+      break;
+    w += (gsize)g_unichar_to_utf8(u, word + w);
+  }
+  word[w] = '\0';
+  const char *found = w >= 2 ? strstr(ch->source + *at, word) : NULL;
+  if (found)
+    *at = (gsize)(found - ch->source);
+  int n = 1;
+  for (gsize i = 0; i < *at; i++)
+    n += ch->source[i] == '\n';
+  return n;
+}
+
+/* Adds a justified text's lines to the book's texture (pdf --verbose) and notes each loose
+ * line (badness above TeX's tolerance, 200) and each line left short (spaces capped at
+ * MAX_SPACE) at its Markdown line. */
+#define TOLERANCE 200.0
+static void note_texture(Ctx *c, const Item *it, const GArray *sets, int source_line) {
+  PdfTexture *t = c->env->texture;
+  const char *text = pango_layout_get_text(it->layout);
+  gsize at = 0;
+  guint k = 0;
+  for (GSList *l = pango_layout_get_lines_readonly(it->layout); l && k < sets->len;
+       l = l->next, k++) {
+    const LineSet *set = &g_array_index(sets, LineSet, k);
+    if (!set->justified)
+      continue;
+    PangoLayoutLine *line = l->data;
+    int end = content_end(text, line);
+    t->lines++;
+    g_array_append_val(t->spaces, set->space);
+    t->hyphenated += end > line->start_index && text[end - 1] == '-';
+    gboolean loose = set->badness > TOLERANCE;
+    t->loose += loose;
+    t->short_lines += set->capped;
+    if (!loose && !set->capped)
+      continue;
+    int md = markdown_line(c->ch, source_line, text, line, &at);
+    if (set->capped)
+      diags_add(c->env->diags, DIAG_NOTE, c->ch->display_path, c->ch->file_id, md, 1, "short-line",
+                "a line stops %.1f pt short of the measure (spaces capped at %gx)", set->shortfall,
+                MAX_SPACE);
+    else
+      diags_add(c->env->diags, DIAG_NOTE, c->ch->display_path, c->ch->file_id, md, 1, "loose-line",
+                "loose line (badness %.0f, spaces %.2fx natural)", set->badness, set->space);
+  }
 }
 
 void justify_set_pitch(PangoLayout *layout, double pitch) {
@@ -595,8 +868,16 @@ static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook 
   split_long_items(in);
   pango_layout_set_attributes(it->layout, in->attrs);
   if (look->justify) {
-    set_total_fit(c, it->layout, in, look, f->width, source_line);
+    g_autoptr(GArray) sets = set_total_fit(c, it->layout, in, look, f->width);
     layout_measure_lines(it);
+    for (guint i = 0; i < it->lines->len && i < sets->len; i++) {
+      LineBox *lb = &g_array_index(it->lines, LineBox, i);
+      const LineSet *set = &g_array_index(sets, LineSet, i);
+      lb->expand = set->expand;
+      lb->hang = set->hang;
+    }
+    if (c->env->texture)
+      note_texture(c, it, sets, source_line);
     keep_grid(it, look);
     attach_inline(c, it, in);
     return it;
@@ -621,7 +902,7 @@ static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook 
 /* A measured text item; missing glyphs and overfull lines become warnings. */
 Item *justify_text_item(Ctx *c, const Frame *f, Inline *in, const TextLook *look, int source_line) {
   Item *it = text_item_build(c, f, in, look, source_line);
-  check_layout(c, it->layout, f->width, source_line);
+  check_layout(c, it, f->width, source_line);
   return it;
 }
 
@@ -656,7 +937,7 @@ static gboolean paragraph_inline(Inline *in, Ctx *c, cmark_node *node, cmark_nod
 /* A paragraph set by total fit (text_item_build), checked. */
 static Item *paragraph_item(Ctx *c, const Frame *f, Inline *in, const TextLook *look, int line) {
   Item *it = text_item_build(c, f, in, look, line);
-  check_layout(c, it->layout, f->width, line);
+  check_layout(c, it, f->width, line);
   return it;
 }
 

@@ -10,6 +10,7 @@
 
 #include "book.h"
 #include "hyphen.h"
+#include "pdf/pdf.h"
 #include "style.h"
 
 typedef enum {
@@ -27,6 +28,10 @@ typedef struct {
   GPtrArray *notes;      /* Footnote* first referenced on this line, or NULL */
   gboolean continuation; /* code: a wrapped continuation of the previous line */
   int source_line;       /* code: 1-based line within the block, for line numbers */
+  double expand;         /* justified text: its glyphs' horizontal scale minus one (0.01: 1% */
+                         /* wider), for those justify_font_expands() (the layout's advances */
+                         /* already have it; the drawing scales the glyphs to match) */
+  double hang;           /* justified text: how far its last glyph hangs past the measure */
 } LineBox;
 
 typedef struct {
@@ -123,6 +128,7 @@ typedef struct {
   gboolean draft;
   const Chapter *only; /* a handout's chapter: links elsewhere are left as text */
   Diags *diags;        /* font and overfull warnings */
+  PdfTexture *texture; /* NULL, or the justified text's texture to add to, lines noted */
 } LayoutEnv;
 
 /* Lays one chapter out. Caller frees with chapter_layout_free(). */
@@ -149,5 +155,9 @@ void item_free(gpointer item);
 
 /* Total height of an item's lines plus padding. */
 double item_height(const Item *item);
+
+/* Whether glyphs of `font` take part in a justified line's font expansion (justify.c): those of
+ * proportional faces do, monospace ones do not. */
+gboolean justify_font_expands(PangoFont *font);
 
 #endif

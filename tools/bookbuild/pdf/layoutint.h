@@ -101,6 +101,15 @@ TextLook justify_body_look(Ctx *c, gboolean indent);
  * checked. The item takes the text's links and notes. */
 Item *justify_text_item(Ctx *c, const Frame *f, Inline *in, const TextLook *look, int source_line);
 
+/* The share of `ch`'s width that hangs into the right (`right`) or left margin at a justified
+ * line's end or start (margin kerning), 0 for characters that do not hang. */
+double justify_protrusion(gunichar ch, gboolean right);
+
+/* The font expansion (scale minus one, a multiple of 0.5%, within 2% either way) for a line
+ * needing `diff` more width (less when negative) with `spaces` of word spaces and `glyphs` of
+ * expandable glyph width (Pango units). */
+double justify_expansion(int diff, int spaces, int glyphs);
+
 /* A paragraph (from inline node `from` on, or all of it when NULL) as a justified item. */
 void justify_paragraph(Ctx *c, const Frame *f, cmark_node *node, cmark_node *from);
 

@@ -22,8 +22,9 @@
 static void layout_chapters(PdfDoc *doc) {
   PangoContext *ctx = fonts_context(doc->fonts);
   const Chapter *only = doc->o->chapter ? book_chapter_by_number(doc->book, doc->o->chapter) : NULL;
-  LayoutEnv env = {doc->book,    doc->style,       doc->paper,    ctx,  doc->hyphenator,
-                   doc->measure, doc->text_height, doc->o->draft, only, doc->book->diags};
+  LayoutEnv env = {doc->book,      doc->style,       doc->paper,    ctx,  doc->hyphenator,
+                   doc->measure,   doc->text_height, doc->o->draft, only, doc->book->diags,
+                   doc->o->texture};
   for (guint i = 0; i < doc->book->chapters->len; i++) {
     const Chapter *ch = doc->book->chapters->pdata[i];
     if (!ch->toc || !ch->readable || (only && ch != only))

@@ -8,6 +8,15 @@
 
 #include <cairo.h>
 
+/* The texture of the book's justified text, as the line breaker set it (pdf --verbose). */
+typedef struct {
+  guint lines;       /* justified lines (a paragraph's last line is not one) */
+  guint loose;       /* of those, looser than TeX's tolerance (badness above 200) */
+  guint short_lines; /* needing spaces over twice natural: left short of the measure */
+  guint hyphenated;  /* ending in a hyphen */
+  GArray *spaces;    /* double per line: its word spaces over natural; the caller frees it */
+} PdfTexture;
+
 typedef struct {
   const char *output; /* the PDF to write (atomically) */
   const char *paper;  /* a4, letter, 6x9, 7x9.25, or NULL for the style's default */
@@ -15,6 +24,9 @@ typedef struct {
   gboolean draft;     /* show OUTLINE callouts */
   /* Told as the long steps advance ("laying out chapters", "drawing pages"); NULL for none. */
   BookProgressFunc progress;
+  /* When not NULL: filled with the justified text's texture, and each loose or short line is
+   * a note (loose-line, short-line) at its Markdown line. */
+  PdfTexture *texture;
 } PdfOptions;
 
 /* The book laid out and broken into pages, ready to draw. */

@@ -212,8 +212,11 @@ static void show_run(cairo_t *cr, const char *text, const PangoGlyphItem *run, d
                            0);
 }
 
-/* A layout line drawn run by run with show_run(), at its baseline's left end (x, y). */
-static void show_line(cairo_t *cr, PangoLayoutLine *line, double x, double y, Rgb fallback) {
+/* A layout line drawn run by run with show_run(), at its baseline's left end (x, y), the glyphs
+ * of faces that expand (justify_font_expands) scaled horizontally by 1 + `expand`, as the
+ * line's advances already are (justify.c). */
+static void show_line(cairo_t *cr, PangoLayoutLine *line, double x, double y, Rgb fallback,
+                      double expand) {
   const char *text = pango_layout_get_text(line->layout);
   for (GSList *l = line->runs; l; l = l->next) {
     PangoGlyphItem *run = l->data;
@@ -226,6 +229,12 @@ static void show_line(cairo_t *cr, PangoLayoutLine *line, double x, double y, Rg
     PangoFont *font = run->item->analysis.font;
     set_rgb(cr, colour);
     cairo_set_scaled_font(cr, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)));
+    if (expand != 0 && justify_font_expands(font)) {
+      cairo_matrix_t m;
+      cairo_get_font_matrix(cr, &m);
+      m.xx *= 1 + expand;
+      cairo_set_font_matrix(cr, &m);
+    }
     show_run(cr, text, run, x, base);
     if (strike) {
       PangoFontMetrics *m = pango_font_get_metrics(font, NULL);
@@ -247,7 +256,7 @@ static void show_layout(cairo_t *cr, PangoLayout *layout, double x, double y, Rg
     pango_layout_iter_get_line_extents(iter, NULL, &logical);
     double base = pango_layout_iter_get_baseline(iter) / (double)PANGO_SCALE;
     show_line(cr, pango_layout_iter_get_line_readonly(iter), x + logical.x / (double)PANGO_SCALE,
-              y + base, colour);
+              y + base, colour, 0);
   } while (pango_layout_iter_next_line(iter));
   pango_layout_iter_free(iter);
 }
@@ -258,7 +267,7 @@ static void draw_lines(PageCtx *pc, const Placement *p, double x, Rgb colour) {
   for (guint k = p->first; k <= p->last; k++) {
     const LineBox *lb = &g_array_index(p->item->lines, LineBox, k);
     PangoLayoutLine *line = pango_layout_get_line_readonly(p->item->layout, (int)k);
-    show_line(cr, line, x + lb->x, pc->y0 + top + lb->top + lb->baseline, colour);
+    show_line(cr, line, x + lb->x, pc->y0 + top + lb->top + lb->baseline, colour, lb->expand);
   }
 }
 
