@@ -280,8 +280,8 @@ static char *git_head(const char *git) {
 
 /* The time of the last git commit that touched the book's manuscript/, or -1 when git is
  * missing, the book is in no repository, or no commit touches it. A clone's files carry the
- * time of the checkout; the commit's time is the same in every clone. Asking git costs a
- * rebuild of the EPUB a third of its time, and the answer only changes with the commit HEAD
+ * time of the checkout; the commit's time is the same in every clone. Asking git cost a
+ * rebuild of the EPUB a fifth of its time, and the answer only changes with the commit HEAD
  * names: it is kept in the build cache under that name. */
 static gint64 git_manuscript_time(const Book *book) {
   gboolean environment = g_getenv("GIT_DIR") || g_getenv("GIT_COMMON_DIR");

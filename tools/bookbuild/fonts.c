@@ -93,7 +93,7 @@ GPtrArray *fonts_read_dir(const char *dir, const char *shown, const char *cache_
     if (font_type(name) >= 0)
       g_ptr_array_add(names, g_strdup(name));
   g_ptr_array_sort(names, name_cmp);
-  /* Asking FreeType about 17 fonts costs a sixth of an EPUB's rebuild: ask once per change. */
+  /* Asking FreeType about 17 fonts cost a tenth of an EPUB rebuild: ask once per change. */
   g_autoptr(CacheKey) key = names->len && cache_root ? cache_key_new(cache_root, "faces") : NULL;
   cache_key_num(key, "fontconfig", FcGetVersion());
   for (guint i = 0; i < names->len; i++) {
