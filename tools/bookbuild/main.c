@@ -406,9 +406,11 @@ static int cmd_epub(int argc, char **argv) {
 
 /* build: one load, one validation, one print layout, then the PDF and the EPUB (whose page
  * list comes from that layout). */
+static void print_texture(const PdfTexture *t);
+
 static int cmd_build(int argc, char **argv) {
   g_autofree char *root = NULL, *epub = NULL, *pdf = NULL;
-  gboolean draft = FALSE;
+  gboolean draft = FALSE, verbose = FALSE;
   GOptionEntry entries[] = {
       DIRECTORY_ENTRY(root),
       {"epub", 0, 0, G_OPTION_ARG_FILENAME, &epub,
@@ -416,6 +418,8 @@ static int cmd_build(int argc, char **argv) {
       {"pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "The PDF to write (default: build/<title>.pdf)",
        "FILE"},
       {"draft", 0, 0, G_OPTION_ARG_NONE, &draft, "Show the authors' OUTLINE callouts", NULL},
+      {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+       "Note each loose or short justified line of the PDF, and sum up the text's texture", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(GOptionContext) ctx =
       parse_command("build", "- write the book as a PDF and an EPUB 3 with its page numbers",
@@ -433,7 +437,10 @@ static int cmd_build(int argc, char **argv) {
     fprintf(stderr, "bookbuild: error: %s\n", err->message); // NOLINT(*NullDereference)
     return EXIT_USAGE;
   }
-  PdfOptions print = {pdf, NULL, 0, draft, isatty(STDERR_FILENO) ? show_progress : NULL, NULL};
+  g_autoptr(GArray) spaces = g_array_new(FALSE, FALSE, sizeof(double));
+  PdfTexture texture = {0, 0, 0, 0, spaces};
+  PdfOptions print = {
+      pdf, NULL, 0, draft, isatty(STDERR_FILENO) ? show_progress : NULL, verbose ? &texture : NULL};
   g_autoptr(PdfDoc) doc = pdf_typeset(book, res, &print, &err);
   if (!doc || !pdf_doc_write(doc, pdf, &err))
     return writer_result(book, FALSE, err);
@@ -441,7 +448,10 @@ static int cmd_build(int argc, char **argv) {
   g_autofree char *source = print_source(book, res);
   EpubOptions options = {epub, draft, pages, source, pdf_doc_place_pages(doc)};
   gboolean ok = epub_write(book, res, &options, &err);
-  return writer_result(book, ok, err);
+  code = writer_result(book, ok, err);
+  if (verbose && ok)
+    print_texture(&texture);
+  return code;
 }
 
 static gint cmp_double(gconstpointer a, gconstpointer b) {
@@ -659,7 +669,7 @@ static const Command commands[] = {
      cmd_check},
     {"code", "code [-C DIR] [--python PATH] [-j N] [--chapter N] [--filter TEXT]",
      "run the book's examples", cmd_code},
-    {"build", "build [-C DIR] [--epub FILE] [--pdf FILE] [--draft]",
+    {"build", "build [-C DIR] [--epub FILE] [--pdf FILE] [--draft] [--verbose]",
      "typeset the book once and write both the PDF and the EPUB 3 (with the print page list)",
      cmd_build},
     {"epub", "epub [-C DIR] [-o FILE] [--draft] [--no-page-list]",

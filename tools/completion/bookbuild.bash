@@ -38,7 +38,7 @@ _bookbuild() {
     init) opts="--help" ;;
     check) opts="-C --directory --werror --fix --help" ;;
     code) opts="-C --directory --python -j --jobs --chapter --filter --help" ;;
-    build) opts="-C --directory --epub --pdf --draft --help" ;;
+    build) opts="-C --directory --epub --pdf --draft -v --verbose --help" ;;
     epub) opts="-C --directory -o --output --draft --no-page-list --help" ;;
     pdf) opts="-C --directory -o --output --paper --chapter --draft -v --verbose --help" ;;
     watch) opts="-C --directory -o --output --help" ;;
