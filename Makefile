@@ -5,7 +5,8 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 PKGS    := libcmark-gfm libxml-2.0 libzip pangocairo pangoft2 glib-2.0 gio-2.0 gio-unix-2.0 gmodule-no-export-2.0 \
-           fontconfig yaml-0.1 libpng harfbuzz freetype2 zlib libcgraph libgvc librsvg-2.0 libsoup-3.0
+           fontconfig yaml-0.1 libpng harfbuzz freetype2 zlib libxxhash libcgraph libgvc librsvg-2.0 \
+           libsoup-3.0
 # Compiled against, not linked: opened by lazy.c when a command needs them (`serve`, drawings in
 # the PDF), so that the loader does not map them and their dozen dependencies at every start.
 LAZY_PKGS := librsvg-2.0 libsoup-3.0

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/hardening/cache-test.sh: the cache (build/cache/, cache.h) only saves time. A build
-# that reads the drawn cover, the packed fonts and the laid-out drawings from it writes the same
+# that reads the drawn cover, the packed fonts, the deflated text files and the laid-out drawings
+# from it writes the same
 # bytes as one that makes them (and as one with BOOKBUILD_CACHE=off), and so does one that reads
 # what the font files say (their families and styles) or the build date git gave for the
 # commit HEAD names; a damaged entry is never
@@ -23,7 +24,7 @@ entries() { ls "$work/book/build/cache" 2>/dev/null | sed 's/-.*//' | sort | tr 
 (cd "$work" && "$bb" init book >/dev/null 2>&1) || { fail "init"; echo "$passed passed, $failed failed"; exit 1; }
 
 build cold.epub >/dev/null
-[ "$(entries)" = "cover faces fonts " ] && pass "a first build keeps the cover, the font faces and the fonts" \
+[ "$(entries)" = "cover faces fonts texts " ] && pass "a first build keeps the cover, the font faces and the fonts" \
   || fail "a first build keeps the cover, the font faces and the fonts" "$(entries)"
 cover=$(ls "$work"/book/build/cache/cover-*)
 stamp=$(stat -c %Y.%s "$cover")
@@ -50,11 +51,35 @@ sed -i 's/^title: .*/title: Another Title/' "$work/book/manuscript/book.yaml"
 build retitled.epub >/dev/null
 if cmp -s "$work/cold.epub" "$work/retitled.epub"; then
   fail "a new title draws a new cover"
-elif [ "$(entries)" != "cover faces fonts " ] || [ -e "$cover" ]; then
+elif [ "$(entries)" != "cover faces fonts texts " ] || [ -e "$cover" ]; then
   fail "one entry of each kind is kept" "$(ls "$work/book/build/cache")"
 else
   pass "a new title draws a new cover, and its entry replaces the old one"
 fi
+
+# The text files (epub.c, pack_texts()): deflated once per content, under its XXH3-128. An
+# edited chapter is deflated anew and the rest copied: the same bytes as a build without the
+# cache, and the one entry is replaced. A damaged entry is not used.
+texts=$(ls "$work"/book/build/cache/texts-*)
+chapter=$(ls "$work"/book/manuscript/chapters/*.md | head -1)
+sed -i '0,/^[A-Z][a-z]/s/^\([A-Z][a-z]*\)/\1 edited/' "$chapter"
+build edited.epub >/dev/null
+BOOKBUILD_CACHE=off build edited-off.epub >/dev/null
+if cmp -s "$work/retitled.epub" "$work/edited.epub"; then
+  fail "an edited chapter changes the EPUB" "$(grep -c edited "$chapter")"
+elif ! cmp -s "$work/edited-off.epub" "$work/edited.epub"; then
+  fail "an edited chapter: the same bytes as without the cache"
+elif [ "$(ls "$work"/book/build/cache/texts-*)" != "$texts" ] || [ "$(entries)" != "cover faces fonts texts " ]; then
+  fail "an edited chapter: the one texts entry is rewritten in place" "$(ls "$work/book/build/cache")"
+else
+  pass "an edited chapter is deflated anew: the same bytes as without the cache"
+fi
+printf 'X' | dd of="$texts" bs=1 seek=40 conv=notrunc status=none
+build texts-damaged.epub >/dev/null
+cmp -s "$work/edited-off.epub" "$work/texts-damaged.epub" \
+  && pass "a damaged texts entry is not used" || fail "a damaged texts entry is not used"
+sed -i '0,/ edited/s/ edited//' "$chapter"
+build retitled.epub >/dev/null
 
 # The font faces (fonts.c): what FreeType says of each file, kept under the files' identities.
 # A damaged record is read again from the files; a font file changed (a new modification time)
@@ -70,7 +95,7 @@ build own-fonts.epub >/dev/null
 faces=$(ls "$work"/book/build/cache/faces-*)
 touch -d '2001-02-03 04:05:06' "$work/book/fonts/DejaVuSans.ttf"
 build touched.epub >/dev/null
-if [ -e "$faces" ] || [ "$(entries)" != "cover faces fonts " ] ||
+if [ -e "$faces" ] || [ "$(entries)" != "cover faces fonts texts " ] ||
    ! cmp -s "$work/own-fonts.epub" "$work/touched.epub"; then
   fail "a changed font file makes a new font-faces record" "$(ls "$work/book/build/cache")"
 else

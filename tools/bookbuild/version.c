@@ -21,6 +21,7 @@
 #include <pango/pango.h>
 #include <png.h>
 #include <stdlib.h>
+#include <xxhash.h>
 #include <yaml.h>
 #include <zip.h>
 #include <zlib.h>
@@ -52,6 +53,11 @@ static char *freetype_running(void) {
 static char *fontconfig_running(void) {
   int v = FcGetVersion();
   return g_strdup_printf("%d.%d.%d", v / 10000, v / 100 % 100, v % 100);
+}
+
+/* xxHash's version is a number too: 801 for 0.8.1. */
+static char *xxhash_version(unsigned v) {
+  return g_strdup_printf("%u.%u.%u", v / 10000, v / 100 % 100, v % 100);
 }
 
 static void add(GString *out, const char *name, const char *running, const char *built) {
@@ -98,5 +104,8 @@ char *version_report(void) {
                               : g_strdup("not found");
   add(out, "librsvg", rsvg, LIBRSVG_VERSION);
   add(out, "zlib", zlibVersion(), ZLIB_VERSION);
+  g_autofree char *xxh = xxhash_version(XXH_versionNumber());
+  g_autofree char *xxh_built = xxhash_version(XXH_VERSION_NUMBER);
+  add(out, "xxHash", xxh, xxh_built);
   return g_string_free(out, FALSE);
 }

@@ -14,9 +14,10 @@
 #define EPUB_OPS_NS "http://www.idpf.org/2007/ops"
 
 /* Deflate levels. Text at 2: on the book's 2.7 MB of XHTML, SVG and CSS, level 6 (zlib's
- * default) took a fifth of a rebuild's CPU time for 92 KB less (594 KB against 686 KB: 4% of
- * the EPUB); levels 1-3 are zlib's fast matcher. Fonts gain little past level 1 and would cost
- * most of the build's time at 9 (libzip's default); they are packed once (cache.h) anyway. */
+ * default) took a fifth of a cold build's CPU time for 92 KB less (594 KB against 686 KB: 4% of
+ * the EPUB); levels 1-3 are zlib's fast matcher. A rebuild deflates only the text files whose
+ * bytes changed (epub.c, pack_texts()). Fonts gain little past level 1 and would cost most of
+ * the build's time at 9 (libzip's default); they are packed once (cache.h) anyway. */
 #define EPUB_DEFLATE_TEXT 2
 #define EPUB_DEFLATE_FONT 1
 

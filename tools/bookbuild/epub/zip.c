@@ -24,6 +24,24 @@ static zip_t *open_packed(GBytes *bytes, zip_error_t *ze) {
   return za;
 }
 
+GHashTable *epub_zip_names(GBytes *zip) {
+  zip_error_t ze;
+  zip_error_init(&ze);
+  zip_t *za = open_packed(zip, &ze);
+  zip_error_fini(&ze);
+  if (!za)
+    return NULL;
+  GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  zip_int64_t n = zip_get_num_entries(za, 0);
+  for (zip_int64_t i = 0; i < n; i++) {
+    const char *name = zip_get_name(za, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
+    if (name)
+      g_hash_table_insert(names, g_strdup(name), GUINT_TO_POINTER((guint)i + 1));
+  }
+  zip_discard(za);
+  return names;
+}
+
 /* The source of one entry: its bytes, or its compressed data in a packed archive (opened once
  * per archive and kept in `opened` until the output is closed). */
 static zip_source_t *entry_source(zip_t *za, const ZipEntry *en, GHashTable *opened,

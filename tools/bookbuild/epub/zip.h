@@ -18,4 +18,8 @@ typedef struct {
  * Caller unrefs. NULL with `error` when libzip fails. */
 GBytes *epub_zip(const GArray *entries, gint64 mtime, GError **error);
 
+/* The entries of a zip made by epub_zip(), by name: name (owned by the table) -> its index,
+ * stored as GUINT_TO_POINTER(index + 1). NULL when the bytes are not a readable zip. */
+GHashTable *epub_zip_names(GBytes *zip);
+
 #endif
