@@ -27,6 +27,7 @@ static void item_free(gpointer p) {
   g_free(it->href);
   g_free(it->media_type);
   g_free(it->properties);
+  g_free(it->path);
   g_bytes_unref(it->data);
   g_free(it);
 }
@@ -130,14 +131,10 @@ static gboolean embed_fonts(Epub *e, const char *css, GString *rules, GError **e
                            face->family, face->name,
                            face->weight >= FC_WEIGHT_DEMIBOLD ? "bold" : "normal",
                            face->slant == FC_SLANT_ROMAN ? "normal" : "italic");
-    g_autofree char *data = NULL;
-    gsize len = 0;
-    if (!g_file_get_contents(face->path, &data, &len, error))
-      return FALSE;
     g_autofree char *id = g_strdup_printf("font-%u", i + 1);
     g_autofree char *href = g_strconcat("fonts/", face->name, NULL);
-    EpubItem *font =
-        epub_add_item(e, id, href, face->media_type, g_bytes_new_take(g_steal_pointer(&data), len));
+    EpubItem *font = epub_add_item(e, id, href, face->media_type, NULL);
+    font->path = g_strdup(face->path);
     font->level = EPUB_DEFLATE_FONT;
     e->fonts_embedded = TRUE;
   }
@@ -250,23 +247,36 @@ static gpointer fonts_job(gpointer data) {
   return job;
 }
 
-static void start_fonts_worker(Epub *e) {
-  FontsJob *job = g_new0(FontsJob, 1);
-  job->entries = g_array_new(FALSE, FALSE, sizeof(ZipEntry));
+/* The fonts' packed zip from the cache, or a worker that packs them: only then are their files
+ * read (2.7 MB for the book's, which every rebuild read before). */
+static gboolean start_fonts_worker(Epub *e, GError **error) {
+  g_autoptr(GPtrArray) fonts = g_ptr_array_new();
   for (guint i = 0; i < e->items->len; i++) {
     EpubItem *it = e->items->pdata[i];
-    if (!g_str_has_prefix(it->media_type, "font/"))
-      continue;
+    if (g_str_has_prefix(it->media_type, "font/")) {
+      it->packed_index = (int)fonts->len;
+      g_ptr_array_add(fonts, it);
+    }
+  }
+  if (!fonts->len || (e->packed = cache_get(e->fonts_key)))
+    return TRUE;
+  FontsJob *job = g_new0(FontsJob, 1);
+  job->entries = g_array_new(FALSE, FALSE, sizeof(ZipEntry));
+  for (guint i = 0; i < fonts->len; i++) {
+    EpubItem *it = fonts->pdata[i];
+    char *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(it->path, &data, &len, error)) {
+      g_array_unref(job->entries);
+      g_free(job);
+      return FALSE;
+    }
+    it->data = g_bytes_new_take(data, len);
     ZipEntry en = {it->href, it->data, it->level, NULL, 0};
-    it->packed_index = (int)job->entries->len;
     g_array_append_val(job->entries, en);
   }
-  if (!job->entries->len || (e->packed = cache_get(e->fonts_key))) {
-    g_array_unref(job->entries);
-    g_free(job);
-    return;
-  }
   e->fonts_worker = g_thread_new("fonts", fonts_job, job);
+  return TRUE;
 }
 
 /* Waits for both workers; their results go into the manifest. */
@@ -427,11 +437,12 @@ static GBytes *package(Epub *e, GError **error) {
   add_entry(entries, "OEBPS/toc.ncx", ncx, EPUB_DEFLATE_TEXT);
   for (guint i = 0; i < e->items->len; i++) {
     const EpubItem *it = e->items->pdata[i];
-    if (!it->data)
+    gboolean packed = it->packed_index >= 0 && e->packed;
+    if (!it->data && !packed)
       continue; /* toc.ncx, written above */
     char *name = g_strconcat("OEBPS/", it->href, NULL);
     g_ptr_array_add(names, name);
-    if (it->packed_index >= 0 && e->packed) {
+    if (packed) {
       ZipEntry en = {name, NULL, 0, e->packed, (guint)it->packed_index};
       g_array_append_val(entries, en);
     } else {
@@ -455,7 +466,8 @@ static GBytes *build(Epub *e, GError **error) {
   plan_chapters(e);
   if (!add_stylesheet(e, error) || !add_cover(e, error))
     return NULL;
-  start_fonts_worker(e);
+  if (!start_fonts_worker(e, error))
+    return NULL;
   add_page(e, "title-page", "text/title.xhtml", front_title_page(e));
   add_page(e, "copyright", "text/copyright.xhtml", front_copyright_page(e));
   add_page(e, "contents", "text/contents.xhtml", epub_contents_page(e, BOOK_CONTENTS_TITLE));

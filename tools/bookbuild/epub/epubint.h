@@ -32,6 +32,7 @@ typedef struct {
   gboolean in_spine;
   gboolean linear;
   int packed_index; /* >= 0: the entry of Epub.packed that holds it, deflated on a worker */
+  char *path;       /* a font's file, read only when the fonts are packed anew (`data` NULL) */
 } EpubItem;
 
 /* A chapter of the spine (its headings' ids are their Heading.anchor). */
