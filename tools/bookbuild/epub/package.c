@@ -43,13 +43,13 @@ const char *epub_heading_id(const Epub *e, const Chapter *chapter, const Heading
   return g_hash_table_contains(e->chapter_by_chapter, chapter) ? heading->anchor : NULL;
 }
 
+static void free_xml(gpointer p) { xmlFree(p); }
+
 GBytes *epub_serialize(xmlDocPtr doc) {
   xmlChar *buf = NULL;
   int len = 0;
   xmlDocDumpMemoryEnc(doc, &buf, &len, "UTF-8");
-  GBytes *bytes = g_bytes_new(buf, (gsize)len);
-  xmlFree(buf);
-  return bytes;
+  return g_bytes_new_with_free_func(buf, (gsize)len, free_xml, buf); /* not copied */
 }
 
 char *epub_nav_text(const char *plain) {
