@@ -262,7 +262,10 @@ static GArray *find_breaks(PangoLayout *layout, int hyphen_width, const int *x_a
   gunichar before = 0, before2 = 0;
   for (int i = 0; i < n_attrs; i++) {
     int pos = (int)(p - text);
-    if (i > 0 && (attrs[i].is_line_break || i == n_attrs - 1)) {
+    /* Unicode lets a line break after any hyphen, but one inside an arrow (`f()->int`) would
+     * read as a hyphenated word; inline.c offers the break before the arrow instead. */
+    gboolean in_arrow = before == '-' && *p == '>';
+    if (i > 0 && !in_arrow && (attrs[i].is_line_break || i == n_attrs - 1)) {
       Break b = {pos, pos, 0, FALSE, 0, 0, lead_at(text, len, pos, x_at, ex_at)};
       const char *e = p;
       while (e > text) {
