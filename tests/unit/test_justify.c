@@ -64,6 +64,35 @@ static void test_expansion_without_spaces(void) {
   g_assert_cmpfloat_with_epsilon(justify_expansion(-180, 0, 10000), -0.02, EPS);
 }
 
+/* A line of words: 10 spaces of 2.5 pt and 300 pt of glyphs (Pango units); spaces at twice
+ * natural and 2% wider glyphs give it 31.1 pt more. */
+#define SPACES (25 * PANGO_SCALE)
+#define GLYPHS (300 * PANGO_SCALE)
+#define MOST (SPACES + GLYPHS / 50)
+
+static double words_short_by(double points) {
+  int gap = MOST + (int)(points * PANGO_SCALE);
+  return justify_line_demerits(gap / (SPACES * 0.5 + GLYPHS * 0.02), gap, SPACES, GLYPHS);
+}
+
+static void test_short_line_demerits(void) {
+  double filled =
+      justify_line_demerits(MOST / (SPACES * 0.5 + GLYPHS * 0.02), MOST, SPACES, GLYPHS);
+  double natural = justify_line_demerits(0, 0, SPACES, GLYPHS);
+  g_assert_cmpfloat(natural, ==, 100); /* TeX's: (line penalty + badness) squared */
+  g_assert_cmpfloat(filled, <, 1e6);
+  /* Stopping short costs more than a hundred lines that fill the measure at their loosest. */
+  g_assert_cmpfloat(words_short_by(1), >, 100 * filled);
+  /* And more the further short: one line 60 pt short is worse than two 10 pt short. */
+  g_assert_cmpfloat(words_short_by(10), >, words_short_by(1));
+  g_assert_cmpfloat(words_short_by(60), >, 2 * words_short_by(10));
+  /* A line of code, no stretch at all (ratio 1000), 5 pt short is no worse than a line of
+   * words 5 pt short, and far better than one 60 pt short (TeX's badness made it 1e16). */
+  double code = justify_line_demerits(1000, 5 * PANGO_SCALE, 0, 0);
+  g_assert_cmpfloat(code, <=, words_short_by(5));
+  g_assert_cmpfloat(code, <, words_short_by(60) / 4);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/justify/protrusion-right", test_protrusion_right);
@@ -71,5 +100,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/justify/expansion-share", test_expansion_share);
   g_test_add_func("/justify/expansion-steps", test_expansion_steps);
   g_test_add_func("/justify/expansion-without-spaces", test_expansion_without_spaces);
+  g_test_add_func("/justify/short-line-demerits", test_short_line_demerits);
   return g_test_run();
 }

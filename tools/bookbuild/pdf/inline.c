@@ -89,25 +89,63 @@ static void append_url_text(Inline *in, const char *s) {
   break_long_runs(in, from);
 }
 
+/* A character of a name: a letter, a digit or an underscore. */
+static gboolean code_word(char ch) { return g_ascii_isalnum(ch) || ch == '_'; }
+
+/* Where a long code span may break, as a careful typesetter breaks code in running text: at
+ * punctuation that ends a part, never inside a name or a number, never with a hyphen added.
+ * Before the character at `p` of span `s`: a dot that opens an attribute or a module
+ * (`sys.implementation`, `typing._ProtocolMeta`, `f().name`) but not one inside a number
+ * (`3.14`), and an arrow written without a space before it (`handler()->Awaitable`). */
+static gboolean code_break_before(const char *s, const char *p) {
+  if (p < s + 2 || !p[1])
+    return FALSE;
+  if (*p == '.')
+    return (g_ascii_isalnum(p[-1]) || p[-1] == ')' || p[-1] == ']') && code_word(p[1]) &&
+           !(g_ascii_isdigit(p[-1]) && g_ascii_isdigit(p[1]));
+  return *p == '-' && p[1] == '>' && p[-1] != ' ';
+}
+
+/* After the character at `p`: an underscore or slash between letters (`_PyEval_|EvalFrame`,
+ * `Python/|ceval.c`), the `(` of a call with arguments (`signature(|func`), the `=` of
+ * `key=value` (`eval_str=|True`, not `==` or `>=`), a comma with no space after it, `::`. */
+static gboolean code_break_after(const char *s, const char *p) {
+  if (p < s + 2 || !p[1] || !p[2])
+    return FALSE;
+  switch (*p) {
+  case '_':
+  case '/':
+    return g_ascii_isalnum(p[-1]) && g_ascii_isalnum(p[1]);
+  case '(':
+    return code_word(p[-1]) && p[1] != ')' && p[1] != ' ';
+  case '=':
+    return code_word(p[-1]) && p[1] != '=' && p[1] != ' ';
+  case ',':
+    return p[1] != ' ';
+  case ':':
+    return p[-1] == ':' && p[1] != ':' && p[1] != ' ';
+  default:
+    return FALSE;
+  }
+}
+
 /* A code span's text. Spaces keep their width (justification stretches only U+0020 and
  * U+00A0, so they become en spaces), and a zero-width space after each keeps the line break
  * there that Unicode forbids before a quote (`'a', 'b'`). With `code_breaks`, a long span may
- * also break before a dot and after an underscore or slash between letters, so
- * `sys.implementation.name` need not leave a gappy line behind. Zero-width spaces do not
- * reach the PDF's text. */
+ * also break where code_break_before() and code_break_after() say, so `sys.implementation.name`
+ * need not leave a gappy line behind. Zero-width spaces do not reach the PDF's text. */
 static void append_code_text(Inline *in, const char *s) {
   in->code_spans++;
   gsize from = in->text->len;
   gboolean breaks = in->code_breaks && strlen(s) >= CODE_BREAK_MIN;
   for (const char *p = s; *p; p++) {
-    gboolean inside = breaks && p > s + 1 && g_ascii_isalnum(p[-1]) && g_ascii_isalnum(p[1]);
-    if (inside && *p == '.')
+    if (breaks && code_break_before(s, p))
       g_string_append(in->text, ZERO_WIDTH_SPACE);
     if (*p == ' ')
       g_string_append(in->text, "\xE2\x80\x82" ZERO_WIDTH_SPACE);
     else
       g_string_append_c(in->text, *p);
-    if (inside && (*p == '_' || *p == '/') && p[2])
+    if (breaks && code_break_after(s, p))
       g_string_append(in->text, ZERO_WIDTH_SPACE);
   }
   break_long_runs(in, from);

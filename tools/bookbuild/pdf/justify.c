@@ -63,9 +63,11 @@ static gboolean soft_hyphen_at(const GString *text, int i) {
 #define SHRINK (1.0 / 3.0) /* of a space's natural width */
 #define MAX_SPACE 2.0      /* set_spaces: no space wider than this many natural ones */
 #define OVERFULL_DEMERITS 1e12
-#define EXPAND 0.02       /* font expansion: a line's glyphs widened or narrowed by up to 2% */
-#define EXPAND_STEP 0.005 /* in steps of 0.5% (microtype's default step) */
-#define FONT_SHARE 2.0    /* the glyphs' weight against the spaces' when a line is set */
+#define SHORT_DEMERITS 1e8 /* a line that stops short: a hundred lines with spaces at MAX_SPACE */
+#define SHORT_SCALE 30.0   /* points short that cost one SHORT_DEMERITS more */
+#define EXPAND 0.02        /* font expansion: a line's glyphs widened or narrowed by up to 2% */
+#define EXPAND_STEP 0.005  /* in steps of 0.5% (microtype's default step) */
+#define FONT_SHARE 2.0     /* the glyphs' weight against the spaces' when a line is set */
 
 typedef struct {
   int pos;          /* byte index the next line starts at */
@@ -262,7 +264,10 @@ static GArray *find_breaks(PangoLayout *layout, int hyphen_width, const int *x_a
   gunichar before = 0, before2 = 0;
   for (int i = 0; i < n_attrs; i++) {
     int pos = (int)(p - text);
-    if (i > 0 && (attrs[i].is_line_break || i == n_attrs - 1)) {
+    /* Unicode lets a line break after any hyphen, but one inside an arrow (`f()->int`) would
+     * read as a hyphenated word; inline.c offers the break before the arrow instead. */
+    gboolean in_arrow = before == '-' && *p == '>';
+    if (i > 0 && !in_arrow && (attrs[i].is_line_break || i == n_attrs - 1)) {
       Break b = {pos, pos, 0, FALSE, 0, 0, lead_at(text, len, pos, x_at, ex_at)};
       const char *e = p;
       while (e > text) {
@@ -303,6 +308,24 @@ static GArray *find_breaks(PangoLayout *layout, int hyphen_width, const int *x_a
 static double badness(double ratio) {
   double r = fabs(ratio);
   return r > 100 ? 1e8 : 100 * r * r * r;
+}
+
+/* A line's demerits before its penalty (see layoutint.h). set_spaces() widens spaces to no more
+ * than MAX_SPACE and glyphs by no more than EXPAND and leaves the rest of a wider gap at the
+ * line's end, where it shows as a ragged line in justified text: such a line costs its
+ * badness at that limit plus SHORT_DEMERITS, growing with the square of how far short it
+ * stops, whatever its ratio (a line of code has almost no stretch and so an enormous ratio,
+ * yet may stop no further short than a line of words). */
+double justify_line_demerits(double ratio, int gap, int spaces, int glyphs) {
+  double most = spaces * (MAX_SPACE - 1) + glyphs * EXPAND;
+  if (gap <= most) {
+    double d = LINE_PENALTY + badness(ratio);
+    return d * d;
+  }
+  double stretch = spaces * STRETCH + glyphs * EXPAND;
+  double d = LINE_PENALTY + badness(stretch > 0 ? most / stretch : 0);
+  double shortfall = (gap - most) / (double)PANGO_SCALE / SHORT_SCALE;
+  return d * d + SHORT_DEMERITS * (1 + shortfall * shortfall);
 }
 
 static int fitness_of(double ratio) {
@@ -361,8 +384,7 @@ static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyp
       ai++;
       if (b->flagged && a->hyphens >= max_hyphens)
         continue;
-      double d = LINE_PENALTY + badness(ratio);
-      d *= d;
+      double d = justify_line_demerits(ratio, forced ? 0 : target - natural, spaces, glyphs);
       if (!forced)
         d += b->penalty >= 0 ? b->penalty * b->penalty : -b->penalty * b->penalty;
       if (b->flagged && ab && ab->flagged)

@@ -110,6 +110,13 @@ double justify_protrusion(gunichar ch, gboolean right);
  * expandable glyph width (Pango units). */
 double justify_expansion(int diff, int spaces, int glyphs);
 
+/* Total fit's demerits for a line before its break's penalty: `ratio` is its stretch (or
+ * shrink) over what its spaces and glyphs give, `gap` the width it must grow by to fill the
+ * measure, with `spaces` of word spaces and `glyphs` of expandable glyph width (Pango units). A
+ * line that stops short (spaces wider than twice natural would not fill it) costs far more than
+ * any line that fills the measure, and more the further short it stops. */
+double justify_line_demerits(double ratio, int gap, int spaces, int glyphs);
+
 /* A paragraph (from inline node `from` on, or all of it when NULL) as a justified item. */
 void justify_paragraph(Ctx *c, const Frame *f, cmark_node *node, cmark_node *from);
 
