@@ -15,7 +15,6 @@
 
 #include <fontconfig/fontconfig.h>
 #include <inttypes.h>
-#include <libxml/parser.h>
 #include <xxhash.h>
 #include <zip.h>
 #include <zlib.h>
@@ -314,41 +313,11 @@ static gboolean finish_workers(Epub *e, GError **error) {
   return ok;
 }
 
-/* A chapter's tree, for the worker to serialise into its item and free. */
-typedef struct {
-  EpubItem *item;
-  xmlDocPtr doc;
-} PageJob;
-
-static gpointer serialize_pages(gpointer data) {
-  GAsyncQueue *queue = data;
-  for (PageJob *job; (job = g_async_queue_pop(queue)) != data;) {
-    job->item->data = epub_serialize(job->doc);
-    xmlFreeDoc(job->doc);
-    g_free(job);
-  }
-  return NULL;
-}
-
-/* The chapters: each tree is built here and serialised and freed on a worker meanwhile, a third
- * of the work, on the second core. The worker touches only the trees it is given and their
- * items' `data`, which nothing reads before it is joined; libxml2 is safe for one document per
- * thread once initialised. */
 static void add_chapters(Epub *e) {
-  xmlInitParser();
-  GAsyncQueue *queue = g_async_queue_new();
-  GThread *worker = g_thread_new("xhtml", serialize_pages, queue);
   for (guint i = 0; i < e->chapters->len; i++) {
     const EpubChapter *ec = e->chapters->pdata[i];
-    PageJob *job = g_new(PageJob, 1);
-    job->doc = xhtml_chapter(e, ec);
-    job->item = epub_add_item(e, ec->id, ec->href, "application/xhtml+xml", NULL);
-    job->item->in_spine = TRUE;
-    g_async_queue_push(queue, job);
+    add_page(e, ec->id, ec->href, xhtml_chapter(e, ec));
   }
-  g_async_queue_push(queue, queue); /* the end */
-  g_thread_join(worker);
-  g_async_queue_unref(queue);
 }
 
 /* ---- the container ---- */
