@@ -43,7 +43,7 @@ printf '\x55' | dd of="$cover" bs=1 seek=5000 conv=notrunc status=none
 build damaged.epub >/dev/null
 cmp -s "$work/cold.epub" "$work/damaged.epub" && pass "a damaged entry is not used" \
   || fail "a damaged entry is not used"
-cmp -s <(unzip -p "$work/cold.epub" OEBPS/media/cover.png) <(head -c -12 "$cover") \
+cmp -s <(unzip -p "$work/cold.epub" OEBPS/media/cover.png) <(head -c -16 "$cover") \
   && pass "a damaged entry is made again" || fail "a damaged entry is made again"
 
 # Another title draws another cover: its entry replaces the old one.
@@ -74,7 +74,7 @@ elif [ "$(ls "$work"/book/build/cache/texts-*)" != "$texts" ] || [ "$(entries)" 
 else
   pass "an edited chapter is deflated anew: the same bytes as without the cache"
 fi
-printf 'X' | dd of="$texts" bs=1 seek=40 conv=notrunc status=none
+printf 'X' | dd of="$texts" bs=1 seek=$(($(stat -c %s "$texts") / 2)) conv=notrunc status=none # compressed data
 build texts-damaged.epub >/dev/null
 cmp -s "$work/edited-off.epub" "$work/texts-damaged.epub" \
   && pass "a damaged texts entry is not used" || fail "a damaged texts entry is not used"

@@ -1,6 +1,7 @@
-/* cache.c: see cache.h. An entry is the data followed by a trailer: the data's length (8 bytes)
- * and its CRC-32 (4 bytes), little-endian. Writes are atomic, so the CRC is there for a file
- * damaged afterwards; it costs a fraction of what a SHA-256 of a 3 MB entry would. */
+/* cache.c: see cache.h. An entry is the data followed by a trailer: the data's length and its
+ * XXH3-64, 8 bytes each, little-endian. Writes are atomic, so the checksum is there for a file
+ * damaged afterwards. It is read at every rebuild (1.8 MB for the bench book: its fonts, cover
+ * and text), where a CRC-32 took 5% of the instructions and XXH3 takes a fiftieth of that. */
 #include "cache.h"
 
 #include <elf.h>
@@ -8,10 +9,10 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/auxv.h>
-#include <zlib.h>
+#include <xxhash.h>
 
-#define CACHE_FORMAT "bookbuild-cache-1"
-#define TRAILER_LEN 12
+#define CACHE_FORMAT "bookbuild-cache-2"
+#define TRAILER_LEN 16
 
 struct CacheKey {
   char *root; /* the book root; entries go to root/build/cache/ */
@@ -132,17 +133,11 @@ static char *entry_path(CacheKey *key, gboolean create) {
 }
 
 static void trailer(const guint8 *data, gsize len, guint8 out[TRAILER_LEN]) {
-  guint64 n = len;
-  uLong crc = crc32(0L, Z_NULL, 0);
-  for (gsize done = 0; done < len;) { /* crc32() takes a uInt length */
-    uInt chunk = (uInt)MIN(len - done, (gsize)G_MAXUINT32);
-    crc = crc32(crc, data + done, chunk);
-    done += chunk;
-  }
-  for (int i = 0; i < 8; i++)
+  guint64 n = len, sum = XXH3_64bits(data, len);
+  for (int i = 0; i < 8; i++) {
     out[i] = (guint8)(n >> (8 * i));
-  for (int i = 0; i < 4; i++)
-    out[8 + i] = (guint8)(crc >> (8 * i));
+    out[8 + i] = (guint8)(sum >> (8 * i));
+  }
 }
 
 GBytes *cache_get(CacheKey *key) {
