@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # tests/hardening/cache-test.sh: the cache (build/cache/, cache.h) only saves time. A build
 # that reads the drawn cover, the packed fonts, the deflated text files and the laid-out drawings
-# from it writes the same
-# bytes as one that makes them (and as one with BOOKBUILD_CACHE=off), and so does one that reads
-# what the font files say (their families and styles) or the build date git gave for the
-# commit HEAD names; a damaged entry is never
-# used; a build/cache/ that is a symbolic link is never written through; one entry of each kind
-# is kept.
+# from it writes the same bytes as one that makes them (and as one with BOOKBUILD_CACHE=off),
+# and so does one that reads what the font files say (their families and styles) or the build
+# date git gave for the commit HEAD names; a damaged entry is never used; a build/cache/ that
+# is a symbolic link is never written through; one entry of each kind is kept.
 # Ends with one line: N passed, N failed.
 set -u
 export LANG=C LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=1700000000
@@ -24,8 +22,8 @@ entries() { ls "$work/book/build/cache" 2>/dev/null | sed 's/-.*//' | sort | tr 
 (cd "$work" && "$bb" init book >/dev/null 2>&1) || { fail "init"; echo "$passed passed, $failed failed"; exit 1; }
 
 build cold.epub >/dev/null
-[ "$(entries)" = "cover faces fonts texts " ] && pass "a first build keeps the cover, the font faces and the fonts" \
-  || fail "a first build keeps the cover, the font faces and the fonts" "$(entries)"
+[ "$(entries)" = "cover faces fonts texts " ] && pass "a first build keeps the cover, the font faces, the fonts and the texts" \
+  || fail "a first build keeps the cover, the font faces, the fonts and the texts" "$(entries)"
 cover=$(ls "$work"/book/build/cache/cover-*)
 stamp=$(stat -c %Y.%s "$cover")
 build warm.epub >/dev/null

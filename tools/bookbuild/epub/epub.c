@@ -367,9 +367,9 @@ static GBytes *pack_texts(Epub *e, GArray *entries, GError **error) {
   GBytes *old = cache_get(key);
   g_autoptr(GHashTable) old_names = old ? epub_zip_names(old) : NULL;
   g_autoptr(GArray) pack = g_array_new(FALSE, FALSE, sizeof(ZipEntry));
-  g_autoptr(GArray) old_index = g_array_new(FALSE, FALSE, sizeof(guint));   /* per pack entry */
-  g_autoptr(GHashTable) placed = g_hash_table_new(g_str_hash, g_str_equal); /* name -> i + 1 */
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GArray) old_index = g_array_new(FALSE, FALSE, sizeof(guint)); /* per pack entry */
+  g_autoptr(GHashTable) placed = /* name (owned) -> its pack index + 1 */
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_autofree guint *slot = g_new(guint, entries->len + 1); /* entry -> pack index, or G_MAXUINT */
   guint misses = 0;
   for (guint i = 0; i < entries->len; i++) {
@@ -385,7 +385,6 @@ static GBytes *pack_texts(Epub *e, GArray *entries, GError **error) {
       continue;
     }
     char *kept = g_strdup(name);
-    g_ptr_array_add(names, kept);
     guint was = old_names ? GPOINTER_TO_UINT(g_hash_table_lookup(old_names, name)) : 0;
     ZipEntry p = {kept, was ? NULL : en->data, was ? 0 : en->level, was ? old : NULL,
                   was ? was - 1 : 0};
