@@ -149,7 +149,7 @@ def measure(pdf, manuscript=None):
     tops = {}
     lowest = {}  # per page: the lowest baseline of any text but the folio
     for n, lines in pages:
-        text = [ln for ln in lines if not "".join(g[5] for g in ln).strip().isdigit()]
+        text = [ln for ln in lines if not is_folio(ln)]
         lowest[n] = max((ln[0][2] for ln in text), default=0)
     for n, lines in body.items():
         L = edge_l[n % 2]
@@ -195,9 +195,13 @@ def measure(pdf, manuscript=None):
                 nk = full[order[i + 1]]
                 if nk and abs(nk[0][0][0][2] - block_top) < 2:
                     overleaf = nk[0]
-            justified = (follows and not nxt[1]) or (overleaf is not None and not overleaf[1])
+            # A line at the indent under another one there is in an indented block (a box's
+            # text, a list item): it starts nothing, and goes on overleaf only at the indent.
+            boxed = ind and preceded and above[1]
+            justified = (follows and not nxt[1]) or (
+                overleaf is not None and not overleaf[1] and not boxed)
             m["body lines"] += 1
-            starts = ind or not preceded
+            starts = (ind and not boxed) or not preceded
             if j == 0 and not starts and i > 0 and abs(ln[0][2] - block_top) < 2:
                 # A page's first line continuing a paragraph: a widow if it ends it.
                 if not justified:
@@ -284,6 +288,13 @@ def measure(pdf, manuscript=None):
     return result
 
 
+def is_folio(ln):
+    """A page number: digits alone on their line, not in the code face (a listing's `3` is
+    text)."""
+    return ("".join(g[5] for g in ln).strip().isdigit() and
+            not all(is_mono(g) for g in ln if g[5].strip()))
+
+
 def is_note(g):
     """A footnote's glyph: Libertine at the note size (0.82 of the body) or code in a note."""
     return ("Libertine" in g[3] and 8.0 <= g[4] <= 8.4) or (is_mono(g) and g[4] < 7.5)
@@ -293,8 +304,7 @@ def bottoms(pages, start, leading):
     """Pages ending short of the foot, and facing pages ending at different heights."""
     info = {}
     for n, lines in pages:
-        text = [ln for ln in lines if "".join(g[5] for g in ln).strip() and
-                not "".join(g[5] for g in ln).strip().isdigit()]
+        text = [ln for ln in lines if "".join(g[5] for g in ln).strip() and not is_folio(ln)]
         big = ["".join(g[5] for g in ln).strip() for ln in text if any(g[4] > 14 for g in ln)]
         notes = False
         while text and all(is_note(g) for g in text[-1] if g[5].strip()):
