@@ -6,7 +6,8 @@ Usage: indexcheck.py BOOK.epub BOOK.pdf [--expect-order TERM,TERM,...] [--min-en
 Checks that
   - the EPUB's index page (epub:type="index") has index-entry items whose index-locator links
     resolve to an anchor in a chapter, and each link's text is the print page that anchor is on
-    (the label of the last page-break marker before it, in reading order);
+    (the label of the last page-break marker before it, in reading order, or of the last one
+    not at or in a figure or table: text set above a figure that floated to the next page);
   - for every entry, "TERM, PAGES" as the EPUB gives it is in the PDF's index, read with
     pdftotext from the index's pages (so the PDF prints the same numbers, ranges merged);
   - the PDF's own text confirms each page: a code-span term (index.yaml) is on every page its
@@ -71,6 +72,15 @@ def words_near(raw, ident):
     return (b[-1] if b else ""), (a[0] if a else "")
 
 
+def at_figure(raw, start, end):
+    """Whether the page-break marker at raw[start:end] stands at a figure or table (before it,
+    or in its first cell) or inside one."""
+    before = raw[:start]
+    inside = (before.count("<figure") > before.count("</figure>") or
+              before.count("<table") > before.count("</table>"))
+    return inside or re.match(r'\s*(</p>\s*)?<(figure|div class="table-wrap")', raw[end:]) is not None
+
+
 def norm(w):
     return re.sub(r"[\W_]+", "", w).casefold()
 
@@ -91,15 +101,21 @@ def main():
     z = zipfile.ZipFile(epub)
     docs = spine(z)
     raw = {d: z.read("OEBPS/" + d).decode("utf-8") for d in docs}
-    # the print page of every anchor: the last page-break marker before it, in reading order
-    page_of, label = {}, None
+    # the print page of every anchor: the last page-break marker before it, in reading order;
+    # or, for text the PDF set above a figure floated to the next page (the figure comes first
+    # in the e-book, and the markers of the pages it fills with it), the last marker before it
+    # that stands neither at nor in a figure or table
+    page_of, text_page_of, label, text_label = {}, {}, None, None
     for d in docs:
         for m in re.finditer(r'<span [^>]*epub:type="pagebreak"[^>]*aria-label="([^"]+)"[^>]*/>|'
                              r'<span id="(ix-\d+)"/>', raw[d]):
             if m.group(1):
                 label = m.group(1)
+                if not at_figure(raw[d], m.start(), m.end()):
+                    text_label = label
             else:
                 page_of[(d.split("/")[-1], m.group(2))] = label
+                text_page_of[(d.split("/")[-1], m.group(2))] = text_label
     index_doc = next((d for d in docs if d.endswith("index.xhtml")), None)
     if not index_doc:
         print("FAIL: no index page in the EPUB's spine")
@@ -134,9 +150,11 @@ def main():
             if want is None:
                 failures.append("%s: locator %s does not resolve" % (term, href))
                 continue
-            if first != want:
+            if first not in (want, text_page_of.get((doc, ident))):
                 failures.append("%s: locator %s says page %s, its anchor is on page %s" %
                                 (term, href, text, want))
+                continue
+            want = first
             shown.append(text)
             # the PDF's own text on that page
             page_text = pdf_text(pdf, physical[want])

@@ -198,11 +198,14 @@ def main():
             # a list item's bullet or number, or a code line's number in the gutter, may come
             # first
             firsts = cand[:2] if len(cand) > 1 and is_marker(cand[0]) else cand[:1]
-            for first in firsts:
+            for at, first in enumerate(firsts):
                 w = norm(first)
                 matched |= w == g or (w != "" and g.endswith(w)) or first == "CHAPTER"
-                # a code line wrapped with a continuation mark
-                matched |= first.endswith("\u21aa") and w != "" and g.startswith(w)
+                # a code line wrapped with a continuation mark, read at the end of the word or
+                # as the next one (the mark opens the continued line)
+                wrapped = first.endswith("\u21aa") or (
+                    at + 1 < len(cand) and cand[at + 1].startswith("\u21aa"))
+                matched |= wrapped and w != "" and g.startswith(w)
         if matched:
             continue
         # a table row: the page opens with the table's header repeated, then the row

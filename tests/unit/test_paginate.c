@@ -160,6 +160,21 @@ static void test_code_splits(void) {
   chapter_free(cl2);
 }
 
+/* A listing broken across pages drops its empty lines at the break: the page ends on the line
+ * before them and the next begins after them. */
+static void test_code_blank_dropped(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 6);
+  Item *code = add(cl, ITEM_CODE, 9);
+  g_array_index(code->lines, LineBox, 3).blank = TRUE; /* lines 0-3 fit under the text */
+  g_array_index(code->lines, LineBox, 4).blank = TRUE;
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  g_assert_cmpuint(placement(pages, 0, 1)->last, ==, 2);
+  g_assert_cmpuint(placement(pages, 1, 0)->first, ==, 5);
+  g_assert_cmpuint(placement(pages, 1, 0)->last, ==, 8);
+  chapter_free(cl);
+}
+
 /* A chapter that would open on a verso gets a blank page first; a handout never does. */
 static void test_recto_openings(void) {
   ChapterLayout *one = chapter_new(), *two = chapter_new();
@@ -270,6 +285,27 @@ static void test_facing_pages_level(void) {
   chapter_free(cl);
 }
 
+/* A spread that no space can level: the recto ends three lines short before a listing that
+ * may not split, and the verso, full, has no space to shrink. The verso is set again to end
+ * level with it; the lines it gives up fill the recto, which is then set again to end on the
+ * same line. */
+static void test_spread_set_again(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 10);           /* page 1, the opening recto */
+  Item *b = add(cl, ITEM_TEXT, 10); /* page 2, verso: full */
+  Item *c = add(cl, ITEM_TEXT, 7);  /* page 3, recto: 70, then the listing does not fit */
+  add(cl, ITEM_CODE, 5);
+  add(cl, ITEM_TEXT, 20);
+  g_autoptr(GPtrArray) pages = paginate_filled(cl, TRUE, 0.5);
+  g_assert_true(placement(pages, 1, 0)->item == b);
+  g_assert_cmpuint(placement(pages, 1, 0)->last, ==, 6); /* B ends at 70, baseline 68 */
+  g_assert_cmpuint(placements(pages, 2), ==, 2);
+  g_assert_cmpuint(placement(pages, 2, 0)->first, ==, 7); /* B 7-9 and C 0-3: 70 */
+  g_assert_true(placement(pages, 2, 1)->item == c);
+  g_assert_cmpuint(placement(pages, 2, 1)->last, ==, 3);
+  chapter_free(cl);
+}
+
 /* Spaces that may shrink let a paragraph end on the page rather than leave lines over (here
  * the widow rule would send two of its six lines on); the space then shrinks to fit. */
 static void test_shrink_fits_more(void) {
@@ -317,12 +353,14 @@ int main(int argc, char **argv) {
   g_test_add_func("/paginate/heading-keeps-with-next", test_heading_keeps_with_next);
   g_test_add_func("/paginate/table-header-repeats", test_table_header_repeats);
   g_test_add_func("/paginate/code-splits", test_code_splits);
+  g_test_add_func("/paginate/code-blank-dropped", test_code_blank_dropped);
   g_test_add_func("/paginate/recto-openings", test_recto_openings);
   g_test_add_func("/paginate/footnote-space", test_footnote_space);
   g_test_add_func("/paginate/space-dropped-at-top", test_space_dropped_at_top);
   g_test_add_func("/paginate/stretch-fills-page", test_stretch_fills_page);
   g_test_add_func("/paginate/facing-pages-level", test_facing_pages_level);
   g_test_add_func("/paginate/shrink-fits-more", test_shrink_fits_more);
+  g_test_add_func("/paginate/spread-set-again", test_spread_set_again);
   g_test_add_func("/layout/column-widths", test_column_widths);
   return g_test_run();
 }

@@ -134,6 +134,7 @@ void layout_measure_lines(Item *it) {
     lb.height = logical.height / (double)PANGO_SCALE;
     lb.baseline = pango_layout_iter_get_baseline(iter) / (double)PANGO_SCALE - lb.top;
     lb.x = logical.x / (double)PANGO_SCALE;
+    lb.blank = pango_layout_iter_get_line_readonly(iter)->length == 0;
     g_array_append_val(it->lines, lb);
   } while (pango_layout_iter_next_line(iter));
   pango_layout_iter_free(iter);

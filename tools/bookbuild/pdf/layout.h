@@ -27,6 +27,7 @@ typedef struct {
   double x;              /* the line's offset (indent, alignment) within the layout */
   GPtrArray *notes;      /* Footnote* first referenced on this line, or NULL */
   gboolean continuation; /* code: a wrapped continuation of the previous line */
+  gboolean blank;        /* an empty line (code: dropped where a page breaks) */
   int source_line;       /* code: 1-based line within the block, for line numbers */
   double expand;         /* justified text: its glyphs' horizontal scale minus one (0.01: 1% */
                          /* wider), for those justify_font_expands() (the layout's advances */

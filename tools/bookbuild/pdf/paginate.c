@@ -1,22 +1,37 @@
 /* paginate.c: the page breaker (see paginate.h). Greedy, line by line, with look-ahead only
- * where a rule needs it (keep-with-next, widows), counting on the spaces between blocks to
- * shrink a little; a chapter's pages are then filled down by stretching (or shrinking) those
- * spaces, TeX's vertical glue. Pages store placements; nothing is drawn. */
+ * where a rule needs it (keep-with-next, widows, a figure that floats), counting on the spaces
+ * between blocks to shrink a little; a chapter's pages are then filled down by stretching (or
+ * shrinking) those spaces, TeX's vertical glue, and where a spread still cannot end level its
+ * fuller page is set again, shorter, and the chapter broken anew from there. Pages store
+ * placements; nothing is drawn. */
 #include "paginate.h"
 
 #define MIN_LINES 2      /* orphans and widows */
 #define MIN_CODE_SPLIT 5 /* code blocks of up to this many lines are never split */
+#define LEVEL_LINES 8    /* a page is set again to end level with its facing page up to */
+                         /* this many lines above the foot, */
+#define LEVEL_SLACK 2.5  /* and this many above where the spread first could end */
+#define MAX_PASSES 400   /* times a chapter is set again to level its spreads, */
+#define PASS_PAGES 20000 /* and pages set again in all, so a huge chapter costs a few passes */
+#define MIN_DRAWING_SCALE 0.85 /* a diagram's drawing may be set this much smaller to fit */
 
 typedef struct {
   const ChapterLayout *cl;
   const PageFrame *frame;
   GPtrArray *pages;
   Page *page;
-  double y;          /* bottom of what is placed */
-  double notes;      /* height of the page's footnotes (with the rule gap) */
-  double last_after; /* space_after of the last placed item */
-  double gaps;       /* the spaces on the page that may shrink (see stretchable_gap) */
-  guint body;        /* the chapter's first item after its opening display */
+  double y;           /* bottom of what is placed */
+  double notes;       /* height of the page's footnotes (with the rule gap) */
+  double last_after;  /* space_after of the last placed item */
+  double gaps;        /* the spaces on the page that may shrink (see stretchable_gap) */
+  guint body;         /* the chapter's first item after its opening display */
+  guint *unit_end;    /* per item from `body`: the last item of what it starts (a box, a figure),
+                       * or itself */
+  guint8 *flow;       /* per item: how it moves around a floating figure (Flow) */
+  guint first_page;   /* the chapter's first page in `pages` */
+  GArray *limits;     /* double per page of the chapter: how far down it may fill (0: the foot) */
+  const Item *scaled; /* a drawing set smaller than its own size, by `scale`, or NULL */
+  double scale;
 } Breaker;
 
 void page_free(gpointer p) {
@@ -32,6 +47,14 @@ static Page *page_new(const ChapterLayout *cl) {
   p->notes = g_ptr_array_new();
   p->chapter = cl;
   return p;
+}
+
+/* How far down the current page may fill: the foot, or less on a page set again to end level
+ * with the page facing it (see fill_pages). */
+static double page_height(const Breaker *b) {
+  guint k = b->pages->len - 1 - b->first_page;
+  double limit = k < b->limits->len ? g_array_index(b->limits, double, k) : 0;
+  return limit > 0 ? limit : b->frame->height;
 }
 
 static void new_page(Breaker *b) {
@@ -54,6 +77,12 @@ static double part_height(const Item *it, guint first, guint last) {
   if (last + 1 == it->lines->len)
     h += it->pad_bottom;
   return h;
+}
+
+/* The height of lines [first, last] as this breaker sets them: a drawing perhaps smaller. */
+static double set_height(const Breaker *b, const Item *it, guint first, guint last) {
+  double h = part_height(it, first, last);
+  return it == b->scaled ? h - (1 - b->scale) * it->image_h : h;
 }
 
 /* Footnote height that lines [first, last] add to the page (notes not placed yet). */
@@ -81,14 +110,18 @@ static gboolean gap_stretches(const Breaker *b) {
   return placed->len > 0 && g_array_index(placed, Placement, placed->len - 1).index >= b->body;
 }
 
-/* Whether lines [first, last] fit below what is placed, the page's spaces shrunk if need be
- * (fill_pages() shrinks them after). */
+/* The room left on the page below a space `gap` about to be placed, counting on the page's
+ * spaces shrinking (fill_pages() shrinks them after). */
+static double room_below(const Breaker *b, double gap) {
+  double shrink = b->frame->shrink * (b->gaps + (gap_stretches(b) ? gap : 0));
+  return page_height(b) + shrink - b->y - b->notes + 0.01;
+}
+
+/* Whether lines [first, last] fit below what is placed, the page's spaces shrunk if need be. */
 static gboolean fits(Breaker *b, const Item *it, guint first, guint last, double gap) {
   g_autoptr(GPtrArray) pending = g_ptr_array_new();
-  double need = gap + part_height(it, first, last);
-  double notes = notes_height(b, it, first, last, pending);
-  double shrink = b->frame->shrink * (b->gaps + (gap_stretches(b) ? gap : 0));
-  return b->y + need + b->notes + notes <= b->frame->height + shrink + 0.01;
+  double need = gap + set_height(b, it, first, last);
+  return need + notes_height(b, it, first, last, pending) <= room_below(b, gap);
 }
 
 static void place(Breaker *b, const Item *it, guint index, guint first, guint last, double gap,
@@ -100,9 +133,9 @@ static void place(Breaker *b, const Item *it, guint index, guint first, guint la
   b->notes += notes;
   if (gap_stretches(b))
     b->gaps += gap;
-  Placement p = {it, index, first, last, b->y + gap, repeated};
+  Placement p = {it, index, first, last, b->y + gap, repeated, it == b->scaled ? b->scale : 1};
   g_array_append_val(b->page->placements, p);
-  b->y += gap + part_height(it, first, last);
+  b->y += gap + set_height(b, it, first, last);
   b->last_after = last + 1 == it->lines->len ? it->space_after : 0;
 }
 
@@ -111,14 +144,15 @@ static double gap_before(const Breaker *b, const Item *it) {
 }
 
 /* The lines of `next` that must follow a kept heading on its page. */
-static double keep_height(const ChapterLayout *cl, guint i) {
+static double keep_height(const Breaker *b, guint i) {
+  const ChapterLayout *cl = b->cl;
   double h = 0;
   const Item *prev = cl->items->pdata[i];
   for (guint j = i + 1; j < cl->items->len; j++) {
     const Item *next = cl->items->pdata[j];
     guint n = next->lines->len;
     guint take = next->kind == ITEM_TABLE_ROW || next->kind == ITEM_IMAGE ? 1 : MIN(n, MIN_LINES);
-    h += MAX(prev->space_after, next->space_before) + part_height(next, 0, take - 1);
+    h += MAX(prev->space_after, next->space_before) + set_height(b, next, 0, take - 1);
     if (!next->keep_with_next || take < n)
       break;
     prev = next;
@@ -126,14 +160,16 @@ static double keep_height(const ChapterLayout *cl, guint i) {
   return h;
 }
 
-/* How many lines of `it` from `first` fit on this page, honouring widows and orphans. */
-static guint lines_that_fit(Breaker *b, const Item *it, guint first, double gap) {
+/* How many lines of `it` from `first` fit on this page, honouring widows and orphans; `head`:
+ * the lines open a part of the item (its first, or its rest resumed below a float), so one
+ * line alone is an orphan. */
+static guint lines_that_fit(Breaker *b, const Item *it, guint first, double gap, gboolean head) {
   guint n = it->lines->len, fit = 0;
   while (first + fit < n && fits(b, it, first, first + fit, gap))
     fit++;
   if (fit == 0 || first + fit == n || it->kind == ITEM_TABLE_ROW || it->kind == ITEM_IMAGE)
     return fit;
-  if (first == 0 && fit < MIN_LINES)
+  if (head && fit < MIN_LINES)
     return 0; /* an orphan */
   if (it->kind == ITEM_CODE && first == 0 && n <= MIN_CODE_SPLIT)
     return 0; /* a short listing stays whole */
@@ -146,7 +182,7 @@ static guint lines_that_fit(Breaker *b, const Item *it, guint first, double gap)
   while (it->kind == ITEM_CODE && fit > 0 &&
          g_array_index(it->lines, LineBox, first + fit).continuation)
     fit--;
-  if (first == 0 && fit < MIN_LINES)
+  if (head && fit < MIN_LINES)
     fit = 0;
   return fit;
 }
@@ -157,18 +193,42 @@ static void place_header_if_continued(Breaker *b, const Item *it, guint index) {
   place(b, it->header, index, 0, 0, 0, TRUE);
 }
 
-static void place_item(Breaker *b, guint index) {
+static gboolean blank_line(const Item *it, guint k) {
+  return it->kind == ITEM_CODE && g_array_index(it->lines, LineBox, k).blank;
+}
+
+/* Places lines [first, last] of item `index`; returns the line to go on from. A listing broken
+ * across pages drops its empty lines at the break, as TeX drops glue, so that neither page
+ * ends or begins with one. */
+static guint place_part(Breaker *b, guint index, guint first, guint last, double gap) {
   const Item *it = b->cl->items->pdata[index];
-  guint n = it->lines->len, first = 0;
+  guint next = last + 1, n = it->lines->len;
+  if (next < n) {
+    while (last > first && blank_line(it, last))
+      last--;
+    while (next < n && blank_line(it, next))
+      next++;
+  }
+  place(b, it, index, first, last, gap, FALSE);
+  return next;
+}
+
+/* Places item `index` from line `first` on, across as many pages as it takes. The space above
+ * it comes first even when `first` is not 0: the rest of a paragraph resumed below a float. */
+static void place_item(Breaker *b, guint index, guint first) {
+  const Item *it = b->cl->items->pdata[index];
+  guint n = it->lines->len;
   if (it->keep_with_next && b->y > 0) {
-    double need = gap_before(b, it) + part_height(it, 0, n - 1) + keep_height(b->cl, index);
-    if (b->y + need + b->notes > b->frame->height)
+    double gap = gap_before(b, it);
+    if (gap + set_height(b, it, 0, n - 1) + keep_height(b, index) > room_below(b, gap))
       new_page(b);
   }
+  gboolean resumed = first > 0 && b->y > 0;
   while (first < n) {
     place_header_if_continued(b, it, index);
     double gap = gap_before(b, it);
-    guint fit = lines_that_fit(b, it, first, gap);
+    guint fit = lines_that_fit(b, it, first, gap, first == 0 || resumed);
+    resumed = FALSE;
     if (fit == 0 && b->y > 0) {
       new_page(b);
       continue;
@@ -176,10 +236,182 @@ static void place_item(Breaker *b, guint index) {
     if (fit == 0) /* the rules cannot be kept on an empty page: fill it, at least one line */
       while (fit == 0 || (first + fit < n && fits(b, it, first, first + fit, gap)))
         fit++;
-    place(b, it, index, first, first + fit - 1, first == 0 ? gap : 0, FALSE);
-    first += fit;
+    first = place_part(b, index, first, first + fit - 1, gap);
     if (first < n)
       new_page(b);
+  }
+}
+
+/* ---- floats ---- */
+
+/* Figures float, as in LaTeX: a diagram callout, a table or a picture with its caption that
+ * would leave the page more than a line short goes to the top of the next page, and what comes
+ * after it fills the page instead: paragraphs, list items and code (the last of them may break
+ * there and go on below the figure), whole boxes (notes, quotes), and further figures, which
+ * wait with the first and keep their order. Nothing flows past a heading, so a figure stays in
+ * its section. */
+typedef enum { FLOW_NO, FLOW_TEXT, FLOW_BOX, FLOW_FIGURE } Flow;
+
+static void find_floats(Breaker *b) {
+  const ChapterLayout *cl = b->cl;
+  guint n = cl->items->len;
+  b->unit_end = g_new0(guint, n);
+  b->flow = g_new0(guint8, n);
+  g_autofree gboolean *boxed = g_new0(gboolean, n);
+  for (guint c = 0; c < cl->containers->len; c++) {
+    const Container *box = &g_array_index(cl->containers, Container, c);
+    for (guint i = box->first; i <= box->last; i++)
+      boxed[i] = TRUE;
+    if (box->depth == 0 && box->first >= b->body) {
+      b->unit_end[box->first] = box->last;
+      b->flow[box->first] = box->kind == CALLOUT_DIAGRAM ? FLOW_FIGURE : FLOW_BOX;
+    }
+  }
+  for (guint i = b->body; i < n; i++) {
+    const Item *it = cl->items->pdata[i];
+    if (boxed[i])
+      continue;
+    b->unit_end[i] = i;
+    if (it->kind == ITEM_TABLE_ROW && it->is_header) {
+      while (b->unit_end[i] + 1 < n &&
+             ((const Item *)cl->items->pdata[b->unit_end[i] + 1])->header == it)
+        b->unit_end[i]++;
+      b->flow[i] = FLOW_FIGURE;
+    } else if (it->kind == ITEM_IMAGE && it->image) {
+      b->unit_end[i] = it->keep_with_next && i + 1 < n ? i + 1 : i;
+      b->flow[i] = FLOW_FIGURE;
+    } else if ((it->kind == ITEM_TEXT || it->kind == ITEM_CODE) && !it->keep_with_next &&
+               !it->heading_level && !it->chapter_title) {
+      b->flow[i] = FLOW_TEXT;
+    }
+  }
+}
+
+/* Whether item `index`, a figure's first, cannot start on this page with what it keeps, and
+ * would leave more than a line and a half empty. */
+static gboolean float_waits(const Breaker *b, guint index) {
+  const Item *it = b->cl->items->pdata[index];
+  if (b->y == 0)
+    return FALSE;
+  double gap = gap_before(b, it);
+  double need = gap + set_height(b, it, 0, it->lines->len - 1);
+  if (it->keep_with_next)
+    need += keep_height(b, index);
+  double room = room_below(b, gap);
+  return need > room && room > 1.5 * b->frame->line;
+}
+
+/* Sets what of item `index` from line `first` fits on this page; returns the line after it. */
+static guint place_here(Breaker *b, guint index, guint first) {
+  const Item *it = b->cl->items->pdata[index];
+  double gap = gap_before(b, it);
+  guint fit = lines_that_fit(b, it, first, gap, TRUE);
+  return fit > 0 ? place_part(b, index, first, first + fit - 1, gap) : first;
+}
+
+/* Sets box [first, last] on this page if all of it fits; otherwise sets nothing. */
+static gboolean place_box_here(Breaker *b, guint first, guint last) {
+  Breaker saved = *b;
+  guint placed = b->page->placements->len, notes = b->page->notes->len;
+  for (guint i = first; i <= last; i++) {
+    const Item *it = b->cl->items->pdata[i];
+    if (place_here(b, i, 0) < it->lines->len) {
+      g_array_set_size(b->page->placements, placed);
+      g_ptr_array_set_size(b->page->notes, notes);
+      *b = saved;
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Fills the page below where figure `index` would not start, with what follows it; then sets
+ * the figures that waited at the top of the next page. Returns FALSE, having set nothing, when
+ * nothing could fill the page; otherwise where to go on: item *next from line *line. */
+static gboolean float_figure(Breaker *b, guint index, guint *next, guint *line) {
+  guint n = b->cl->items->len;
+  g_autoptr(GArray) waiting = g_array_new(FALSE, FALSE, sizeof(guint));
+  g_array_append_val(waiting, index);
+  guint k = b->unit_end[index] + 1, at = 0, filled = 0;
+  while (k < n) {
+    const Item *it = b->cl->items->pdata[k];
+    if (b->flow[k] == FLOW_FIGURE) {
+      g_array_append_val(waiting, k);
+    } else if (b->flow[k] == FLOW_BOX) {
+      if (!place_box_here(b, k, b->unit_end[k]))
+        break;
+      filled++;
+    } else if (b->flow[k] == FLOW_TEXT) {
+      at = place_here(b, k, 0);
+      filled += at > 0;
+      if (at < it->lines->len)
+        break;
+      at = 0;
+    } else {
+      break;
+    }
+    k = b->unit_end[k] + 1;
+  }
+  if (filled == 0)
+    return FALSE; /* (nothing was placed: the figures set below start where they stood) */
+  new_page(b);
+  for (guint w = 0; w < waiting->len; w++) {
+    guint f = g_array_index(waiting, guint, w);
+    for (guint i = f; i <= b->unit_end[f]; i++)
+      place_item(b, i, 0);
+  }
+  *next = k;
+  *line = at;
+  return TRUE;
+}
+
+/* Whether figure `index` starts on this page once its drawing is set smaller, down to
+ * MIN_DRAWING_SCALE of its own size; if so, sets it. */
+static gboolean fit_drawing(Breaker *b, guint index) {
+  const Item *drawing = NULL;
+  for (guint i = index; i <= b->unit_end[index]; i++) {
+    const Item *it = b->cl->items->pdata[i];
+    if (it->kind == ITEM_IMAGE && it->drawing)
+      drawing = it;
+  }
+  if (!drawing)
+    return FALSE;
+  const Item *it = b->cl->items->pdata[index];
+  double gap = gap_before(b, it);
+  double need = gap + part_height(it, 0, it->lines->len - 1);
+  if (it->keep_with_next)
+    need += keep_height(b, index);
+  double scale = 1 - (need - room_below(b, gap)) / drawing->image_h - 0.001;
+  if (scale < MIN_DRAWING_SCALE)
+    return FALSE;
+  b->scaled = drawing;
+  b->scale = scale;
+  for (guint i = index; i <= b->unit_end[index]; i++)
+    place_item(b, i, 0);
+  b->scaled = NULL;
+  return TRUE;
+}
+
+/* Places the chapter's items, figures floated where they would leave a page short. */
+static void place_items(Breaker *b) {
+  guint n = b->cl->items->len;
+  guint i = 0, first = 0;
+  while (i < n) {
+    guint next, line;
+    if (first == 0 && b->flow[i] == FLOW_FIGURE && float_waits(b, i)) {
+      if (fit_drawing(b, i)) {
+        i = b->unit_end[i] + 1;
+        continue;
+      }
+      if (float_figure(b, i, &next, &line)) {
+        i = next;
+        first = line;
+        continue;
+      }
+    }
+    place_item(b, i, first);
+    i++;
+    first = 0;
   }
 }
 
@@ -195,15 +427,15 @@ typedef struct {
   double stretch, shrink; /* by how much in all */
 } Fill;
 
-static double placement_height(const Placement *p) {
-  return part_height(p->item, p->first, p->last);
+double placement_height(const Placement *p) {
+  return part_height(p->item, p->first, p->last) - (1 - p->scale) * p->item->image_h;
 }
 
 /* The baseline of the placement's last line (an image's or a rule's foot), from the top. */
 static double placement_baseline(const Placement *p) {
   const LineBox *l = &g_array_index(p->item->lines, LineBox, p->last);
   double top = p->y + (p->first == 0 ? p->item->pad_top : 0) - line_top(p->item, p->first);
-  return top + l->top + l->baseline;
+  return top + l->top + l->baseline - (1 - p->scale) * p->item->image_h;
 }
 
 /* The space above placement `k` that may stretch: none at the top of the page or next to the
@@ -263,13 +495,67 @@ static void stretch_page(Page *page, const Fill *f, guint body, double by) {
   }
 }
 
+/* A page to set again, brought up so that it ends level with the page facing it: its place in
+ * the chapter's pages, and how far down it may fill; or (`undo`) a spread, by its verso's
+ * place, whose pages are to be set as they first were, because setting them again only took
+ * both further up. */
+typedef struct {
+  guint page;
+  double height;
+  gboolean undo;
+} Cut;
+
+/* A spread of the chapter the first time it was found uneven: how low both pages could then
+ * end, and whether levelling it was given up. */
+typedef struct {
+  double level;
+  gboolean undone;
+} Spread;
+
+/* For the chapter's first spread that cannot end level (its verso at `v`; `level`: as low as
+ * both its pages can end; `f` and `g`: the verso's and the recto's shapes), whether to set its
+ * fuller page again or to undo what was done to it (see fill_pages), and which. */
+static gboolean level_spread(guint v, double level, const Fill *f, const Fill *g,
+                             const PageFrame *frame, const GArray *limits, GArray *spreads,
+                             Cut *cut) {
+  if (v >= spreads->len)
+    g_array_set_size(spreads, v + 1);
+  Spread *sp = &g_array_index(spreads, Spread, v);
+  if (sp->undone)
+    return FALSE;
+  if (sp->level == 0)
+    sp->level = level;
+  gboolean up_verso = level < f->baseline - f->shrink;
+  const Fill *p = up_verso ? f : g;
+  guint k = v + !up_verso;
+  double was = k < limits->len ? g_array_index(limits, double, k) : 0;
+  double height = level + (frame->line - frame->ascent) + (frame->height - p->foot);
+  if (p->last - level <= LEVEL_LINES * frame->line &&
+      level >= sp->level - LEVEL_SLACK * frame->line && (was == 0 || height < was - 0.5)) {
+    *cut = (Cut){k, height, FALSE};
+    return TRUE;
+  }
+  for (guint j = v; j < v + 2 && j < limits->len; j++)
+    if (g_array_index(limits, double, j) > 0) {
+      *cut = (Cut){v, 0, TRUE};
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* The chapter's pages from `first` on. Its last page ends where its text does (its spaces
  * shrunk only as far as the breaker counted on). Before it, facing pages (a verso, odd index,
  * and the recto after it) end on one baseline, as low as both can reach, the fuller one's spaces
  * shrunk if it must; a page whose partner cannot meet it, or that faces none, goes as low as it
- * can. */
-static void fill_pages(GPtrArray *pages, guint first, const PageFrame *frame, guint body) {
+ * can. Returns TRUE with the first spread's fuller page in `cut` when the spread can end level
+ * only once that page is set again to end higher: no more than LEVEL_LINES above the foot,
+ * LEVEL_SLACK lines above where the spread first could, and higher than `limits` (how far down
+ * the chapter's pages cut before may fill) let it now; or with the spread to undo when setting
+ * its pages again went past those bounds. */
+static gboolean fill_pages(GPtrArray *pages, guint first, const PageFrame *frame, guint body,
+                           const GArray *limits, GArray *spreads, Cut *cut) {
   guint end = pages->len - 1;
+  gboolean found = FALSE;
   Page *last = pages->pdata[end];
   Fill l = page_fill(last, frame, body);
   stretch_page(last, &l, body, MIN(0, fill_reach(&l)));
@@ -287,9 +573,12 @@ static void fill_pages(GPtrArray *pages, guint first, const PageFrame *frame, gu
         i++;
         continue;
       }
+      if (!found)
+        found = level_spread(i - first, level, &f, &g, frame, limits, spreads, cut);
     }
     stretch_page(page, &f, body, fill_reach(&f));
   }
+  return found;
 }
 
 /* The index of the chapter's first item after its opening display. */
@@ -301,17 +590,39 @@ static guint body_start(const ChapterLayout *cl) {
 }
 
 void paginate_chapter(const ChapterLayout *cl, const PageFrame *frame, GPtrArray *pages) {
-  Breaker b = {cl, frame, pages, NULL, 0, 0, 0, 0, body_start(cl)};
+  Breaker b = {cl, frame, pages, NULL, 0, 0, 0, 0, body_start(cl), NULL, NULL, 0, NULL, NULL, 1};
+  find_floats(&b);
   if (frame->recto_openings && pages->len % 2 == 1) {
     Page *blank = page_new(NULL);
     blank->blank = TRUE;
     g_ptr_array_add(pages, blank);
   }
-  guint first = pages->len;
-  new_page(&b);
-  b.page->opening = TRUE;
-  for (guint i = 0; i < cl->items->len; i++)
-    place_item(&b, i);
-  if (frame->stretch > 0 || frame->shrink > 0)
-    fill_pages(pages, first, frame, body_start(cl));
+  b.first_page = pages->len;
+  b.limits = g_array_new(FALSE, TRUE, sizeof(double));
+  g_autoptr(GArray) spreads = g_array_new(FALSE, TRUE, sizeof(Spread));
+  guint passes = MAX_PASSES;
+  for (guint pass = 0;; pass++) {
+    new_page(&b);
+    b.page->opening = TRUE;
+    place_items(&b);
+    if (pass == 0)
+      passes = MIN(passes, PASS_PAGES / (pages->len - b.first_page));
+    Cut cut = {0, 0, FALSE};
+    if (!(frame->stretch > 0 || frame->shrink > 0) ||
+        !fill_pages(pages, b.first_page, frame, b.body, b.limits, spreads, &cut) || pass >= passes)
+      break;
+    if (cut.page + 1 >= b.limits->len)
+      g_array_set_size(b.limits, cut.page + 2);
+    if (cut.undo) {
+      g_array_index(spreads, Spread, cut.page).undone = TRUE;
+      g_array_index(b.limits, double, cut.page) = 0;
+      g_array_index(b.limits, double, cut.page + 1) = 0;
+    } else {
+      g_array_index(b.limits, double, cut.page) = cut.height;
+    }
+    g_ptr_array_set_size(pages, b.first_page);
+  }
+  g_array_unref(b.limits);
+  g_free(b.unit_end);
+  g_free(b.flow);
 }

@@ -1,7 +1,9 @@
 /* paginate.h: filling pages with laid-out chapters: line by line, keeping headings with what
  * follows, no single line left at a page's top or bottom, table headers repeated, footnotes at
- * the foot of the page that references them, chapters opening on a recto page; then the spaces
- * between blocks stretched so that facing pages end level, at the foot where they can. */
+ * the foot of the page that references them, figures floated to the next page's top (or a
+ * drawing set smaller) where they would leave a page short, chapters opening on a recto page;
+ * then the spaces between blocks stretched so that facing pages end level, at the foot where
+ * they can. */
 #ifndef BOOKBUILD_PDF_PAGINATE_H
 #define BOOKBUILD_PDF_PAGINATE_H
 
@@ -14,7 +16,11 @@ typedef struct {
   guint first, last; /* line range shown, inclusive */
   double y;          /* top of the shown part (its padding included), from the text block top */
   gboolean repeated; /* a table header repeated after a break */
+  double scale;      /* a drawing's size, of its own: below 1 where it was set smaller to fit */
 } Placement;
+
+/* The height of the placed part, its paddings included. */
+double placement_height(const Placement *p);
 
 typedef struct {
   GArray *placements;           /* Placement */

@@ -125,18 +125,6 @@ static double shown_top(const Placement *p) {
   return p->y + (p->first == 0 ? p->item->pad_top : 0) - l->top;
 }
 
-static double placement_height(const Placement *p) {
-  const Item *it = p->item;
-  const LineBox *a = &g_array_index(it->lines, LineBox, p->first);
-  const LineBox *b = &g_array_index(it->lines, LineBox, p->last);
-  double h = b->top + b->height - a->top;
-  if (p->first == 0)
-    h += it->pad_top;
-  if (p->last + 1 == it->lines->len)
-    h += it->pad_bottom;
-  return h;
-}
-
 /* ---- text lines ---- */
 
 #define SHY_BYTES 2 /* U+00AD in UTF-8 */
@@ -433,8 +421,9 @@ static void draw_drawing(PageCtx *pc, const Placement *p) {
   cairo_t *cr = pc->r->cr;
   cairo_tag_begin(cr, "Figure", NULL);
   cairo_save(cr);
-  cairo_translate(cr, pc->x0 + it->x, pc->y0 + p->y + it->pad_top);
-  diagram_render(it->drawing, cr, it->image_w, it->image_h);
+  double w = it->image_w * p->scale; /* centred where the item stands at its own size */
+  cairo_translate(cr, pc->x0 + it->x + (it->image_w - w) / 2, pc->y0 + p->y + it->pad_top);
+  diagram_render(it->drawing, cr, w, it->image_h * p->scale);
   cairo_restore(cr);
   cairo_tag_end(cr, "Figure");
 }

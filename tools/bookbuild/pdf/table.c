@@ -69,9 +69,12 @@ double *layout_column_widths(const double *natural, const double *minimal, guint
 
 /* Sets the row's cells to their column widths, lines up their first baselines and returns
  * the row's text height. */
+/* Sets the row's cells; returns its height, and in `last_base` its lowest baseline (both
+ * without the padding), where a page that ends with the row ends for the page breaker. */
 static double row_cells(Item *it, GPtrArray *layouts, GPtrArray *links, guint row, guint ncols,
-                        const double *width, const uint8_t *align, double pad) {
+                        const double *width, const uint8_t *align, double pad, double *last_base) {
   double x = 0, height = 0, top_base = 0;
+  *last_base = 0;
   for (guint col = 0; col < ncols; col++) {
     PangoLayout *l = layouts->pdata[row * ncols + col];
     if (l) {
@@ -96,6 +99,12 @@ static double row_cells(Item *it, GPtrArray *layouts, GPtrArray *links, guint ro
     pango_layout_get_size(cell->layout, &w, &h);
     cell->dy = top_base - pango_layout_get_baseline(cell->layout) / (double)PANGO_SCALE;
     height = MAX(height, cell->dy + h / (double)PANGO_SCALE);
+    PangoLayoutIter *iter = pango_layout_get_iter(cell->layout);
+    while (pango_layout_iter_next_line(iter))
+      ;
+    *last_base =
+        MAX(*last_base, cell->dy + pango_layout_iter_get_baseline(iter) / (double)PANGO_SCALE);
+    pango_layout_iter_free(iter);
   }
   return height;
 }
@@ -151,8 +160,9 @@ void table_layout(Ctx *c, const Frame *f, cmark_node *node) {
     it->is_header = is_header;
     it->zebra = st->table_zebra && !is_header && r % 2 == 0;
     it->rule_below = is_header || r + 1 == rows->len ? st->table_rule_width : 0;
-    double height = row_cells(it, layouts, links, r, ncols, width, align, pad);
-    LineBox lb = {.top = 0, .height = height + 2 * pad, .baseline = pad};
+    double last_base;
+    double height = row_cells(it, layouts, links, r, ncols, width, align, pad, &last_base);
+    LineBox lb = {.top = 0, .height = height + 2 * pad, .baseline = pad + last_base};
     g_array_append_val(it->lines, lb);
     if (is_header)
       header_row = it;
