@@ -96,13 +96,18 @@ static gboolean code_word(char ch) { return g_ascii_isalnum(ch) || ch == '_'; }
  * punctuation that ends a part, never inside a name or a number, never with a hyphen added.
  * Before the character at `p` of span `s`: a dot that opens an attribute or a module
  * (`sys.implementation`, `typing._ProtocolMeta`, `f().name`) but not one inside a number
- * (`3.14`), and an arrow written without a space before it (`handler()->Awaitable`). */
+ * (`3.14`), an arrow written without a space before it (`handler()->Awaitable`), and, as a
+ * last resort (justify.c's CAMEL_PENALTY), a capital that starts a word of a name written in
+ * camel case (`Recursion|Error`, `_Py|Interpreter|Frame`): after two letters, the last one
+ * lower case, and before a lower-case letter, so `macOS`, `ABCMeta` and `x2Y` stay whole. */
 static gboolean code_break_before(const char *s, const char *p) {
   if (p < s + 2 || !p[1])
     return FALSE;
   if (*p == '.')
     return (g_ascii_isalnum(p[-1]) || p[-1] == ')' || p[-1] == ']') && code_word(p[1]) &&
            !(g_ascii_isdigit(p[-1]) && g_ascii_isdigit(p[1]));
+  if (g_ascii_isupper(*p))
+    return g_ascii_islower(p[-1]) && g_ascii_isalpha(p[-2]) && g_ascii_islower(p[1]);
   return *p == '-' && p[1] == '>' && p[-1] != ' ';
 }
 

@@ -56,6 +56,9 @@ static gboolean soft_hyphen_at(const GString *text, int i) {
 #define LINE_PENALTY 10.0    /* TeX's \linepenalty */
 #define HYPHEN_PENALTY 100.0 /* TeX's 50 ended 8% of the book's lines in a hyphen; 100: 5% */
 #define CODE_PENALTY 100.0   /* a break inside a code span or URL */
+#define CAMEL_PENALTY 1000.0 /* one inside a name, before its capital (`Recursion|Error`): */
+                             /* its 1e6 demerits are more than any line with spaces within */
+                             /* MAX_SPACE costs, less than one that stops short */
 #define ADJ_DEMERITS 10000.0
 #define DOUBLE_HYPHEN_DEMERITS 10000.0
 #define FINAL_HYPHEN_DEMERITS 5000.0
@@ -287,7 +290,9 @@ static GArray *find_breaks(PangoLayout *layout, int hyphen_width, const int *x_a
         b.penalty = HYPHEN_PENALTY;
         b.flagged = TRUE;
       } else if (before == 0x200B && before2 != 0x2002 && !g_unichar_isspace(before2))
-        b.penalty = CODE_PENALTY;
+        b.penalty = g_unichar_islower(before2) && g_unichar_isupper(g_utf8_get_char(p))
+                        ? CAMEL_PENALTY
+                        : CODE_PENALTY;
       if (b.extra)
         b.hang = (int)(justify_protrusion('-', TRUE) * b.extra);
       else if (b.end > 0 && b.penalty != G_MAXDOUBLE)
