@@ -63,7 +63,7 @@ static const StyleKey keys[] = {
     STR("text.hyphen-language", hyphen_language, "auto"),
     STR("text.hyphen-exceptions", hyphen_exceptions, "name-space"),
     NUM("text.block-space", block_space, "0.6"),
-    NUM("text.block-stretch", block_stretch, "1.5"),
+    NUM("text.block-stretch", block_stretch, "2"),
     NUM("text.block-shrink", block_shrink, "0.25"),
     NUM("text.paragraph-space", paragraph_space, "0.35"),
     NUM("text.rule-width", rule_width, "0.6"),

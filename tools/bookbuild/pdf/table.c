@@ -67,10 +67,9 @@ double *layout_column_widths(const double *natural, const double *minimal, guint
   return width;
 }
 
-/* Sets the row's cells to their column widths, lines up their first baselines and returns
- * the row's text height. */
-/* Sets the row's cells; returns its height, and in `last_base` its lowest baseline (both
- * without the padding), where a page that ends with the row ends for the page breaker. */
+/* Sets the row's cells to their column widths and lines up their first baselines; returns the
+ * row's text height, and in `last_base` its lowest baseline (both without the padding), where
+ * a page that ends with the row ends for the page breaker. */
 static double row_cells(Item *it, GPtrArray *layouts, GPtrArray *links, guint row, guint ncols,
                         const double *width, const uint8_t *align, double pad, double *last_base) {
   double x = 0, height = 0, top_base = 0;
