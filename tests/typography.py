@@ -41,6 +41,8 @@ and docs/../reviews/typography.md measure:
   both judged, whose last baselines are more than 0.5 bp apart.
 
 --max NAME=VALUE fails (exit 1) when metric NAME is above VALUE; the names are those printed.
+A failed short lines, widows, orphans, overfull lines or short hyphenations lists where (the
+PDF page and the line's start; `bookbuild pdf --verbose` names the Markdown line).
 """
 import argparse
 import html
@@ -113,7 +115,17 @@ def words_of(manuscript):
     return text
 
 
-def measure(pdf, manuscript=None):
+def measure(pdf, manuscript=None, where=None):
+    """The metrics; `where`, a dict if given, gets per metric the places that count in it: the
+    PDF page and the start of the line."""
+    if where is None:
+        where = {}
+
+    def found(name, n, ln):
+        m[name] += 1
+        text = "".join(g[5] for g in ln).strip()
+        where.setdefault(name, []).append(f"PDF page {n}: {text[:60]}")
+
     pages = list(pages_of(pdf))
     start = next((n for n, lines in pages
                   if any("".join(g[5] for g in ln).strip() == "Introduction" and
@@ -205,9 +217,9 @@ def measure(pdf, manuscript=None):
             if j == 0 and not starts and i > 0 and abs(ln[0][2] - block_top) < 2:
                 # A page's first line continuing a paragraph: a widow if it ends it.
                 if not justified:
-                    m["widows"] += 1
+                    found("widows", n, ln)
             if at_foot and starts and overleaf is not None and not overleaf[1]:
-                m["orphans"] += 1
+                found("orphans", n, ln)
             if not justified:
                 hyph_run = 0
                 continue
@@ -238,7 +250,7 @@ def measure(pdf, manuscript=None):
                 if med > 1.63:
                     m["lines over tolerance 200"] += 1
             if ink[-1][1] < R - 1:
-                m["short lines"] += 1
+                found("short lines", n, ln)
             # Hyphens.
             text = letters("".join(g[5] for g in ln)).rstrip()
             if re.search(r"[A-Za-z][-\u2010]$", text):
@@ -250,7 +262,7 @@ def measure(pdf, manuscript=None):
                 if not compound:
                     m["hyphenations"] += 1
                     if len(before) <= 2 or len(after) <= 2:
-                        m["short hyphenations"] += 1
+                        found("short hyphenations", n, ln)
                 hyph_run += 1
                 longest_run = max(longest_run, hyph_run)
             else:
@@ -264,7 +276,7 @@ def measure(pdf, manuscript=None):
         for ln in lines:
             alnum = [g for g in ln if g[5].isalnum()]
             if alnum and alnum[-1][1] > R + 1 and ln[0][2] > block_top - 20:
-                m["overfull lines"] += 1
+                found("overfull lines", n, ln)
     just = max(m["justified lines"], 1)
     result = {
         "body lines": m["body lines"],
@@ -341,7 +353,8 @@ def main():
     ap.add_argument("--max", action="append", default=[], metavar="NAME=VALUE")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    r = measure(args.pdf, args.manuscript)
+    where = {}
+    r = measure(args.pdf, args.manuscript, where)
     if args.json:
         print(json.dumps(r, indent=1))
     else:
@@ -355,6 +368,8 @@ def main():
             return 2
         if r[name] > float(value):
             print(f"typography: {name} is {r[name]}, above {value}", file=sys.stderr)
+            for place in where.get(name, [])[:40]:
+                print(f"  {place}", file=sys.stderr)
             bad += 1
     return 1 if bad else 0
 
