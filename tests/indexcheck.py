@@ -73,12 +73,18 @@ def words_near(raw, ident):
 
 
 def at_figure(raw, start, end):
-    """Whether the page-break marker at raw[start:end] stands at a figure or table (before it,
-    or in its first cell) or inside one."""
+    """Where the page-break marker at raw[start:end] stands: "in" a figure or table (a table
+    going on over the page), "at" one (before it, or in its first cell), or None."""
     before = raw[:start]
-    inside = (before.count("<figure") > before.count("</figure>") or
-              before.count("<table") > before.count("</table>"))
-    return inside or re.match(r'\s*(</p>\s*)?<(figure|div class="table-wrap")', raw[end:]) is not None
+    in_figure = (before.count("<figure") > before.count("</figure>") and
+                 not re.search(r"<figure[^>]*>\s*$", before))
+    later_row = re.search(r"</tr>\s*<tr>\s*<t[dh][^>]*>\s*$", before)
+    if in_figure or later_row:
+        return "in"
+    if re.match(r'\s*(</p>\s*)?<(figure|div class="table-wrap")', raw[end:]) or (
+            before.count("<table") > before.count("</table>")):
+        return "at"
+    return None
 
 
 def norm(w):
@@ -103,15 +109,18 @@ def main():
     raw = {d: z.read("OEBPS/" + d).decode("utf-8") for d in docs}
     # the print page of every anchor: the last page-break marker before it, in reading order;
     # or, for text the PDF set above a figure floated to the next page (the figure comes first
-    # in the e-book, and the markers of the pages it fills with it), the last marker before it
-    # that stands neither at nor in a figure or table
+    # in the e-book, and the marker of the page it opens with it), the page before that marker
+    # when it stands at or in a figure or table (that page may itself open with a figure)
     page_of, text_page_of, label, text_label = {}, {}, None, None
     for d in docs:
         for m in re.finditer(r'<span [^>]*epub:type="pagebreak"[^>]*aria-label="([^"]+)"[^>]*/>|'
                              r'<span id="(ix-\d+)"/>', raw[d]):
             if m.group(1):
-                label = m.group(1)
-                if not at_figure(raw[d], m.start(), m.end()):
+                prev, label = label, m.group(1)
+                where = at_figure(raw[d], m.start(), m.end())
+                if where == "at" and prev is not None:
+                    text_label = prev
+                elif where is None:
                     text_label = label
             else:
                 page_of[(d.split("/")[-1], m.group(2))] = label
