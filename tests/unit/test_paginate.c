@@ -321,6 +321,59 @@ static void test_shrink_fits_more(void) {
   chapter_free(cl);
 }
 
+/* A page left three lines short before a listing that may not split: the paragraph above it,
+ * set one line shorter, lets the listing fit, and the page ends at the foot. The chapter's last
+ * page is not judged. */
+static void test_variant_shorter_fits_listing(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 3);
+  Item *b = add(cl, ITEM_TEXT, 4);
+  b->shorter = item_lines(ITEM_TEXT, 3);
+  b->longer = item_lines(ITEM_TEXT, 5);
+  Item *code = add(cl, ITEM_CODE, 4); /* 70 + 40: over, unless the paragraph gives a line */
+  add(cl, ITEM_TEXT, 15);
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  g_assert_cmpuint(placements(pages, 0), ==, 3);
+  g_assert_true(placement(pages, 0, 1)->item == b->shorter);
+  g_assert_true(placement(pages, 0, 2)->item == code);
+  g_assert_cmpfloat(placement(pages, 0, 2)->y, ==, 60);
+  chapter_free(cl);
+}
+
+/* A page two lines short before a listing that cannot come up even so: the first of its
+ * paragraphs set one line longer brings the page to a line of the foot, and the second is left
+ * as it is. */
+static void test_variant_longer_fills_page(void) {
+  ChapterLayout *cl = chapter_new();
+  Item *a = add(cl, ITEM_TEXT, 4);
+  a->longer = item_lines(ITEM_TEXT, 5);
+  Item *b = add(cl, ITEM_TEXT, 4);
+  b->longer = item_lines(ITEM_TEXT, 5);
+  add(cl, ITEM_CODE, 5); /* 80 + 50: over, with or without a line less */
+  add(cl, ITEM_TEXT, 15);
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  g_assert_cmpuint(placements(pages, 0), ==, 2);
+  g_assert_true(placement(pages, 0, 0)->item == a->longer);
+  g_assert_true(placement(pages, 0, 1)->item == b);
+  chapter_free(cl);
+}
+
+/* A variant that leaves the page no less short is not taken: the page ends three lines short
+ * before a listing that a line less does not let in, and a line more leaves it two short. */
+static void test_variant_only_when_better(void) {
+  ChapterLayout *cl = chapter_new();
+  Item *a = add(cl, ITEM_TEXT, 3);
+  a->longer = item_lines(ITEM_TEXT, 4);
+  a->shorter = item_lines(ITEM_TEXT, 2);
+  add(cl, ITEM_CODE, 4); /* 30 + 40 */
+  add(cl, ITEM_CODE, 5); /* 70 + 50: over, and 60 + 50 too */
+  add(cl, ITEM_TEXT, 15);
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  g_assert_true(placement(pages, 0, 0)->item == a);
+  g_assert_cmpuint(placements(pages, 0), ==, 2);
+  chapter_free(cl);
+}
+
 static void test_column_widths(void) {
   /* Natural widths that fit in well under the measure are kept. */
   double nat[] = {20, 30}, min[] = {10, 10};
@@ -361,6 +414,9 @@ int main(int argc, char **argv) {
   g_test_add_func("/paginate/facing-pages-level", test_facing_pages_level);
   g_test_add_func("/paginate/shrink-fits-more", test_shrink_fits_more);
   g_test_add_func("/paginate/spread-set-again", test_spread_set_again);
+  g_test_add_func("/paginate/variant-shorter-fits-listing", test_variant_shorter_fits_listing);
+  g_test_add_func("/paginate/variant-longer-fills-page", test_variant_longer_fills_page);
+  g_test_add_func("/paginate/variant-only-when-better", test_variant_only_when_better);
   g_test_add_func("/layout/column-widths", test_column_widths);
   return g_test_run();
 }

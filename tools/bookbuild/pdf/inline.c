@@ -321,6 +321,30 @@ void inline_init(Inline *in, Ctx *c, double size, gboolean hyphenate) {
   in->size = size;
 }
 
+static GArray *ints_copy(const GArray *a) {
+  if (!a)
+    return NULL;
+  GArray *b = g_array_sized_new(FALSE, FALSE, sizeof(int), a->len);
+  g_array_append_vals(b, a->data, a->len);
+  return b;
+}
+
+void inline_copy(Inline *to, const Inline *from) {
+  *to = *from;
+  to->text = g_string_new_len(from->text->str, (gssize)from->text->len);
+  to->attrs = pango_attr_list_copy(from->attrs);
+  to->links = g_array_sized_new(FALSE, TRUE, sizeof(LinkSpan), from->links->len);
+  for (guint i = 0; i < from->links->len; i++) {
+    LinkSpan span = g_array_index(from->links, LinkSpan, i);
+    span.dest = g_strdup(span.dest);
+    span.uri = g_strdup(span.uri);
+    g_array_append_val(to->links, span);
+  }
+  to->notes = ints_copy(from->notes);
+  to->anchors = ints_copy(from->anchors);
+  to->uncounted = ints_copy(from->uncounted);
+}
+
 void inline_clear(Inline *in) {
   g_string_free(in->text, TRUE);
   pango_attr_list_unref(in->attrs);

@@ -66,11 +66,20 @@ static gboolean soft_hyphen_at(const GString *text, int i) {
 #define SHRINK (1.0 / 3.0) /* of a space's natural width */
 #define MAX_SPACE 2.0      /* set_spaces: no space wider than this many natural ones */
 #define OVERFULL_DEMERITS 1e12
-#define SHORT_DEMERITS 1e8 /* a line that stops short: a hundred lines with spaces at MAX_SPACE */
-#define SHORT_SCALE 30.0   /* points short that cost one SHORT_DEMERITS more */
-#define EXPAND 0.02        /* font expansion: a line's glyphs widened or narrowed by up to 2% */
-#define EXPAND_STEP 0.005  /* in steps of 0.5% (microtype's default step) */
-#define FONT_SHARE 2.0     /* the glyphs' weight against the spaces' when a line is set */
+#define SHORT_DEMERITS 1e8   /* a line that stops short: a hundred lines with spaces at MAX_SPACE */
+#define SHORT_SCALE 30.0     /* points short that cost one SHORT_DEMERITS more */
+#define EXPAND 0.02          /* font expansion: a line's glyphs widened or narrowed by up to 2% */
+#define EXPAND_STEP 0.005    /* in steps of 0.5% (microtype's default step) */
+#define FONT_SHARE 2.0       /* the glyphs' weight against the spaces' when a line is set */
+#define VARIANT_LINES 3      /* paragraphs of this many lines or more get a variant one line */
+                             /* longer, and of more lines one line shorter, */
+#define VARIANT_MAX_LINES 24 /* up to this many (a variant's work grows with the square of the */
+                             /* lines: their count is told apart at every break), */
+#define VARIANT_STRETCH 1.26 /* their lines stretched no more than TeX's tolerance (200), */
+#define VARIANT_SHRINK (-1.0) /* shrunk no more than TeX's glue shrinks, */
+#define VARIANT_LAST 0.2      /* and their last line filling this share of the measure at least; */
+#define VARIANT_FULL 0.8      /* a line of one holds no less natural width than this share of */
+#define VARIANT_OVER 1.1      /* the measure and no more than this (a bound to prune by) */
 
 typedef struct {
   int pos;          /* byte index the next line starts at */
@@ -87,7 +96,8 @@ typedef struct {
   int fitness; /* 0 tight, 1 decent, 2 loose, 3 very loose */
   int hyphens; /* hyphenated lines in a row ending here */
   double total;
-  int prev; /* node index, -1 at the start */
+  int prev;  /* node index, -1 at the start */
+  int lines; /* lines up to here */
 } Node;
 
 /* What total fit and the baseline grid need of a layout's face, measured once per face (a
@@ -337,28 +347,71 @@ static int fitness_of(double ratio) {
   return ratio < -0.5 ? 0 : ratio <= 0.5 ? 1 : ratio <= 1 ? 2 : 3;
 }
 
-/* The byte indexes the chosen lines start at (0 first), for the measure `width` and a first
- * line (and each after a hard break) indented by `indent` (Pango units). */
-static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyphens) {
-  const char *text = pango_layout_get_text(layout);
-  int len = (int)strlen(text);
-  g_autofree int *x_at = g_new(int, len + 1);
-  g_autofree int *sp_at = g_new(int, len + 1);
-  g_autofree int *ex_at = g_new(int, len + 1);
-  measure_unbroken(layout, len, x_at, sp_at, ex_at);
-  g_autoptr(GArray) breaks = find_breaks(layout, face_of(layout)->hyphen, x_at, ex_at);
-  int start_lead = lead_at(text, len, 0, x_at, ex_at);
+/* A paragraph measured for total fit: its text shaped on one unbroken line, the widths up to
+ * each byte (x_at), of the spaces (sp_at) and of the glyphs that expand (ex_at), its break
+ * opportunities, and the measure (Pango units). */
+typedef struct {
+  int len; /* of the text, bytes */
+  int *x_at, *sp_at, *ex_at;
+  GArray *breaks;
+  int start_lead, width, indent, max_hyphens;
+} Fit;
+
+/* Nodes that end at one break, best of each fitness class (and, for a variant, line count). */
+typedef struct {
+  int fitness, lines;
+  double total;
+  int from;
+} Candidate;
+
+static void candidate_add(GArray *cands, int fitness, int lines, double total, int from) {
+  for (guint i = 0; i < cands->len; i++) {
+    Candidate *c = &g_array_index(cands, Candidate, i);
+    if (c->fitness == fitness && c->lines == lines) {
+      if (total < c->total) {
+        c->total = total;
+        c->from = from;
+      }
+      return;
+    }
+  }
+  Candidate c = {fitness, lines, total, from};
+  g_array_append_val(cands, c);
+}
+
+static gint candidate_order(gconstpointer a, gconstpointer b) {
+  const Candidate *x = a, *y = b;
+  return x->lines != y->lines ? x->lines - y->lines : x->fitness - y->fitness;
+}
+
+/* Whether what follows break `b` can fill `lines` lines of a variant, near enough: each holds
+ * from VARIANT_FULL of the measure up to a little more than all of it, the last at least
+ * VARIANT_LAST. Keeps a variant's nodes to the few line counts that can still end right. */
+static gboolean lines_can_follow(const Fit *m, const Break *b, int lines) {
+  double rest = (m->x_at[m->len] - m->x_at[b->pos]) / (double)m->width;
+  return lines >= 1 && rest <= lines * VARIANT_OVER &&
+         rest >= (lines - 1) * VARIANT_FULL + VARIANT_LAST;
+}
+
+/* The byte indexes the chosen lines start at (0 first). `want` 0: the breaks with the fewest
+ * demerits, every break feasible unless overfull. Otherwise a variant of the paragraph in
+ * exactly `want` lines, as TeX's \looseness asks for one, every line within VARIANT_STRETCH and
+ * VARIANT_SHRINK and the last filling VARIANT_LAST of the measure, or NULL when there is none:
+ * nodes are told apart by their line count too, as TeX does when \looseness is not 0. */
+static GArray *choose_breaks(const Fit *m, int want) {
+  const GArray *breaks = m->breaks;
+  const int *x_at = m->x_at, *sp_at = m->sp_at, *ex_at = m->ex_at;
   g_autoptr(GArray) nodes = g_array_new(FALSE, FALSE, sizeof(Node));
   g_autoptr(GArray) active = g_array_new(FALSE, FALSE, sizeof(int));
-  Node start = {-1, 1, 0, 0, -1};
+  g_autoptr(GArray) cands = g_array_new(FALSE, FALSE, sizeof(Candidate));
+  Node start = {-1, 1, 0, 0, -1, 0};
   g_array_append_val(nodes, start);
   int zero = 0;
   g_array_append_val(active, zero);
   for (guint bi = 0; bi < breaks->len; bi++) {
     const Break *b = &g_array_index(breaks, Break, bi);
     gboolean forced = b->penalty == G_MAXDOUBLE;
-    double best[4] = {G_MAXDOUBLE, G_MAXDOUBLE, G_MAXDOUBLE, G_MAXDOUBLE};
-    int best_from[4] = {-1, -1, -1, -1};
+    g_array_set_size(cands, 0);
     int dropped = -1;
     for (guint ai = 0; ai < active->len;) {
       int an = g_array_index(active, int, ai);
@@ -366,9 +419,9 @@ static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyp
       const Break *ab = a->brk < 0 ? NULL : &g_array_index(breaks, Break, a->brk);
       int from = ab ? ab->pos : 0;
       gboolean first = !ab || ab->penalty == G_MAXDOUBLE;
-      int target = width - (first ? indent : 0) + (forced ? 0 : b->hang);
-      if (!first || indent == 0)
-        target += ab ? ab->lead : start_lead;
+      int target = m->width - (first ? m->indent : 0) + (forced ? 0 : b->hang);
+      if (!first || m->indent == 0)
+        target += ab ? ab->lead : m->start_lead;
       int natural = x_at[b->end] - x_at[from] + b->extra;
       int spaces = sp_at[b->end] - sp_at[from];
       int glyphs = ex_at[b->end] - ex_at[from];
@@ -387,7 +440,11 @@ static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyp
         continue;
       }
       ai++;
-      if (b->flagged && a->hyphens >= max_hyphens)
+      if (b->flagged && a->hyphens >= m->max_hyphens)
+        continue;
+      if (want && (ratio > VARIANT_STRETCH || ratio < VARIANT_SHRINK ||
+                   (forced ? a->lines + 1 != want || natural < VARIANT_LAST * target
+                           : !lines_can_follow(m, b, want - a->lines - 1))))
         continue;
       double d = justify_line_demerits(ratio, forced ? 0 : target - natural, spaces, glyphs);
       if (!forced)
@@ -399,25 +456,19 @@ static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyp
       int fit = fitness_of(ratio);
       if (abs(fit - a->fitness) > 1)
         d += ADJ_DEMERITS;
-      if (a->total + d < best[fit]) {
-        best[fit] = a->total + d;
-        best_from[fit] = an;
-      }
+      candidate_add(cands, fit, want ? a->lines + 1 : 0, a->total + d, an);
     }
-    gboolean any = FALSE;
-    for (int fit = 0; fit < 4; fit++)
-      any = any || best_from[fit] >= 0;
-    if (!any && active->len == 0 && dropped >= 0) { /* a word wider than the line */
-      best[1] = g_array_index(nodes, Node, dropped).total + OVERFULL_DEMERITS;
-      best_from[1] = dropped;
-    }
+    if (!want && cands->len == 0 && active->len == 0 && dropped >= 0) /* a word wider than */
+      candidate_add(cands, 1, 0, g_array_index(nodes, Node, dropped).total + OVERFULL_DEMERITS,
+                    dropped); /* the line */
     if (forced)
       g_array_set_size(active, 0);
-    for (int fit = 0; fit < 4; fit++) {
-      if (best_from[fit] < 0)
-        continue;
-      const Node *a = &g_array_index(nodes, Node, best_from[fit]);
-      Node n = {(int)bi, fit, b->flagged ? a->hyphens + 1 : 0, best[fit], best_from[fit]};
+    g_array_sort(cands, candidate_order);
+    for (guint ci = 0; ci < cands->len; ci++) {
+      const Candidate *c = &g_array_index(cands, Candidate, ci);
+      const Node *a = &g_array_index(nodes, Node, c->from);
+      Node n = {(int)bi,  c->fitness, b->flagged ? a->hyphens + 1 : 0,
+                c->total, c->from,    a->lines + 1};
       int index = (int)nodes->len;
       g_array_append_val(nodes, n);
       g_array_append_val(active, index);
@@ -427,10 +478,12 @@ static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyp
   int last = -1;
   for (guint i = 0; i < nodes->len; i++) {
     const Node *n = &g_array_index(nodes, Node, i);
-    if (n->brk == (int)breaks->len - 1 &&
+    if (n->brk == (int)breaks->len - 1 && (!want || n->lines == want) &&
         (last < 0 || n->total < g_array_index(nodes, Node, last).total))
       last = (int)i;
   }
+  if (want && last < 0)
+    return NULL;
   GArray *starts = g_array_new(FALSE, FALSE, sizeof(int));
   for (int n = last; n > 0; n = g_array_index(nodes, Node, n).prev) {
     int brk = g_array_index(nodes, Node, n).brk;
@@ -440,6 +493,31 @@ static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyp
   if (starts->len > 0)
     g_array_remove_index(starts, starts->len - 1); /* the paragraph's end */
   g_array_prepend_val(starts, zero);
+  return starts;
+}
+
+/* The byte indexes the chosen lines start at (0 first), for the measure `width` and a first
+ * line (and each after a hard break) indented by `indent` (Pango units). With `variants`, also
+ * the paragraph set one line longer ([0]) and one line shorter ([1]), where it can be (else
+ * NULL), for the page breaker (see Item.longer). */
+static GArray *total_fit(PangoLayout *layout, int width, int indent, int max_hyphens,
+                         GArray **variants) {
+  const char *text = pango_layout_get_text(layout);
+  int len = (int)strlen(text);
+  g_autofree int *x_at = g_new(int, len + 1);
+  g_autofree int *sp_at = g_new(int, len + 1);
+  g_autofree int *ex_at = g_new(int, len + 1);
+  measure_unbroken(layout, len, x_at, sp_at, ex_at);
+  g_autoptr(GArray) breaks = find_breaks(layout, face_of(layout)->hyphen, x_at, ex_at);
+  Fit m = {len,   x_at,   sp_at,      ex_at, breaks, lead_at(text, len, 0, x_at, ex_at),
+           width, indent, max_hyphens};
+  GArray *starts = choose_breaks(&m, 0);
+  if (variants) {
+    int lines = (int)starts->len;
+    gboolean vary = lines <= VARIANT_MAX_LINES;
+    variants[0] = vary && lines >= VARIANT_LINES ? choose_breaks(&m, lines + 1) : NULL;
+    variants[1] = vary && lines > VARIANT_LINES ? choose_breaks(&m, lines - 1) : NULL;
+  }
   return starts;
 }
 
@@ -486,7 +564,7 @@ static void replace_text(Inline *in, GString *out, const int *map) {
 /* Rewrites the text with a line separator (U+2028) at each of `starts` (but the first and
  * those after a hard break), a soft hyphen before one becoming a hyphen, moving attributes,
  * links and footnote marks to match. */
-static void insert_breaks(Inline *in, GArray *starts) {
+static void insert_breaks(Inline *in, const GArray *starts) {
   GString *text = in->text;
   g_autofree int *map = g_new(int, text->len + 1);
   GString *out = g_string_sized_new(text->len + 4 * starts->len);
@@ -668,17 +746,20 @@ static GArray *set_spaces(PangoLayout *layout, int width, int indent) {
   return sets;
 }
 
-/* A justified text's lines chosen by total_fit() and set by set_spaces(); returns their
- * LineSets. */
+/* A justified text's lines chosen by total_fit(), or starting at `starts` when not NULL, and
+ * set by set_spaces(); returns their LineSets. `variants`: see total_fit(). */
 static GArray *set_total_fit(Ctx *c, PangoLayout *layout, Inline *in, const TextLook *look,
-                             double width) {
+                             double width, const GArray *starts, GArray **variants) {
   int w = (int)(width * PANGO_SCALE), indent = (int)(look->indent * PANGO_SCALE);
   pango_layout_set_width(layout, -1);
   pango_layout_set_indent(layout, indent); /* the unbroken lines' x is measured from their start */
   pango_layout_set_justify(layout, FALSE);
   pango_layout_set_attributes(layout, in->attrs);
   pango_layout_set_text(layout, in->text->str, (int)in->text->len);
-  g_autoptr(GArray) starts = total_fit(layout, w, indent, (int)c->env->style->max_hyphen_lines);
+  g_autoptr(GArray) chosen =
+      starts ? NULL : total_fit(layout, w, indent, (int)c->env->style->max_hyphen_lines, variants);
+  if (!starts)
+    starts = chosen;
   gboolean breaks = FALSE;
   for (guint i = 1; i < starts->len; i++)
     breaks = breaks || in->text->str[g_array_index(starts, int, i) - 1] != '\n';
@@ -875,9 +956,10 @@ static void split_long_items(Inline *in) {
 }
 
 /* A measured text item from inline content, without its warnings (see justify_text_item):
- * justified text broken into lines by total fit, other text by Pango. */
+ * justified text broken into lines by total fit (or at `starts`, a variant that is not noted in
+ * the texture; `variants`: see total_fit()), other text by Pango. */
 static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook *look,
-                             int source_line) {
+                             int source_line, const GArray *starts, GArray **variants) {
   Item *it = item_new(ITEM_TEXT);
   it->x = f->x;
   it->width = f->width;
@@ -895,7 +977,7 @@ static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook 
   split_long_items(in);
   pango_layout_set_attributes(it->layout, in->attrs);
   if (look->justify) {
-    g_autoptr(GArray) sets = set_total_fit(c, it->layout, in, look, f->width);
+    g_autoptr(GArray) sets = set_total_fit(c, it->layout, in, look, f->width, starts, variants);
     layout_measure_lines(it);
     for (guint i = 0; i < it->lines->len && i < sets->len; i++) {
       LineBox *lb = &g_array_index(it->lines, LineBox, i);
@@ -903,7 +985,7 @@ static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook 
       lb->expand = set->expand;
       lb->hang = set->hang;
     }
-    if (c->env->texture)
+    if (c->env->texture && !starts)
       note_texture(c, it, sets, source_line);
     keep_grid(it, look);
     attach_inline(c, it, in);
@@ -928,7 +1010,7 @@ static Item *text_item_build(Ctx *c, const Frame *f, Inline *in, const TextLook 
 
 /* A measured text item; missing glyphs and overfull lines become warnings. */
 Item *justify_text_item(Ctx *c, const Frame *f, Inline *in, const TextLook *look, int source_line) {
-  Item *it = text_item_build(c, f, in, look, source_line);
+  Item *it = text_item_build(c, f, in, look, source_line, NULL, NULL);
   check_layout(c, it, f->width, source_line);
   return it;
 }
@@ -961,10 +1043,85 @@ static gboolean paragraph_inline(Inline *in, Ctx *c, cmark_node *node, cmark_nod
   return in->text->len > 0;
 }
 
-/* A paragraph set by total fit (text_item_build), checked. */
+/* How to set a paragraph's variants (Item.longer) when the page breaker asks for one. */
+typedef struct ItemPlan {
+  Ctx c; /* a copy of the chapter's layout context: its env must still live */
+  Frame f;
+  TextLook look;
+  Inline in;         /* the paragraph's text before it was broken into lines */
+  GArray *starts[2]; /* where the lines of the longer and of the shorter variant start, or NULL */
+  int line;
+} ItemPlan;
+
+void justify_plan_free(Item *it) {
+  ItemPlan *p = it->plan;
+  if (!p)
+    return;
+  inline_clear(&p->in);
+  for (int k = 0; k < 2; k++)
+    if (p->starts[k])
+      g_array_unref(p->starts[k]);
+  g_free(p);
+  it->plan = NULL;
+}
+
+gboolean layout_has_variant(const Item *it, int dir) {
+  return (dir > 0 ? it->longer : it->shorter) || (it->plan && it->plan->starts[dir < 0]);
+}
+
+Item *layout_variant(const Item *cit, int dir) {
+  Item *it = (Item *)cit; /* its variants are what it could be, set once, on demand */
+  Item **slot = dir > 0 ? &it->longer : &it->shorter;
+  ItemPlan *p = it->plan;
+  if (*slot || !p || !p->starts[dir < 0])
+    return *slot;
+  Inline text;
+  inline_copy(&text, &p->in);
+  text.c = &p->c;
+  Item *v = *slot =
+      text_item_build(&p->c, &p->f, &text, &p->look, p->line, p->starts[dir < 0], NULL);
+  inline_clear(&text);
+  /* What was decided about the paragraph after it was set: the spaces around it, its keeps,
+   * its list marker and its destinations. */
+  v->space_before = it->space_before;
+  v->space_after = it->space_after;
+  v->pad_top = it->pad_top;
+  v->pad_bottom = it->pad_bottom;
+  v->keep_with_next = it->keep_with_next;
+  v->no_indent_next = it->no_indent_next;
+  v->block = it->block;
+  v->from = it->from;
+  if (it->marker)
+    v->marker = g_object_ref(it->marker);
+  v->marker_x = it->marker_x;
+  g_ptr_array_unref(v->dests);
+  v->dests = g_ptr_array_ref(it->dests);
+  return v;
+}
+
+/* A paragraph set by total fit (text_item_build), checked, with a plan for its variants one
+ * line longer and one line shorter where it has them (Item.plan). */
 static Item *paragraph_item(Ctx *c, const Frame *f, Inline *in, const TextLook *look, int line) {
-  Item *it = text_item_build(c, f, in, look, line);
+  gboolean vary = look->justify && !in->hard_break;
+  Inline copy;
+  if (vary)
+    inline_copy(&copy, in);
+  GArray *variants[2] = {NULL, NULL};
+  Item *it = text_item_build(c, f, in, look, line, NULL, vary ? variants : NULL);
   check_layout(c, it, f->width, line);
+  if (variants[0] || variants[1]) {
+    ItemPlan *p = it->plan = g_new0(ItemPlan, 1);
+    p->c = *c;
+    p->f = *f;
+    p->look = *look;
+    p->in = copy;
+    p->in.c = &p->c;
+    p->starts[0] = variants[0];
+    p->starts[1] = variants[1];
+    p->line = line;
+  } else if (vary) {
+    inline_clear(&copy);
+  }
   return it;
 }
 

@@ -46,6 +46,9 @@ void item_free(gpointer p) {
   Item *it = p;
   if (!it)
     return;
+  item_free(it->longer);
+  item_free(it->shorter);
+  justify_plan_free(it);
   g_clear_object(&it->layout);
   g_clear_object(&it->marker);
   for (guint i = 0; i < it->lines->len; i++) {
@@ -810,6 +813,11 @@ static void chapter_opening(Ctx *c, const Frame *f) {
   layout_push(c, title);
   inline_clear(&in);
   c->indent_next = FALSE;
+}
+
+void chapter_layout_drop_plans(ChapterLayout *cl) {
+  for (guint i = 0; i < cl->items->len; i++)
+    justify_plan_free(cl->items->pdata[i]);
 }
 
 ChapterLayout *chapter_layout_new(const LayoutEnv *env, const Chapter *chapter) {

@@ -95,6 +95,11 @@ typedef struct Item {
                       * or NULL */
   GArray *uncounted; /* {start, end} byte ranges of the text the page list counts no words in
                       * (footnote marks, image alt texts), int pairs, or NULL */
+  /* a justified paragraph set one line longer and one line shorter, within a tolerance, for the
+   * page breaker to choose (TeX's \looseness): built when first asked for (layout_variant), from
+   * `plan`, which lives until the chapters are paginated; NULL until then, or for none */
+  struct Item *longer, *shorter;
+  struct ItemPlan *plan;
 } Item;
 
 /* A block quote or callout. A chapter's containers are sorted outermost first (by depth, and
@@ -146,6 +151,19 @@ char *layout_dest_name(const Chapter *chapter, const Heading *heading);
  * Returns `ncols` widths; caller frees. */
 double *layout_column_widths(const double *natural, const double *minimal, guint ncols,
                              double measure);
+
+/* Item `it`, a justified paragraph, set one line longer (`dir` 1) or one line shorter (-1)
+ * within TeX's tolerance, its lines and spaces otherwise as `it` has them: built the first time
+ * it is asked for, and `it`'s from then on (freed with it). NULL when the paragraph has no such
+ * variant. Only while the LayoutEnv the chapter was laid out with lives. */
+Item *layout_variant(const Item *it, int dir);
+
+/* Whether layout_variant(it, dir) gives a variant. */
+gboolean layout_has_variant(const Item *it, int dir);
+
+/* Forgets how to set the chapter's paragraph variants (its LayoutEnv is about to go); those
+ * built stay. */
+void chapter_layout_drop_plans(ChapterLayout *cl);
 
 /* Fills item->lines from item->layout. */
 void layout_measure_lines(Item *item);

@@ -75,6 +75,9 @@ void layout_push(Ctx *c, Item *it);
 void inline_init(Inline *in, Ctx *c, double size, gboolean hyphenate);
 void inline_clear(Inline *in);
 
+/* Makes `to` a copy of `from` (its own text, attributes, links and marks); clear both. */
+void inline_copy(Inline *to, const Inline *from);
+
 /* Adds `a` over bytes [start, end) of the text; the list takes it. */
 void inline_attr(Inline *in, PangoAttribute *a, gsize start, gsize end);
 
@@ -116,6 +119,9 @@ double justify_expansion(int diff, int spaces, int glyphs);
  * line that stops short (spaces wider than twice natural would not fill it) costs far more than
  * any line that fills the measure, and more the further short it stops. */
 double justify_line_demerits(double ratio, int gap, int spaces, int glyphs);
+
+/* Frees the item's plan for its variants (Item.plan), if it has one. */
+void justify_plan_free(Item *it);
 
 /* A paragraph (from inline node `from` on, or all of it when NULL) as a justified item. */
 void justify_paragraph(Ctx *c, const Frame *f, cmark_node *node, cmark_node *from);

@@ -2,9 +2,13 @@
  * where a rule needs it (keep-with-next, widows, a figure that floats), counting on the spaces
  * between blocks to shrink a little; a chapter's pages are then filled down by stretching (or
  * shrinking) those spaces, TeX's vertical glue, and where a spread still cannot end level its
- * fuller page is set again, shorter, and the chapter broken anew from there. Pages store
- * placements; nothing is drawn. */
+ * fuller page is set again, shorter, and the chapter broken anew from there. Where a page still
+ * ends short, or a spread uneven, a paragraph near it is tried one line shorter or longer
+ * (layout_variant(), TeX's \looseness) and the chapter set again. Pages store placements;
+ * nothing is drawn. */
 #include "paginate.h"
+
+#include <math.h>
 
 #define MIN_LINES 2      /* orphans and widows */
 #define MIN_CODE_SPLIT 5 /* code blocks of up to this many lines are never split */
@@ -14,6 +18,9 @@
 #define MAX_PASSES 400   /* times a chapter is set again to level its spreads, */
 #define PASS_PAGES 20000 /* and pages set again in all, so a huge chapter costs a few passes */
 #define MIN_DRAWING_SCALE 0.85 /* a diagram's drawing may be set this much smaller to fit */
+#define SHORT_PAGE 1.04        /* a page ending more than this many lines above the foot is short */
+#define VARIANT_TRIES 8        /* paragraph variants tried to bring one short page down, */
+#define TRY_PAGES 40           /* and pages set for such tries, in all, per page of the chapter */
 
 typedef struct {
   const ChapterLayout *cl;
@@ -32,6 +39,9 @@ typedef struct {
   GArray *limits;     /* double per page of the chapter: how far down it may fill (0: the foot) */
   const Item *scaled; /* a drawing set smaller than its own size, by `scale`, or NULL */
   double scale;
+  gint8 *choice;   /* per item, or NULL: 1 where its longer variant is set (Item.longer), -1 its
+                    * shorter, 0 itself */
+  gsize pages_set; /* pages set so far, in all passes */
 } Breaker;
 
 void page_free(gpointer p) {
@@ -64,6 +74,13 @@ static void new_page(Breaker *b) {
   b->notes = 0;
   b->last_after = 0;
   b->gaps = 0;
+}
+
+/* Item `i` as this breaker sets it: a paragraph perhaps one line longer or shorter. */
+static const Item *item_at(const Breaker *b, guint i) {
+  const Item *it = b->cl->items->pdata[i];
+  const Item *v = b->choice && b->choice[i] ? layout_variant(it, b->choice[i]) : NULL;
+  return v ? v : it;
 }
 
 static double line_top(const Item *it, guint k) { return g_array_index(it->lines, LineBox, k).top; }
@@ -147,9 +164,9 @@ static double gap_before(const Breaker *b, const Item *it) {
 static double keep_height(const Breaker *b, guint i) {
   const ChapterLayout *cl = b->cl;
   double h = 0;
-  const Item *prev = cl->items->pdata[i];
+  const Item *prev = item_at(b, i);
   for (guint j = i + 1; j < cl->items->len; j++) {
-    const Item *next = cl->items->pdata[j];
+    const Item *next = item_at(b, j);
     guint n = next->lines->len;
     guint take = next->kind == ITEM_TABLE_ROW || next->kind == ITEM_IMAGE ? 1 : MIN(n, MIN_LINES);
     h += MAX(prev->space_after, next->space_before) + set_height(b, next, 0, take - 1);
@@ -201,7 +218,7 @@ static gboolean blank_line(const Item *it, guint k) {
  * across pages drops its empty lines at the break, as TeX drops glue, so that neither page
  * ends or begins with one. */
 static guint place_part(Breaker *b, guint index, guint first, guint last, double gap) {
-  const Item *it = b->cl->items->pdata[index];
+  const Item *it = item_at(b, index);
   guint next = last + 1, n = it->lines->len;
   if (next < n) {
     while (last > first && blank_line(it, last))
@@ -216,7 +233,7 @@ static guint place_part(Breaker *b, guint index, guint first, guint last, double
 /* Places item `index` from line `first` on, across as many pages as it takes. The space above
  * it comes first even when `first` is not 0: the rest of a paragraph resumed below a float. */
 static void place_item(Breaker *b, guint index, guint first) {
-  const Item *it = b->cl->items->pdata[index];
+  const Item *it = item_at(b, index);
   guint n = it->lines->len;
   if (it->keep_with_next && b->y > 0) {
     double gap = gap_before(b, it);
@@ -290,7 +307,7 @@ static void find_floats(Breaker *b) {
 /* Whether item `index`, a figure's first, cannot start on this page with what it keeps, and
  * would leave more than a line and a half empty. */
 static gboolean float_waits(const Breaker *b, guint index) {
-  const Item *it = b->cl->items->pdata[index];
+  const Item *it = item_at(b, index);
   if (b->y == 0)
     return FALSE;
   double gap = gap_before(b, it);
@@ -303,7 +320,7 @@ static gboolean float_waits(const Breaker *b, guint index) {
 
 /* Sets what of item `index` from line `first` fits on this page; returns the line after it. */
 static guint place_here(Breaker *b, guint index, guint first) {
-  const Item *it = b->cl->items->pdata[index];
+  const Item *it = item_at(b, index);
   double gap = gap_before(b, it);
   guint fit = lines_that_fit(b, it, first, gap, TRUE);
   return fit > 0 ? place_part(b, index, first, first + fit - 1, gap) : first;
@@ -314,7 +331,7 @@ static gboolean place_box_here(Breaker *b, guint first, guint last) {
   Breaker saved = *b;
   guint placed = b->page->placements->len, notes = b->page->notes->len;
   for (guint i = first; i <= last; i++) {
-    const Item *it = b->cl->items->pdata[i];
+    const Item *it = item_at(b, i);
     if (place_here(b, i, 0) < it->lines->len) {
       g_array_set_size(b->page->placements, placed);
       g_ptr_array_set_size(b->page->notes, notes);
@@ -334,7 +351,7 @@ static gboolean float_figure(Breaker *b, guint index, guint *next, guint *line) 
   g_array_append_val(waiting, index);
   guint k = b->unit_end[index] + 1, at = 0, filled = 0;
   while (k < n) {
-    const Item *it = b->cl->items->pdata[k];
+    const Item *it = item_at(b, k);
     if (b->flow[k] == FLOW_FIGURE) {
       g_array_append_val(waiting, k);
     } else if (b->flow[k] == FLOW_BOX) {
@@ -370,13 +387,13 @@ static gboolean float_figure(Breaker *b, guint index, guint *next, guint *line) 
 static gboolean fit_drawing(Breaker *b, guint index) {
   const Item *drawing = NULL;
   for (guint i = index; i <= b->unit_end[index]; i++) {
-    const Item *it = b->cl->items->pdata[i];
+    const Item *it = item_at(b, i);
     if (it->kind == ITEM_IMAGE && it->drawing)
       drawing = it;
   }
   if (!drawing)
     return FALSE;
-  const Item *it = b->cl->items->pdata[index];
+  const Item *it = item_at(b, index);
   double gap = gap_before(b, it);
   double need = gap + part_height(it, 0, it->lines->len - 1);
   if (it->keep_with_next)
@@ -589,8 +606,134 @@ static guint body_start(const ChapterLayout *cl) {
   return 0;
 }
 
+/* Sets the chapter's pages anew, as the limits and the chosen variants say. */
+static void set_pages(Breaker *b) {
+  g_ptr_array_set_size(b->pages, b->first_page);
+  new_page(b);
+  b->page->opening = TRUE;
+  place_items(b);
+  b->pages_set += b->pages->len - b->first_page;
+}
+
+/* Sets the chapter's pages and fills them, setting a page again where its spread cannot end
+ * level otherwise (see fill_pages). */
+static void set_level(Breaker *b) {
+  g_array_set_size(b->limits, 0);
+  g_autoptr(GArray) spreads = g_array_new(FALSE, TRUE, sizeof(Spread));
+  const PageFrame *frame = b->frame;
+  guint passes = MAX_PASSES;
+  for (guint pass = 0;; pass++) {
+    set_pages(b);
+    if (pass == 0)
+      passes = MIN(passes, PASS_PAGES / (b->pages->len - b->first_page));
+    Cut cut = {0, 0, FALSE};
+    if (!(frame->stretch > 0 || frame->shrink > 0) ||
+        !fill_pages(b->pages, b->first_page, frame, b->body, b->limits, spreads, &cut) ||
+        pass >= passes)
+      break;
+    if (cut.page + 1 >= b->limits->len)
+      g_array_set_size(b->limits, cut.page + 2);
+    if (cut.undo) {
+      g_array_index(spreads, Spread, cut.page).undone = TRUE;
+      g_array_index(b->limits, double, cut.page) = 0;
+      g_array_index(b->limits, double, cut.page + 1) = 0;
+    } else {
+      g_array_index(b->limits, double, cut.page) = cut.height;
+    }
+  }
+}
+
+/* Whether page `p` ends more than SHORT_PAGE lines above the foot. */
+static gboolean page_short(const Breaker *b, guint p) {
+  Fill f = page_fill(b->pages->pdata[p], b->frame, b->body);
+  return f.last - f.baseline > SHORT_PAGE * b->frame->line;
+}
+
+/* Whether page `p` is a verso whose spread ends uneven (the chapter's last page faces none). */
+static gboolean spread_uneven(const Breaker *b, guint p) {
+  if (!b->frame->recto_openings || p % 2 == 0 || p + 2 >= b->pages->len)
+    return FALSE;
+  Fill f = page_fill(b->pages->pdata[p], b->frame, b->body);
+  Fill g = page_fill(b->pages->pdata[p + 1], b->frame, b->body);
+  return fabs(f.baseline - g.baseline) > 0.5;
+}
+
+/* The chapter's pages that end short and spreads that end uneven, its last page left out. */
+static guint page_faults(const Breaker *b) {
+  guint n = 0;
+  for (guint p = b->first_page; p + 1 < b->pages->len; p++)
+    n += page_short(b, p) + spread_uneven(b, p);
+  return n;
+}
+
+/* Adds the paragraphs of page `p` that have variants, and none chosen, to `tries`: twice an
+ * item's index, plus one for its longer variant. */
+static void variants_on(const Breaker *b, guint p, GArray *tries) {
+  if (p < b->first_page || p >= b->pages->len)
+    return;
+  const GArray *placed = ((const Page *)b->pages->pdata[p])->placements;
+  for (guint k = 0; k < placed->len; k++) {
+    guint i = g_array_index(placed, Placement, k).index;
+    const Item *it = b->cl->items->pdata[i];
+    if (b->choice[i] || (k > 0 && g_array_index(placed, Placement, k - 1).index == i))
+      continue;
+    for (int dir = -1; dir <= 1; dir += 2)
+      if (layout_has_variant(it, dir)) {
+        guint t = i * 2 + (dir > 0);
+        g_array_append_val(tries, t);
+      }
+  }
+}
+
+/* Sets the chapter's pages, choosing paragraph variants (layout_variant()) that bring short pages
+ * down to the foot and uneven spreads level, as an editor asks TeX for \looseness: page by
+ * page, the paragraphs on a page that ends short (or a verso uneven with its recto), on the page
+ * before it (and on the recto), are tried one line shorter (what waits for the next page may
+ * then fit) and one line longer (the page gains a line), and the first that leaves the chapter
+ * fewer such pages is kept. Each try sets the chapter again: no more than VARIANT_TRIES per
+ * page, and pages set in all up to TRY_PAGES times the chapter's, so the work stays linear. */
+static void choose_variants(Breaker *b) {
+  const GPtrArray *items = b->cl->items;
+  gboolean any = FALSE;
+  for (guint i = b->body; i < items->len && !any; i++) {
+    const Item *it = items->pdata[i];
+    any = layout_has_variant(it, 1) || layout_has_variant(it, -1);
+  }
+  set_level(b);
+  if (!any)
+    return;
+  b->choice = g_new0(gint8, items->len);
+  guint best = page_faults(b);
+  gsize budget = b->pages_set + TRY_PAGES * (b->pages->len - b->first_page);
+  for (guint p = b->first_page; best > 0 && p + 1 < b->pages->len && b->pages_set < budget; p++) {
+    gboolean uneven = spread_uneven(b, p);
+    if (!uneven && !page_short(b, p))
+      continue;
+    g_autoptr(GArray) tries = g_array_new(FALSE, FALSE, sizeof(guint));
+    variants_on(b, p, tries);
+    variants_on(b, p - 1, tries);
+    if (uneven)
+      variants_on(b, p + 1, tries);
+    gboolean kept = FALSE;
+    for (guint t = 0; t < tries->len && t < VARIANT_TRIES && !kept && b->pages_set < budget; t++) {
+      guint i = g_array_index(tries, guint, t) / 2;
+      b->choice[i] = g_array_index(tries, guint, t) % 2 ? 1 : -1;
+      set_level(b);
+      guint now = page_faults(b);
+      kept = now < best;
+      if (kept)
+        best = now;
+      else
+        b->choice[i] = 0;
+    }
+    if (!kept && tries->len > 0)
+      set_level(b);
+  }
+}
+
 void paginate_chapter(const ChapterLayout *cl, const PageFrame *frame, GPtrArray *pages) {
-  Breaker b = {cl, frame, pages, NULL, 0, 0, 0, 0, body_start(cl), NULL, NULL, 0, NULL, NULL, 1};
+  Breaker b = {cl,   frame, pages, NULL, 0,    0, 0,    0, body_start(cl),
+               NULL, NULL,  0,     NULL, NULL, 1, NULL, 0};
   find_floats(&b);
   if (frame->recto_openings && pages->len % 2 == 1) {
     Page *blank = page_new(NULL);
@@ -599,30 +742,9 @@ void paginate_chapter(const ChapterLayout *cl, const PageFrame *frame, GPtrArray
   }
   b.first_page = pages->len;
   b.limits = g_array_new(FALSE, TRUE, sizeof(double));
-  g_autoptr(GArray) spreads = g_array_new(FALSE, TRUE, sizeof(Spread));
-  guint passes = MAX_PASSES;
-  for (guint pass = 0;; pass++) {
-    new_page(&b);
-    b.page->opening = TRUE;
-    place_items(&b);
-    if (pass == 0)
-      passes = MIN(passes, PASS_PAGES / (pages->len - b.first_page));
-    Cut cut = {0, 0, FALSE};
-    if (!(frame->stretch > 0 || frame->shrink > 0) ||
-        !fill_pages(pages, b.first_page, frame, b.body, b.limits, spreads, &cut) || pass >= passes)
-      break;
-    if (cut.page + 1 >= b.limits->len)
-      g_array_set_size(b.limits, cut.page + 2);
-    if (cut.undo) {
-      g_array_index(spreads, Spread, cut.page).undone = TRUE;
-      g_array_index(b.limits, double, cut.page) = 0;
-      g_array_index(b.limits, double, cut.page + 1) = 0;
-    } else {
-      g_array_index(b.limits, double, cut.page) = cut.height;
-    }
-    g_ptr_array_set_size(pages, b.first_page);
-  }
+  choose_variants(&b);
   g_array_unref(b.limits);
   g_free(b.unit_end);
   g_free(b.flow);
+  g_free(b.choice);
 }

@@ -41,7 +41,9 @@ typedef struct {
   double shrink;           /* and shrink, to end level with the facing page */
 } PageFrame;
 
-/* Appends the pages of one chapter to `pages` (Page*, freed by page_free). */
+/* Appends the pages of one chapter to `pages` (Page*, freed by page_free). A placement may set
+ * a paragraph's variant (layout_variant()) rather than the chapter's item: only while the
+ * LayoutEnv the chapter was laid out with lives. */
 void paginate_chapter(const ChapterLayout *cl, const PageFrame *frame, GPtrArray *pages);
 void page_free(gpointer page);
 

@@ -15,27 +15,6 @@
 
 /* ---- layout ---- */
 
-/* Chapters are laid out one after another on one thread: with Pango 1.50 and cairo 1.16,
- * chapters laid out concurrently (each thread with its own font map, even its own fontconfig
- * set) now and then got glyph widths differing in the last bits, so justified lines, and the
- * PDF's bytes, differed between two builds. Reproducible output wins over the ~25% it saved. */
-static void layout_chapters(PdfDoc *doc) {
-  PangoContext *ctx = fonts_context(doc->fonts);
-  const Chapter *only = doc->o->chapter ? book_chapter_by_number(doc->book, doc->o->chapter) : NULL;
-  LayoutEnv env = {doc->book,      doc->style,       doc->paper,    ctx,  doc->hyphenator,
-                   doc->measure,   doc->text_height, doc->o->draft, only, doc->book->diags,
-                   doc->o->texture};
-  for (guint i = 0; i < doc->book->chapters->len; i++) {
-    const Chapter *ch = doc->book->chapters->pdata[i];
-    if (!ch->toc || !ch->readable || (only && ch != only))
-      continue;
-    g_ptr_array_add(doc->layouts, chapter_layout_new(&env, ch));
-    if (doc->o->progress)
-      doc->o->progress("laying out chapters", i + 1, doc->book->chapters->len);
-  }
-  g_object_unref(ctx);
-}
-
 /* The body face's ascent at the body size: a body line's baseline below its top (justify.c's
  * keep_grid() sets every body line so). */
 static double body_ascent(PdfDoc *doc) {
@@ -57,6 +36,31 @@ static void paginate(PdfDoc *doc) {
       doc->style->block_stretch, doc->style->block_shrink};
   for (guint i = 0; i < doc->layouts->len; i++)
     paginate_chapter(doc->layouts->pdata[i], &frame, doc->pages);
+}
+
+/* Chapters are laid out one after another on one thread: with Pango 1.50 and cairo 1.16,
+ * chapters laid out concurrently (each thread with its own font map, even its own fontconfig
+ * set) now and then got glyph widths differing in the last bits, so justified lines, and the
+ * PDF's bytes, differed between two builds. Reproducible output wins over the ~25% it saved.
+ * Then they are broken into pages, while the layout's environment lives. */
+static void layout_chapters(PdfDoc *doc) {
+  PangoContext *ctx = fonts_context(doc->fonts);
+  const Chapter *only = doc->o->chapter ? book_chapter_by_number(doc->book, doc->o->chapter) : NULL;
+  LayoutEnv env = {doc->book,      doc->style,       doc->paper,    ctx,  doc->hyphenator,
+                   doc->measure,   doc->text_height, doc->o->draft, only, doc->book->diags,
+                   doc->o->texture};
+  for (guint i = 0; i < doc->book->chapters->len; i++) {
+    const Chapter *ch = doc->book->chapters->pdata[i];
+    if (!ch->toc || !ch->readable || (only && ch != only))
+      continue;
+    g_ptr_array_add(doc->layouts, chapter_layout_new(&env, ch));
+    if (doc->o->progress)
+      doc->o->progress("laying out chapters", i + 1, doc->book->chapters->len);
+  }
+  paginate(doc); /* while `env` lives: paragraph variants are set as the breaker asks */
+  for (guint i = 0; i < doc->layouts->len; i++)
+    chapter_layout_drop_plans(doc->layouts->pdata[i]);
+  g_object_unref(ctx);
 }
 
 /* ---- the body ---- */
@@ -210,7 +214,6 @@ PdfDoc *pdf_typeset(Book *book, Resources *res, const PdfOptions *o, GError **er
   doc->layouts = g_ptr_array_new_with_free_func((GDestroyNotify)chapter_layout_free);
   doc->pages = g_ptr_array_new_with_free_func(page_free);
   layout_chapters(doc);
-  paginate(doc);
   backindex_typeset(doc);
   return g_steal_pointer(&doc);
 }
