@@ -374,6 +374,62 @@ static void test_variant_only_when_better(void) {
   chapter_free(cl);
 }
 
+/* A drawing `lines` lines high, which never splits. */
+static Item *add_drawing(ChapterLayout *cl, guint lines) {
+  Item *it = item_lines(ITEM_IMAGE, 1);
+  g_array_index(it->lines, LineBox, 0).height = lines * LINE;
+  g_ptr_array_add(cl->items, it);
+  return it;
+}
+
+static void add_box(ChapterLayout *cl, CalloutKind kind, guint first, guint last) {
+  Container box = {kind, first, last, 0, 100, 0};
+  g_array_append_val(cl->containers, box);
+}
+
+/* A diagram that does not fit below the opening text floats to the next page; the note after
+ * it fills the page with its label and as much of its text as fits, and goes on below the
+ * diagram. */
+static void test_box_goes_on_below_float(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 6);
+  Item *figure = add_drawing(cl, 6); /* 60 + 60: over */
+  add_box(cl, CALLOUT_DIAGRAM, 1, 1);
+  Item *label = add(cl, ITEM_TEXT, 1);
+  label->keep_with_next = TRUE;
+  Item *note = add(cl, ITEM_TEXT, 6);
+  add_box(cl, CALLOUT_NOTE, 2, 3);
+  add(cl, ITEM_TEXT, 15);
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  g_assert_cmpuint(placements(pages, 0), ==, 3);
+  g_assert_true(placement(pages, 0, 1)->item == label);
+  g_assert_true(placement(pages, 0, 2)->item == note);
+  g_assert_cmpuint(placement(pages, 0, 2)->last, ==, 2);
+  g_assert_true(placement(pages, 1, 0)->item == figure);
+  g_assert_true(placement(pages, 1, 1)->item == note);
+  g_assert_cmpuint(placement(pages, 1, 1)->first, ==, 3);
+  chapter_free(cl);
+}
+
+/* A note whose label alone would fit below the text leaves the page to the diagram's float:
+ * nothing fills it, and the diagram starts the next page with the note after it. */
+static void test_box_label_not_alone(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 8);
+  Item *figure = add_drawing(cl, 6);
+  add_box(cl, CALLOUT_DIAGRAM, 1, 1);
+  Item *label = add(cl, ITEM_TEXT, 1);
+  label->keep_with_next = TRUE;
+  add(cl, ITEM_TEXT, 6); /* 80 + 10 + 20: over by a line */
+  add_box(cl, CALLOUT_NOTE, 2, 3);
+  add(cl, ITEM_TEXT, 15);
+  g_autoptr(GPtrArray) pages = paginate(cl, NULL);
+  g_assert_cmpuint(placements(pages, 0), ==, 1);
+  g_assert_true(placement(pages, 1, 0)->item == figure);
+  g_assert_true(placement(pages, 1, 1)->item == label);
+  chapter_free(cl);
+}
+
 static void test_column_widths(void) {
   /* Natural widths that fit in well under the measure are kept. */
   double nat[] = {20, 30}, min[] = {10, 10};
@@ -417,6 +473,8 @@ int main(int argc, char **argv) {
   g_test_add_func("/paginate/variant-shorter-fits-listing", test_variant_shorter_fits_listing);
   g_test_add_func("/paginate/variant-longer-fills-page", test_variant_longer_fills_page);
   g_test_add_func("/paginate/variant-only-when-better", test_variant_only_when_better);
+  g_test_add_func("/paginate/box-goes-on-below-float", test_box_goes_on_below_float);
+  g_test_add_func("/paginate/box-label-not-alone", test_box_label_not_alone);
   g_test_add_func("/layout/column-widths", test_column_widths);
   return g_test_run();
 }

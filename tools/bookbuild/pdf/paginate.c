@@ -264,8 +264,9 @@ static void place_item(Breaker *b, guint index, guint first) {
 /* Figures float, as in LaTeX: a diagram callout, a table or a picture with its caption that
  * would leave the page more than a line short goes to the top of the next page, and what comes
  * after it fills the page instead: paragraphs, list items and code (the last of them may break
- * there and go on below the figure), whole boxes (notes, quotes), and further figures, which
- * wait with the first and keep their order. Nothing flows past a heading, so a figure stays in
+ * there and go on below the figure), boxes (notes, quotes; the last of them, too, may go on
+ * below the figure, its label never left alone), and further figures, which wait with the
+ * first and keep their order. Nothing flows past a heading, so a figure stays in
  * its section. */
 typedef enum { FLOW_NO, FLOW_TEXT, FLOW_BOX, FLOW_FIGURE } Flow;
 
@@ -342,6 +343,34 @@ static gboolean place_box_here(Breaker *b, guint first, guint last) {
   return TRUE;
 }
 
+/* Sets what of box [first, last] fits on this page, item by item, but never an item that keeps
+ * with the next (a callout's label) as the last: FALSE, having set nothing, when nothing of it
+ * fits so; otherwise the item and the line to go on from in *next and *line. */
+static gboolean place_box_part(Breaker *b, guint first, guint last, guint *next, guint *line) {
+  Breaker kept = *b;
+  guint placed = b->page->placements->len, notes = b->page->notes->len;
+  gboolean any = FALSE;
+  for (guint i = first; i <= last; i++) {
+    const Item *it = item_at(b, i);
+    guint at = place_here(b, i, 0);
+    gboolean whole = at == it->lines->len;
+    if (at > 0 && !(whole && it->keep_with_next)) {
+      kept = *b;
+      placed = b->page->placements->len;
+      notes = b->page->notes->len;
+      *next = whole ? i + 1 : i;
+      *line = whole ? 0 : at;
+      any = TRUE;
+    }
+    if (!whole)
+      break;
+  }
+  g_array_set_size(b->page->placements, placed);
+  g_ptr_array_set_size(b->page->notes, notes);
+  *b = kept;
+  return any;
+}
+
 /* Fills the page below where figure `index` would not start, with what follows it; then sets
  * the figures that waited at the top of the next page. Returns FALSE, having set nothing, when
  * nothing could fill the page; otherwise where to go on: item *next from line *line. */
@@ -355,8 +384,11 @@ static gboolean float_figure(Breaker *b, guint index, guint *next, guint *line) 
     if (b->flow[k] == FLOW_FIGURE) {
       g_array_append_val(waiting, k);
     } else if (b->flow[k] == FLOW_BOX) {
-      if (!place_box_here(b, k, b->unit_end[k]))
+      if (!place_box_here(b, k, b->unit_end[k])) {
+        guint from = k;
+        filled += place_box_part(b, from, b->unit_end[from], &k, &at);
         break;
+      }
       filled++;
     } else if (b->flow[k] == FLOW_TEXT) {
       at = place_here(b, k, 0);
