@@ -430,6 +430,51 @@ static void test_box_label_not_alone(void) {
   chapter_free(cl);
 }
 
+/* On a block 20 lines high: pages of `cl`, no space stretching. */
+static GPtrArray *paginate_tall(const ChapterLayout *cl) {
+  PageFrame frame = {2 * BLOCK, TRUE, 5, LINE, ASCENT, 0, 0};
+  GPtrArray *pages = g_ptr_array_new_with_free_func(page_free);
+  paginate_chapter(cl, &frame, pages);
+  return pages;
+}
+
+/* A drawing too tall for what is left of the page, with a heading after it: the page would
+ * end 17 lines short, so the heading and the start of its text come first and the drawing tops
+ * the next page. With only 9 lines left it stays in its section, and the page ends short. */
+static void test_float_past_heading(void) {
+  ChapterLayout *cl = chapter_new();
+  add(cl, ITEM_TEXT, 3);
+  Item *drawing = add_drawing(cl, 18);
+  add_box(cl, CALLOUT_DIAGRAM, 1, 1);
+  Item *heading = add(cl, ITEM_TEXT, 1);
+  heading->heading_level = 2;
+  heading->keep_with_next = TRUE;
+  Item *text = add(cl, ITEM_TEXT, 30);
+  g_autoptr(GPtrArray) pages = paginate_tall(cl);
+  g_assert_cmpuint(placements(pages, 0), ==, 3);
+  g_assert_true(placement(pages, 0, 1)->item == heading);
+  g_assert_true(placement(pages, 0, 2)->item == text);
+  g_assert_cmpuint(placement(pages, 0, 2)->last, ==, 15);
+  g_assert_true(placement(pages, 1, 0)->item == drawing);
+  g_assert_true(placement(pages, 1, 1)->item == text);
+  g_assert_cmpuint(placement(pages, 1, 1)->first, ==, 16);
+
+  ChapterLayout *cl2 = chapter_new();
+  add(cl2, ITEM_TEXT, 11);
+  Item *drawing2 = add_drawing(cl2, 12);
+  add_box(cl2, CALLOUT_DIAGRAM, 1, 1);
+  Item *heading2 = add(cl2, ITEM_TEXT, 1);
+  heading2->heading_level = 2;
+  heading2->keep_with_next = TRUE;
+  add(cl2, ITEM_TEXT, 30);
+  g_autoptr(GPtrArray) pages2 = paginate_tall(cl2);
+  g_assert_cmpuint(placements(pages2, 0), ==, 1);
+  g_assert_true(placement(pages2, 1, 0)->item == drawing2);
+  g_assert_true(placement(pages2, 1, 1)->item == heading2);
+  chapter_free(cl);
+  chapter_free(cl2);
+}
+
 static void test_column_widths(void) {
   /* Natural widths that fit in well under the measure are kept. */
   double nat[] = {20, 30}, min[] = {10, 10};
@@ -475,6 +520,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/paginate/variant-only-when-better", test_variant_only_when_better);
   g_test_add_func("/paginate/box-goes-on-below-float", test_box_goes_on_below_float);
   g_test_add_func("/paginate/box-label-not-alone", test_box_label_not_alone);
+  g_test_add_func("/paginate/float-past-heading", test_float_past_heading);
   g_test_add_func("/layout/column-widths", test_column_widths);
   return g_test_run();
 }

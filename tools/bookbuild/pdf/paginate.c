@@ -18,9 +18,10 @@
 #define MAX_PASSES 400   /* times a chapter is set again to level its spreads, */
 #define PASS_PAGES 20000 /* and pages set again in all, so a huge chapter costs a few passes */
 #define MIN_DRAWING_SCALE 0.85 /* a diagram's drawing may be set this much smaller to fit */
-#define SHORT_PAGE 1.04        /* a page ending more than this many lines above the foot is short */
-#define VARIANT_TRIES 8        /* paragraph variants tried to bring one short page down, */
-#define TRY_PAGES 40           /* and pages set for such tries, in all, per page of the chapter */
+#define PAST_HEADING 10 /* lines a page would end short for a figure to float past a heading */
+#define SHORT_PAGE 1.04 /* a page ending more than this many lines above the foot is short */
+#define VARIANT_TRIES 8 /* paragraph variants tried to bring one short page down, */
+#define TRY_PAGES 40    /* and pages set for such tries, in all, per page of the chapter */
 
 typedef struct {
   const ChapterLayout *cl;
@@ -266,8 +267,10 @@ static void place_item(Breaker *b, guint index, guint first) {
  * after it fills the page instead: paragraphs, list items and code (the last of them may break
  * there and go on below the figure), boxes (notes, quotes; the last of them, too, may go on
  * below the figure, its label never left alone), and further figures, which wait with the
- * first and keep their order. Nothing flows past a heading, so a figure stays in
- * its section. */
+ * first and keep their order. A figure stays in its section, unless the page would otherwise
+ * end more than PAST_HEADING lines short: then the next heading comes first, with at least the
+ * start of the text after it, as LaTeX's floats do (a chapter's opening page would otherwise
+ * hold its introduction alone). */
 typedef enum { FLOW_NO, FLOW_TEXT, FLOW_BOX, FLOW_FIGURE } Flow;
 
 static void find_floats(Breaker *b) {
@@ -343,6 +346,36 @@ static gboolean place_box_here(Breaker *b, guint first, guint last) {
   return TRUE;
 }
 
+/* Sets heading `k` before a figure that waits, when without it the page would end more than
+ * PAST_HEADING lines short, with the headings under it and what fits of the text after them
+ * (at least its first lines: else nothing is set). Returns that text's item, or `k` when
+ * nothing was set; *at: its lines set. */
+static guint place_heading_here(Breaker *b, guint k, guint *at) {
+  const Item *it = item_at(b, k);
+  guint n = b->cl->items->len;
+  *at = 0;
+  if (!it->heading_level || it->chapter_title)
+    return k;
+  double gap = gap_before(b, it);
+  double room = room_below(b, gap);
+  if (room <= PAST_HEADING * b->frame->line ||
+      gap + set_height(b, it, 0, it->lines->len - 1) + keep_height(b, k) > room)
+    return k;
+  Breaker saved = *b;
+  guint placed = b->page->placements->len, notes = b->page->notes->len;
+  guint j = k;
+  while (j + 1 < n && item_at(b, j)->heading_level && place_here(b, j, 0) > 0)
+    j++;
+  if (!item_at(b, j)->heading_level && b->flow[j] == FLOW_TEXT)
+    *at = place_here(b, j, 0);
+  if (*at > 0)
+    return j;
+  g_array_set_size(b->page->placements, placed);
+  g_ptr_array_set_size(b->page->notes, notes);
+  *b = saved;
+  return k;
+}
+
 /* Sets what of box [first, last] fits on this page, item by item, but never an item that keeps
  * with the next (a callout's label) as the last: FALSE, having set nothing, when nothing of it
  * fits so; otherwise the item and the line to go on from in *next and *line. */
@@ -397,7 +430,14 @@ static gboolean float_figure(Breaker *b, guint index, guint *next, guint *line) 
         break;
       at = 0;
     } else {
-      break;
+      guint text = place_heading_here(b, k, &at);
+      if (at == 0)
+        break;
+      filled++;
+      k = text;
+      if (at < item_at(b, k)->lines->len)
+        break;
+      at = 0;
     }
     k = b->unit_end[k] + 1;
   }
