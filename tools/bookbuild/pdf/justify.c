@@ -52,7 +52,9 @@ static gboolean soft_hyphen_at(const GString *text, int i) {
  * fill the measure (set_spaces). Every break is
  * feasible unless overfull, but badness grows with the cube of the stretch, so a loose line is
  * chosen only when nothing tighter exists; the active nodes are those less than a line behind,
- * so the work is linear in the paragraph's length. */
+ * so the work is linear in the paragraph's length. A paragraph is also set, where it can be
+ * within TeX's tolerance, one line longer and one line shorter (TeX's \looseness), for the page
+ * breaker to choose where a page would otherwise end short (layout_variant()). */
 #define LINE_PENALTY 10.0    /* TeX's \linepenalty */
 #define HYPHEN_PENALTY 100.0 /* TeX's 50 ended 8% of the book's lines in a hyphen; 100: 5% */
 #define CODE_PENALTY 100.0   /* a break inside a code span or URL */
