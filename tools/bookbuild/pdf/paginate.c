@@ -330,16 +330,29 @@ static guint place_here(Breaker *b, guint index, guint first) {
   return fit > 0 ? place_part(b, index, first, first + fit - 1, gap) : first;
 }
 
+/* What is set on the current page so far, for rollback() to take the page back to. */
+typedef struct {
+  Breaker state;
+  guint placed, notes;
+} Mark;
+
+static Mark mark(const Breaker *b) {
+  return (Mark){*b, b->page->placements->len, b->page->notes->len};
+}
+
+static void rollback(Breaker *b, const Mark *m) {
+  g_array_set_size(b->page->placements, m->placed);
+  g_ptr_array_set_size(b->page->notes, m->notes);
+  *b = m->state;
+}
+
 /* Sets box [first, last] on this page if all of it fits; otherwise sets nothing. */
 static gboolean place_box_here(Breaker *b, guint first, guint last) {
-  Breaker saved = *b;
-  guint placed = b->page->placements->len, notes = b->page->notes->len;
+  Mark start = mark(b);
   for (guint i = first; i <= last; i++) {
     const Item *it = item_at(b, i);
     if (place_here(b, i, 0) < it->lines->len) {
-      g_array_set_size(b->page->placements, placed);
-      g_ptr_array_set_size(b->page->notes, notes);
-      *b = saved;
+      rollback(b, &start);
       return FALSE;
     }
   }
@@ -361,8 +374,7 @@ static guint place_heading_here(Breaker *b, guint k, guint *at) {
   if (room <= PAST_HEADING * b->frame->line ||
       gap + set_height(b, it, 0, it->lines->len - 1) + keep_height(b, k) > room)
     return k;
-  Breaker saved = *b;
-  guint placed = b->page->placements->len, notes = b->page->notes->len;
+  Mark start = mark(b);
   guint j = k;
   while (j + 1 < n && item_at(b, j)->heading_level && place_here(b, j, 0) > 0)
     j++;
@@ -370,9 +382,7 @@ static guint place_heading_here(Breaker *b, guint k, guint *at) {
     *at = place_here(b, j, 0);
   if (*at > 0)
     return j;
-  g_array_set_size(b->page->placements, placed);
-  g_ptr_array_set_size(b->page->notes, notes);
-  *b = saved;
+  rollback(b, &start);
   return k;
 }
 
@@ -380,17 +390,14 @@ static guint place_heading_here(Breaker *b, guint k, guint *at) {
  * with the next (a callout's label) as the last: FALSE, having set nothing, when nothing of it
  * fits so; otherwise the item and the line to go on from in *next and *line. */
 static gboolean place_box_part(Breaker *b, guint first, guint last, guint *next, guint *line) {
-  Breaker kept = *b;
-  guint placed = b->page->placements->len, notes = b->page->notes->len;
+  Mark kept = mark(b);
   gboolean any = FALSE;
   for (guint i = first; i <= last; i++) {
     const Item *it = item_at(b, i);
     guint at = place_here(b, i, 0);
     gboolean whole = at == it->lines->len;
     if (at > 0 && !(whole && it->keep_with_next)) {
-      kept = *b;
-      placed = b->page->placements->len;
-      notes = b->page->notes->len;
+      kept = mark(b);
       *next = whole ? i + 1 : i;
       *line = whole ? 0 : at;
       any = TRUE;
@@ -398,9 +405,7 @@ static gboolean place_box_part(Breaker *b, guint first, guint last, guint *next,
     if (!whole)
       break;
   }
-  g_array_set_size(b->page->placements, placed);
-  g_ptr_array_set_size(b->page->notes, notes);
-  *b = kept;
+  rollback(b, &kept);
   return any;
 }
 
